@@ -1,0 +1,238 @@
+// Parses one complete LuxPower dongle frame (shared/protocols/lxp.md §2–§6). Validation order
+// follows §7: prefix, lengths, CRC, then the body's own counts.
+import { crc16Modbus } from "./crc16";
+import {
+  DeviceFunction,
+  EXCEPTION_BIT,
+  HEADER_LENGTH,
+  PREFIX_0,
+  PREFIX_1,
+  SERIAL_LENGTH,
+  TcpFunction,
+  TRANSLATED_HEADER_LENGTH,
+} from "./constants";
+import { LxpFrameError } from "./errors";
+
+interface FrameBase {
+  protocol: number;
+  address: number;
+  tcpFunction: number;
+  datalog: string;
+  raw: Buffer;
+}
+
+export interface HeartbeatFrame extends FrameBase {
+  kind: "heartbeat";
+  trailing: Buffer;
+}
+
+export interface ParamFrame extends FrameBase {
+  kind: "param";
+  role: "request" | "reply";
+  param: number;
+  /** Value bytes: of a read reply, of a write request, or the status bytes of a write reply. */
+  value?: Buffer;
+}
+
+interface TranslatedBase extends FrameBase {
+  kind: "translated";
+  direction: number;
+  /** As on the wire, exception bit included. */
+  deviceFunction: number;
+  inverter: string;
+  register: number;
+}
+
+export interface ReadRequestFrame extends TranslatedBase {
+  role: "request";
+  deviceFunction: typeof DeviceFunction.READ_HOLD | typeof DeviceFunction.READ_INPUT;
+  count: number;
+}
+export interface WriteSingleFrame extends TranslatedBase {
+  role: "request" | "reply";
+  deviceFunction: typeof DeviceFunction.WRITE_SINGLE;
+  value: number;
+}
+export interface WriteMultiRequestFrame extends TranslatedBase {
+  role: "request";
+  deviceFunction: typeof DeviceFunction.WRITE_MULTI;
+  count: number;
+  values: number[];
+}
+export interface WriteMultiReplyFrame extends TranslatedBase {
+  role: "reply";
+  deviceFunction: typeof DeviceFunction.WRITE_MULTI;
+  count: number;
+}
+export interface ReadReplyFrame extends TranslatedBase {
+  role: "reply";
+  deviceFunction: typeof DeviceFunction.READ_HOLD | typeof DeviceFunction.READ_INPUT;
+  values: number[];
+}
+export interface ExceptionFrame extends TranslatedBase {
+  role: "exception";
+  exceptionCode: number;
+}
+
+export type TranslatedFrame =
+  | ReadRequestFrame
+  | ReadReplyFrame
+  | WriteSingleFrame
+  | WriteMultiRequestFrame
+  | WriteMultiReplyFrame
+  | ExceptionFrame;
+
+export type LxpFrame = HeartbeatFrame | ParamFrame | TranslatedFrame;
+
+/** Reads an ASCII serial, dropping NUL padding. */
+function ascii(buf: Buffer, start: number, length: number): string {
+  let end = start + length;
+  while (end > start && buf[end - 1] === 0) end--;
+  return buf.toString("latin1", start, end);
+}
+
+/** Total frame length announced by a header, or undefined if fewer than 6 bytes are given. */
+export function announcedLength(buf: Buffer, offset = 0): number | undefined {
+  if (buf.length - offset < 6) return undefined;
+  return buf.readUInt16LE(offset + 4) + 6;
+}
+
+/** Parses exactly one frame; `buf` must hold that frame and nothing else. Throws LxpFrameError. */
+export function parseFrame(buf: Buffer): LxpFrame {
+  if (buf.length < HEADER_LENGTH) {
+    throw new LxpFrameError(`frame too short: ${buf.length} bytes, a header needs ${HEADER_LENGTH}`, buf);
+  }
+  if (buf[0] !== PREFIX_0 || buf[1] !== PREFIX_1) {
+    throw new LxpFrameError(`bad prefix ${buf.toString("hex", 0, 2)}, expected a11a`, buf);
+  }
+  const total = announcedLength(buf) as number;
+  if (total !== buf.length) {
+    throw new LxpFrameError(`length field says ${total} bytes, frame has ${buf.length}`, buf);
+  }
+  const base = {
+    protocol: buf.readUInt16LE(2),
+    address: buf[6],
+    tcpFunction: buf[7],
+    datalog: ascii(buf, 8, SERIAL_LENGTH),
+    raw: buf,
+  };
+  switch (base.tcpFunction) {
+    case TcpFunction.HEARTBEAT:
+      return { ...base, kind: "heartbeat", trailing: buf.subarray(HEADER_LENGTH) };
+    case TcpFunction.READ_PARAM:
+    case TcpFunction.WRITE_PARAM:
+      return parseParam(buf, base);
+    case TcpFunction.TRANSLATED:
+      return parseTranslated(buf, base);
+    default: {
+      throw new LxpFrameError(`unknown TCP function 0x${base.tcpFunction.toString(16)}`, buf, true);
+    }
+  }
+}
+
+function parseParam(buf: Buffer, base: FrameBase): ParamFrame {
+  const rest = buf.length - HEADER_LENGTH;
+  if (rest < 2) throw new LxpFrameError("param frame has no param number", buf);
+  const param = buf.readUInt16LE(HEADER_LENGTH);
+  if (rest === 2) return { ...base, kind: "param", role: "request", param };
+  const declared = rest >= 4 ? buf.readUInt16LE(HEADER_LENGTH + 2) : undefined;
+  const withLength = declared === rest - 4;
+  if (base.tcpFunction === TcpFunction.READ_PARAM) {
+    if (!withLength) {
+      throw new LxpFrameError(`param value length ${declared} does not match the ${rest - 4} bytes present`, buf);
+    }
+    return { ...base, kind: "param", role: "reply", param, value: buf.subarray(HEADER_LENGTH + 4) };
+  }
+  // Write param: a request carries length + value; the reply carries status bytes only.
+  if (withLength) return { ...base, kind: "param", role: "request", param, value: buf.subarray(HEADER_LENGTH + 4) };
+  return { ...base, kind: "param", role: "reply", param, value: buf.subarray(HEADER_LENGTH + 2) };
+}
+
+const INNER_FIXED = 14; // direction, function, inverter serial, start register
+
+function parseTranslated(buf: Buffer, base: FrameBase): TranslatedFrame {
+  if (buf.length < TRANSLATED_HEADER_LENGTH + INNER_FIXED + 2) {
+    throw new LxpFrameError(`translated frame too short: ${buf.length} bytes`, buf);
+  }
+  const dataLength = buf.readUInt16LE(HEADER_LENGTH);
+  if (dataLength !== buf.length - TRANSLATED_HEADER_LENGTH) {
+    throw new LxpFrameError(
+      `data length field says ${dataLength}, frame carries ${buf.length - TRANSLATED_HEADER_LENGTH}`,
+      buf,
+    );
+  }
+  const crcAt = buf.length - 2;
+  const stored = buf.readUInt16LE(crcAt);
+  const computed = crc16Modbus(buf, TRANSLATED_HEADER_LENGTH, crcAt);
+  if (stored !== computed) {
+    throw new LxpFrameError(`CRC mismatch: stored 0x${hex4(stored)}, computed 0x${hex4(computed)}`, buf);
+  }
+  const i = TRANSLATED_HEADER_LENGTH;
+  const direction = buf[i];
+  const deviceFunction = buf[i + 1];
+  const head = {
+    ...base,
+    kind: "translated" as const,
+    direction,
+    deviceFunction,
+    inverter: ascii(buf, i + 2, SERIAL_LENGTH),
+    register: buf.readUInt16LE(i + 12),
+  };
+  const body = i + INNER_FIXED;
+  const bodyLength = crcAt - body;
+
+  if (deviceFunction & EXCEPTION_BIT) {
+    if (bodyLength < 1) throw new LxpFrameError("exception reply without an exception code", buf);
+    return { ...head, role: "exception", exceptionCode: buf[body] };
+  }
+  const need = (n: number, what: string): void => {
+    if (bodyLength !== n) throw new LxpFrameError(`${what}: expected ${n} body bytes, got ${bodyLength}`, buf);
+  };
+
+  switch (deviceFunction) {
+    case DeviceFunction.READ_HOLD:
+    case DeviceFunction.READ_INPUT: {
+      if (direction === 0) {
+        need(2, "read request");
+        return { ...head, deviceFunction, role: "request", count: buf.readUInt16LE(body) };
+      }
+      if (bodyLength < 1) throw new LxpFrameError("read reply without a byte count", buf);
+      const byteCount = buf[body];
+      if (byteCount !== bodyLength - 1 || byteCount % 2 !== 0) {
+        throw new LxpFrameError(`byte count ${byteCount} does not match the ${bodyLength - 1} value bytes`, buf);
+      }
+      return { ...head, deviceFunction, role: "reply", values: readWords(buf, body + 1, byteCount / 2) };
+    }
+    case DeviceFunction.WRITE_SINGLE:
+      need(2, "write single");
+      return { ...head, deviceFunction, role: direction === 0 ? "request" : "reply", value: buf.readUInt16LE(body) };
+    case DeviceFunction.WRITE_MULTI: {
+      if (direction !== 0) {
+        need(2, "write multi reply");
+        return { ...head, deviceFunction, role: "reply", count: buf.readUInt16LE(body) };
+      }
+      if (bodyLength < 3) throw new LxpFrameError("write multi request too short", buf);
+      const count = buf.readUInt16LE(body);
+      const byteCount = buf[body + 2];
+      if (byteCount !== count * 2 || bodyLength !== 3 + byteCount) {
+        throw new LxpFrameError(
+          `write multi of ${count} registers declares ${byteCount} bytes and carries ${bodyLength - 3}`,
+          buf,
+        );
+      }
+      return { ...head, deviceFunction, role: "request", count, values: readWords(buf, body + 3, count) };
+    }
+    default:
+      throw new LxpFrameError(`unknown device function 0x${deviceFunction.toString(16)}`, buf, true);
+  }
+}
+
+function readWords(buf: Buffer, offset: number, count: number): number[] {
+  const out = new Array<number>(count);
+  for (let k = 0; k < count; k++) out[k] = buf[offset + 2 * k] | (buf[offset + 2 * k + 1] << 8);
+  return out;
+}
+
+function hex4(n: number): string {
+  return n.toString(16).padStart(4, "0");
+}

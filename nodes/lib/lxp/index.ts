@@ -1,0 +1,10 @@
+export * from "./constants";
+export * from "./crc16";
+export * from "./errors";
+export * from "./frame";
+export * from "./stream";
+export * from "./decode";
+export * from "./message";
+export * from "./encode";
+export { INPUT_FIELDS, STATUS_TEXT, FAULT_TEXT, WARNING_TEXT } from "./input-registers";
+export { HOLD_NAMES, TIME_WINDOWS, REG21_BITS, REG110_BITS } from "./hold-registers";

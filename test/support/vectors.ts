@@ -1,0 +1,27 @@
+// Loads the shared test vectors (shared/ sits beside the repository; SHARED_DIR overrides).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export const SHARED_DIR = process.env.SHARED_DIR ?? join(__dirname, "..", "..", "..", "shared");
+
+export interface LxpVector {
+  id: string;
+  kind: string;
+  hex: string;
+  checksum_check: string;
+  length_check: string;
+  expect: Record<string, any>;
+  notes?: string;
+}
+
+export function lxpVectors(): LxpVector[] {
+  return JSON.parse(readFileSync(join(SHARED_DIR, "vectors", "lxp-vectors.json"), "utf8"));
+}
+
+export function lxpVector(id: string): LxpVector {
+  const v = lxpVectors().find((x) => x.id === id);
+  if (!v) throw new Error(`no LXP vector ${id}`);
+  return v;
+}
+
+export const hexBuf = (hex: string): Buffer => Buffer.from(hex, "hex");
