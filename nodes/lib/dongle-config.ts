@@ -1,0 +1,68 @@
+// Validates an lxp-dongle configuration (editor values arrive as strings, possibly from ${ENV}
+// substitution) into DongleLink options. Shared by the config node and the CLI.
+import type { DongleLinkOptions } from "./dongle-link";
+
+export interface DongleConfigInput {
+  transport?: unknown;
+  host?: unknown;
+  port?: unknown;
+  bind?: unknown;
+  source?: unknown;
+  reconnect?: unknown;
+  watchdog?: unknown;
+  datalog?: unknown;
+  currentDivisor?: unknown;
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+export const DATALOG_PATTERN = /^[A-Za-z0-9]{10}$/;
+
+const text = (v: unknown): string => (v === undefined || v === null ? "" : String(v).trim());
+
+function number(v: unknown, what: string, min: number, max: number, fallback: number): number {
+  const s = text(v);
+  if (s === "") return fallback;
+  const n = Number(s);
+  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${what} must be a number from ${min} to ${max}, got "${s}"`);
+  return n;
+}
+
+export function isHost(s: string): boolean {
+  return IPV4.test(s) || HOSTNAME.test(s) || /^[0-9a-fA-F:]+$/.test(s);
+}
+
+export function parseDongleConfig(input: DongleConfigInput): DongleLinkOptions {
+  const transport = text(input.transport) || "tcp";
+  if (transport !== "tcp" && transport !== "udp") throw new Error(`transport must be "tcp" or "udp", got "${transport}"`);
+  const port = number(input.port, "port", 1, 65535, 8000);
+  if (!Number.isInteger(port)) throw new Error(`port must be a whole number, got ${port}`);
+  const reconnectMs = number(input.reconnect, "reconnect delay (s)", 0.1, 3600, 5) * 1000;
+  const watchdogMs = number(input.watchdog, "silence watchdog (s)", 0, 86400, 600) * 1000;
+  const datalog = text(input.datalog);
+  if (datalog && !DATALOG_PATTERN.test(datalog)) {
+    throw new Error(`datalog filter must be the dongle's 10-character serial (letters and digits), got "${datalog}"`);
+  }
+  const divisor = number(input.currentDivisor, "BMS current divisor", 10, 100, 100);
+  if (divisor !== 10 && divisor !== 100) throw new Error(`BMS current divisor must be 10 or 100, got ${divisor}`);
+  const common = { reconnectMs, datalog: datalog || undefined, currentDivisor: divisor as 10 | 100 };
+
+  if (transport === "tcp") {
+    const host = text(input.host);
+    if (!host) throw new Error("host is required for a TCP connection to the dongle");
+    if (!isHost(host)) throw new Error(`host "${host}" is not a valid host name or IP address`);
+    return { ...common, transport, host, port, watchdogMs };
+  }
+  const bind = text(input.bind) || "0.0.0.0";
+  if (!IPV4.test(bind)) throw new Error(`listen address must be an IPv4 address, got "${bind}"`);
+  const source = text(input.source);
+  if (source && !IPV4.test(source)) throw new Error(`source filter must be an IPv4 address, got "${source}"`);
+  return { ...common, transport, port, bind, source: source || undefined, watchdogMs: 0 };
+}
+
+/** "HOST[:PORT]" as used by the CLI. */
+export function splitHostPort(spec: string, defaultPort: number): { host: string; port: number } {
+  const m = /^\[?([^\]]*?)\]?(?::(\d+))?$/.exec(spec.trim());
+  if (!m || !m[1]) throw new Error(`expected HOST[:PORT], got "${spec}"`);
+  return { host: m[1], port: m[2] ? Number(m[2]) : defaultPort };
+}

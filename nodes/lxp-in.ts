@@ -1,0 +1,115 @@
+// lxp-in: emits one message per frame the dongle sends, decoded as in the payload contract (§15).
+import type { Node, NodeAPI, NodeMessage } from "node-red";
+import type { LxpDongleNode, LxpInDef } from "./types";
+import { BankMerger } from "./lib/bank-merger";
+import type { DecodedMessage } from "./lib/dongle-link";
+import type { LxpFrameError, MessageKind } from "./lib/lxp";
+import { connectionStatus, NodeStatusLike } from "./lib/status";
+import type { StateChange } from "./lib/transport";
+
+/** Which message kinds each checkbox lets through; write echoes travel with hold replies. */
+function kindFilter(config: LxpInDef): Record<MessageKind, boolean> {
+  const on = (v: unknown, fallback: boolean): boolean => (v === undefined ? fallback : v === true || v === "true");
+  return {
+    inputs: on(config.inputs, true),
+    holds: on(config.holds, true),
+    write: on(config.holds, true),
+    heartbeat: on(config.heartbeats, false),
+    param: on(config.params, true),
+    exception: on(config.exceptions, true),
+    request: on(config.requests, false),
+  };
+}
+
+const STATUS_INTERVAL_MS = 1000;
+
+export = function register(RED: NodeAPI): void {
+  function LxpIn(this: Node, config: LxpInDef): void {
+    RED.nodes.createNode(this, config);
+    const dongle = RED.nodes.getNode(config.dongle) as LxpDongleNode | null;
+    if (!dongle) {
+      this.status({ fill: "red", shape: "ring", text: "no dongle configured" });
+      this.error("no lxp-dongle configured: open the node and pick or add one");
+      return;
+    }
+    const link = dongle.link;
+    if (!link) {
+      this.status({ fill: "red", shape: "ring", text: "dongle config invalid" });
+      this.error(`the lxp-dongle configuration is invalid: ${dongle.configError ?? "unknown error"}`);
+      return;
+    }
+
+    const emit = kindFilter(config);
+    const merger = config.mergeBanks === true ? new BankMerger() : undefined;
+    let badFrames = 0;
+    let lastFrameAt: number | undefined;
+    let state: StateChange = link.state;
+    let statusTimer: ReturnType<typeof setTimeout> | undefined;
+    let override: NodeStatusLike | undefined;
+
+    const showStatus = (): void => {
+      statusTimer = undefined;
+      const s = override ?? connectionStatus(state, link.description, lastFrameAt);
+      if (badFrames > 0 && s.text) s.text += ` · ${badFrames} bad frame${badFrames === 1 ? "" : "s"}`;
+      this.status(s);
+    };
+    // Frames can arrive in bursts; the editor only needs the status about once a second.
+    const scheduleStatus = (): void => {
+      if (!statusTimer) statusTimer = setTimeout(showStatus, STATUS_INTERVAL_MS);
+    };
+
+    const onState = (change: StateChange): void => {
+      state = change;
+      override = undefined;
+      if (change.state !== "connected" && change.state !== "listening") lastFrameAt = undefined;
+      showStatus();
+    };
+    const onWatchdog = (silentMs: number): void => {
+      override = { fill: "yellow", shape: "ring", text: `no data for ${Math.round(silentMs / 1000)} s, reconnecting` };
+      showStatus();
+    };
+    const onMessage = ({ kind, msg }: DecodedMessage): void => {
+      try {
+        lastFrameAt = Date.now();
+        override = undefined;
+        scheduleStatus();
+        if (!emit[kind]) return;
+        let out = RED.util.cloneMessage(msg as unknown as NodeMessage) as unknown as DecodedMessage["msg"];
+        if (kind === "inputs" && merger) {
+          const merged = merger.add(out);
+          if (!merged) return;
+          out = merged;
+        }
+        this.send(out as unknown as NodeMessage);
+      } catch (err) {
+        this.error(err as Error, { topic: msg.topic, payload: (err as Error).message, lxp: msg.lxp } as NodeMessage);
+      }
+    };
+    const onBadFrame = (err: LxpFrameError): void => {
+      badFrames++;
+      scheduleStatus();
+      const msg = { topic: "lxp/error", payload: err.message, lxp: { raw: err.raw } };
+      this.error(err, msg as NodeMessage);
+    };
+
+    link.on("state", onState);
+    link.on("watchdog", onWatchdog);
+    link.on("message", onMessage);
+    link.on("bad-frame", onBadFrame);
+    link.register(this);
+    showStatus();
+
+    this.on("close", (_removed: boolean, done: () => void) => {
+      if (statusTimer) clearTimeout(statusTimer);
+      link.off("state", onState);
+      link.off("watchdog", onWatchdog);
+      link.off("message", onMessage);
+      link.off("bad-frame", onBadFrame);
+      link.deregister(this);
+      merger?.clear();
+      this.status({});
+      done();
+    });
+  }
+  RED.nodes.registerType("lxp-in", LxpIn);
+};

@@ -1,0 +1,240 @@
+// lxp-dongle + lxp-in in the Node-RED runtime (node-red-node-test-helper) over real loopback sockets.
+import assert from "node:assert/strict";
+import helper from "node-red-node-test-helper";
+import lxpDongleNode from "../../nodes/lxp-dongle";
+import lxpInNode from "../../nodes/lxp-in";
+import { encodeReadReply } from "../../nodes/lib/lxp";
+import { FakeDongleServer, freeUdpPort, sendUdp, sleep, waitFor } from "../support/net";
+import { hexBuf, lxpVector } from "../support/vectors";
+
+helper.init(require.resolve("node-red"));
+
+const heartbeat = hexBuf(lxpVector("lb_heartbeat").hex);
+const bank0 = hexBuf(lxpVector("lbi_read_inputs_0_to_39").hex);
+const bank1 = hexBuf(lxpVector("lbi_read_inputs_40_to_79").hex);
+const bank2 = hexBuf(lxpVector("lbi_read_inputs_80_to_119").hex);
+const holdClock = hexBuf(lxpVector("lb_parse_read_hold_reply").hex);
+const combined = hexBuf(lxpVector("lb_parse_read_inputs_all_protocol5_reply").hex);
+
+type Flow = Array<Record<string, unknown>>;
+
+function dongle(extra: Record<string, unknown>): Record<string, unknown> {
+  return { id: "d1", type: "lxp-dongle", transport: "tcp", host: "127.0.0.1", reconnect: "0.1", watchdog: "0", ...extra };
+}
+
+function flow(dongleProps: Record<string, unknown>, inProps: Record<string, unknown> = {}): Flow {
+  return [
+    { id: "f1", type: "tab" },
+    dongle(dongleProps),
+    { id: "in1", z: "f1", type: "lxp-in", dongle: "d1", wires: [["out"]], ...inProps },
+    { id: "out", z: "f1", type: "helper" },
+    { id: "catch1", z: "f1", type: "catch", scope: null, uncaught: false, wires: [["caught"]] },
+    { id: "caught", z: "f1", type: "helper" },
+  ];
+}
+
+/** Collects what a helper node receives. */
+function collect(id: string): any[] {
+  const got: any[] = [];
+  (helper.getNode(id) as any).on("input", (msg: any) => got.push(msg));
+  return got;
+}
+
+function statuses(id: string): any[] {
+  const got: any[] = [];
+  (helper.getNode(id) as any).on("call:status", (call: any) => got.push(call.args[0]));
+  return got;
+}
+
+describe("lxp-in node", function () {
+  let server: FakeDongleServer | undefined;
+
+  beforeEach(() => helper.startServer());
+  afterEach(async () => {
+    await helper.unload();
+    await server?.close();
+    server = undefined;
+    await new Promise<void>((resolve) => helper.stopServer(resolve));
+  });
+
+  it("decodes input banks arriving as UDP datagrams", async () => {
+    const port = await freeUdpPort();
+    await helper.load([lxpDongleNode, lxpInNode], flow({ transport: "udp", port: String(port), bind: "127.0.0.1" }));
+    const out = collect("out");
+    await waitFor(() => (helper.getNode("d1") as any).link.state.state === "listening");
+    await sendUdp(port, bank0, Buffer.concat([bank1, bank2]));
+    await waitFor(() => out.length === 3);
+    assert.deepEqual(
+      out.map((m) => m.topic),
+      ["lxp/2222222222/inputs/1", "lxp/2222222222/inputs/2", "lxp/2222222222/inputs/3"],
+    );
+    assert.equal(out[0].payload.soc, 83);
+    assert.equal(out[0].payload.v_bat, 52.8);
+    assert.equal(out[0].payload.p_discharge, 512);
+    assert.equal(out[1].payload.e_to_user_all, 10157);
+    assert.equal(out[2].payload.max_chg_curr, 66);
+    assert.equal(out[0].lxp.raw, bank0.toString("hex"));
+  });
+
+  it("decodes a TCP stream split at odd places, with several frames per read", async () => {
+    server = new FakeDongleServer();
+    const port = await server.listen();
+    await helper.load([lxpDongleNode, lxpInNode], flow({ port: String(port) }));
+    const out = collect("out");
+    await server.waitForConnection();
+    const stream = Buffer.concat([combined, holdClock, bank0]);
+    server.write(stream.subarray(0, 7));
+    await sleep(20);
+    server.write(stream.subarray(7, 300));
+    await sleep(20);
+    server.write(stream.subarray(300));
+    await waitFor(() => out.length === 3);
+    assert.equal(out[0].topic, "lxp/2222222222/inputs/all");
+    assert.equal(out[0].payload.v_bat, 50.3);
+    assert.equal(out[0].payload.bat_current, -1.8);
+    assert.equal(out[1].topic, "lxp/2222222222/hold/12");
+    assert.equal(out[1].payload.inverter_time, "2022-06-20 05:16:57");
+    assert.equal(out[2].payload.soc, 83);
+  });
+
+  it("reports garbage and corrupt frames to a Catch node and keeps decoding", async () => {
+    server = new FakeDongleServer();
+    const port = await server.listen();
+    await helper.load([lxpDongleNode, lxpInNode], flow({ port: String(port) }));
+    const out = collect("out");
+    const caught = collect("caught");
+    await server.waitForConnection();
+    const corrupt = Buffer.from(bank0);
+    corrupt[50] ^= 0xff;
+    server.write(Buffer.concat([Buffer.from("junk"), corrupt, bank1]));
+    await waitFor(() => out.length === 1 && caught.length === 2);
+    assert.equal(out[0].topic, "lxp/2222222222/inputs/2");
+    assert.match(caught[0].error.message, /skipped 4 bytes of garbage/);
+    assert.equal(caught[0].lxp.raw, Buffer.from("junk").toString("hex"));
+    assert.match(caught[1].error.message, /CRC mismatch: stored 0x9024/);
+    assert.equal(caught[1].lxp.raw, corrupt.toString("hex"));
+    assert.equal(caught[1].error.source.id, "in1");
+    assert.equal((helper.getNode("d1") as any).link.stats.badFrames, 2);
+  });
+
+  it("emits only the kinds chosen (heartbeats off by default)", async () => {
+    server = new FakeDongleServer();
+    const port = await server.listen();
+    await helper.load([lxpDongleNode, lxpInNode], [
+      ...flow({ port: String(port) }),
+      { id: "in2", z: "f1", type: "lxp-in", dongle: "d1", heartbeats: true, inputs: false, holds: false, wires: [["out2"]] },
+      { id: "out2", z: "f1", type: "helper" },
+    ]);
+    const out = collect("out");
+    const out2 = collect("out2");
+    await server.waitForConnection();
+    server.write(Buffer.concat([heartbeat, holdClock, bank0]));
+    await waitFor(() => out.length === 2 && out2.length === 1);
+    assert.deepEqual(out.map((m) => m.topic), ["lxp/2222222222/hold/12", "lxp/2222222222/inputs/1"]);
+    assert.equal(out2[0].topic, "lxp/2222222222/heartbeat");
+    assert.equal(server.connections, 1, "two lxp-in nodes share one connection");
+    // Each node gets its own copy: changing one must not change the other.
+    assert.notEqual(out[0].payload, out2[0].payload);
+  });
+
+  it("merges the three banks of a broadcast cycle into one inputs/all message", async () => {
+    server = new FakeDongleServer();
+    const port = await server.listen();
+    await helper.load([lxpDongleNode, lxpInNode], flow({ port: String(port) }, { mergeBanks: true }));
+    const out = collect("out");
+    await server.waitForConnection();
+    server.write(Buffer.concat([bank1, bank0, bank1, holdClock, bank2, combined]));
+    await waitFor(() => out.length === 3);
+    assert.deepEqual(
+      out.map((m) => m.topic),
+      ["lxp/2222222222/hold/12", "lxp/2222222222/inputs/all", "lxp/2222222222/inputs/all"],
+    );
+    const merged = out[1];
+    assert.equal(merged.payload.soc, 83);
+    assert.equal(merged.payload.e_to_user_all, 10157);
+    assert.equal(merged.payload.max_chg_curr, 66);
+    assert.equal(merged.lxp.raw, Buffer.concat([bank0, bank1, bank2]).toString("hex"));
+    assert.equal(out[2].payload.v_bat, 50.3, "a combined 0–126 reply passes through");
+  });
+
+  it("reconnects when the dongle drops the connection and decodes after it comes back", async () => {
+    server = new FakeDongleServer();
+    const port = await server.listen();
+    await helper.load([lxpDongleNode, lxpInNode], flow({ port: String(port) }));
+    const out = collect("out");
+    const status = statuses("in1");
+    await server.waitForConnection();
+    server.write(bank0);
+    await waitFor(() => out.length === 1);
+    await server.close();
+    await waitFor(() => status.some((s) => s.fill === "red"), 5000, "red status");
+    server = new FakeDongleServer();
+    await server.listen(port);
+    await server.waitForConnection();
+    server.write(bank1);
+    await waitFor(() => out.length === 2);
+    assert.equal(out[1].topic, "lxp/2222222222/inputs/2");
+    const red = status.find((s) => s.fill === "red");
+    assert.match(red.text, /^disconnected/);
+    await waitFor(() => status.some((s) => s.fill === "green" && /^last frame \d\d:\d\d:\d\d$/.test(s.text)), 3000);
+  });
+
+  it("the silence watchdog reconnects a connection that went quiet", async () => {
+    server = new FakeDongleServer();
+    const port = await server.listen();
+    await helper.load([lxpDongleNode, lxpInNode], flow({ port: String(port), watchdog: "0.3" }));
+    const status = statuses("in1");
+    await server.waitForConnection(1);
+    await server.waitForConnection(2, 5000);
+    assert.ok(status.some((s) => s.fill === "yellow" && /no data for 0 s, reconnecting|no data for \d+ s/.test(s.text)));
+  });
+
+  it("shows connecting, then connected, in its status", async () => {
+    server = new FakeDongleServer();
+    const port = await server.listen();
+    await helper.load([lxpDongleNode, lxpInNode], flow({ port: String(port) }));
+    const status = statuses("in1");
+    await server.waitForConnection();
+    await waitFor(() => status.some((s) => s.fill === "green"));
+    assert.equal(status.find((s) => s.fill === "green").text, `connected to 127.0.0.1:${port}`);
+  });
+
+  it("redeploys onto the same UDP port without 'address in use'", async () => {
+    const port = await freeUdpPort();
+    const f = flow({ transport: "udp", port: String(port), bind: "127.0.0.1" });
+    await helper.load([lxpDongleNode, lxpInNode], f);
+    await waitFor(() => (helper.getNode("d1") as any).link.state.state === "listening");
+    for (let round = 0; round < 3; round++) {
+      await helper.setFlows(f.map((n) => ({ ...n })) as any);
+      await waitFor(() => (helper.getNode("d1") as any)?.link?.state.state === "listening", 3000, "listening again");
+      const out = collect("out");
+      await sendUdp(port, heartbeat, bank0);
+      await waitFor(() => out.length === 1);
+      assert.equal(out[0].topic, "lxp/2222222222/inputs/1");
+    }
+  });
+
+  it("a datalog filter drops frames from other dongles", async () => {
+    server = new FakeDongleServer();
+    const port = await server.listen();
+    await helper.load([lxpDongleNode, lxpInNode], flow({ port: String(port), datalog: "AB12345678" }));
+    const out = collect("out");
+    await server.waitForConnection();
+    const mine = encodeReadReply({ datalog: "AB12345678", inverter: "1111111111" }, 4, 0, new Array(40).fill(0));
+    server.write(Buffer.concat([bank0, mine]));
+    await waitFor(() => out.length === 1);
+    await sleep(50);
+    assert.equal(out.length, 1);
+    assert.equal(out[0].lxp.datalog, "AB12345678");
+  });
+
+  it("an invalid dongle configuration gives a red status, not a crash", async () => {
+    await helper.load([lxpDongleNode, lxpInNode], flow({ host: "not a host!", port: "8000" }));
+    const node = helper.getNode("in1") as any;
+    const d = helper.getNode("d1") as any;
+    assert.equal(d.link, undefined);
+    assert.match(d.configError, /host "not a host!" is not a valid host name/);
+    const calls = (node.status as any).getCalls().filter((c: any) => c.thisValue === node);
+    assert.deepEqual(calls.at(-1).args[0], { fill: "red", shape: "ring", text: "dongle config invalid" });
+  });
+});
