@@ -16,9 +16,10 @@ const bank2 = hexBuf(lxpVector("lbi_read_inputs_80_to_119").hex);
 const holdClock = hexBuf(lxpVector("lb_parse_read_hold_reply").hex);
 const combined = hexBuf(lxpVector("lb_parse_read_inputs_all_protocol5_reply").hex);
 
-type Flow = Array<Record<string, unknown>>;
+type FlowNode = { id: string; type: string; [key: string]: any };
+type Flow = FlowNode[];
 
-function dongle(extra: Record<string, unknown>): Record<string, unknown> {
+function dongle(extra: Record<string, unknown>): FlowNode {
   return { id: "d1", type: "lxp-dongle", transport: "tcp", host: "127.0.0.1", reconnect: "0.1", watchdog: "0", ...extra };
 }
 
@@ -205,7 +206,7 @@ describe("lxp-in node", function () {
     await helper.load([lxpDongleNode, lxpInNode], f);
     await waitFor(() => (helper.getNode("d1") as any).link.state.state === "listening");
     for (let round = 0; round < 3; round++) {
-      await helper.setFlows(f.map((n) => ({ ...n })) as any);
+      await helper.setFlows(f.map((n) => ({ ...n })) as any, "full");
       await waitFor(() => (helper.getNode("d1") as any)?.link?.state.state === "listening", 3000, "listening again");
       const out = collect("out");
       await sendUdp(port, heartbeat, bank0);

@@ -1,0 +1,11 @@
+// PylonTech RS485/RS232 binary protocol codec: pure functions, no I/O (pylon.md §2–§5, §14).
+export * from "./checksum";
+export * from "./commands";
+export * from "./errors";
+export * from "./frame";
+export * from "./request";
+export * from "./decode";
+export * from "./reply";
+export * from "./stream";
+export * from "./stack";
+export * from "./types";
