@@ -11,7 +11,7 @@ import type { StateChange } from "./lib/transport";
 function kindFilter(config: LxpInDef): Record<MessageKind, boolean> {
   const on = (v: unknown, fallback: boolean): boolean => (v === undefined ? fallback : v === true || v === "true");
   return {
-    inputs: on(config.inputs, true),
+    inputs: on(config.inputRegs, true),
     holds: on(config.holds, true),
     write: on(config.holds, true),
     heartbeat: on(config.heartbeats, false),

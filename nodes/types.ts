@@ -22,7 +22,7 @@ export interface LxpDongleNode extends Node {
 
 export interface LxpInDef extends NodeDef {
   dongle: string;
-  inputs: boolean;
+  inputRegs: boolean;
   holds: boolean;
   heartbeats: boolean;
   params: boolean;

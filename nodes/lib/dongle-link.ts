@@ -51,7 +51,7 @@ function defaultTransport(o: DongleLinkOptions): LxpTransport {
   if (o.transport === "tcp") {
     return new TcpClientTransport({ host: o.host as string, port: o.port, reconnectMs: o.reconnectMs, watchdogMs: o.watchdogMs });
   }
-  return new UdpListenerTransport({ port: o.port, address: o.bind, source: o.source });
+  return new UdpListenerTransport({ port: o.port, address: o.bind, source: o.source, reconnectMs: o.reconnectMs });
 }
 
 export class DongleLink extends EventEmitter<DongleLinkEvents> {

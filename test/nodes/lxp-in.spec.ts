@@ -123,7 +123,7 @@ describe("lxp-in node", function () {
     const port = await server.listen();
     await helper.load([lxpDongleNode, lxpInNode], [
       ...flow({ port: String(port) }),
-      { id: "in2", z: "f1", type: "lxp-in", dongle: "d1", heartbeats: true, inputs: false, holds: false, wires: [["out2"]] },
+      { id: "in2", z: "f1", type: "lxp-in", dongle: "d1", heartbeats: true, inputRegs: false, holds: false, wires: [["out2"]] },
       { id: "out2", z: "f1", type: "helper" },
     ]);
     const out = collect("out");

@@ -1,6 +1,9 @@
 // Turns register values into the named, scaled payload fields of the contract (§8, §9, §15).
-import { FAULT_TEXT, fieldWidth, INPUT_FIELDS, InputField, STATUS_TEXT, WARNING_TEXT } from "./input-registers";
+import { decodeInputRegisters, InputIds, registersToAscii } from "./input-decoder";
 import { HOLD_NAMES, LEAD_ACID_TEMPERATURE_REGS, REG110_BITS, REG21_BITS, TIME_WINDOWS } from "./hold-registers";
+
+export { registersToAscii };
+export type { InputIds };
 
 export interface DecodeOptions {
   /** Divisor for max_chg_curr / max_dischg_curr (regs 81–82): 100 by default, 10 on some models. */
@@ -8,119 +11,15 @@ export interface DecodeOptions {
 }
 
 const s16 = (v: number): number => (v & 0x8000 ? v - 0x10000 : v);
-const round1 = (v: number): number => Math.round(v * 10) / 10;
-
-/** Two ASCII characters per register, low byte first; NUL padding dropped. */
-export function registersToAscii(values: readonly number[]): string {
-  let s = "";
-  for (const v of values) {
-    for (const c of [v & 0xff, v >> 8]) if (c !== 0) s += String.fromCharCode(c);
-  }
-  return s;
-}
-
-function powerFactor(raw: number): number {
-  return raw > 1000 && raw < 2000 ? (1000 - raw) / 1000 : raw / 1000;
-}
-
-/** Every set bit as "E019 bus voltage high" style entries. */
-function bitNames(value: number, prefix: string, names: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let bit = 0; bit < 32; bit++) {
-    if (Math.floor(value / 2 ** bit) % 2 === 1) out.push(`${prefix}${String(bit).padStart(3, "0")} ${names[bit]}`);
-  }
-  return out;
-}
-
-/** Fields fully inside [start, start + count), pre-sorted by register for a fast scan. */
-function fieldsCovering(start: number, count: number): InputField[] {
-  const end = start + count;
-  return INPUT_FIELDS.filter((field) => field.reg >= start && field.reg + fieldWidth(field) <= end);
-}
-
-const fieldCache = new Map<number, InputField[]>();
-
-function cachedFields(start: number, count: number): InputField[] {
-  const key = start * 65536 + count;
-  let fields = fieldCache.get(key);
-  if (!fields) {
-    fields = fieldsCovering(start, count);
-    if (fieldCache.size < 1024) fieldCache.set(key, fields);
-  }
-  return fields;
-}
 
 /** Decodes an input-register reply starting at `start`. Keys appear only for registers present. */
 export function decodeInputs(
   start: number,
   values: readonly number[],
   options: DecodeOptions = {},
+  ids?: InputIds,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const currentDivisor = options.currentDivisor ?? 100;
-  for (const field of cachedFields(start, values.length)) {
-    const i = field.reg - start;
-    const raw = values[i];
-    switch (field.decode) {
-      case "u16":
-        out[field.key] = field.scale === 1 ? raw : raw / field.scale;
-        break;
-      case "s16":
-        out[field.key] = field.scale === 1 ? s16(raw) : s16(raw) / field.scale;
-        break;
-      case "u32": {
-        const v = raw + values[i + 1] * 65536;
-        out[field.key] = field.scale === 1 ? v : v / field.scale;
-        break;
-      }
-      case "soc_soh":
-        out.soc = raw & 0xff;
-        out.soh = raw >> 8;
-        break;
-      case "pf":
-        out[field.key] = powerFactor(raw);
-        break;
-      case "bms_current":
-        out[field.key] = raw / currentDivisor;
-        break;
-      case "ascii5":
-        out[field.key] = registersToAscii(values.slice(i, i + 5));
-        break;
-    }
-  }
-  addDerivedInputs(out);
-  return out;
-}
-
-function sumPresent(out: Record<string, unknown>, keys: readonly string[]): number | undefined {
-  let total = 0;
-  let any = false;
-  for (const key of keys) {
-    const v = out[key];
-    if (typeof v === "number") {
-      total += v;
-      any = true;
-    }
-  }
-  return any ? total : undefined;
-}
-
-const PV_POWER = ["p_pv_1", "p_pv_2", "p_pv_3", "p_pv_4", "p_pv_5", "p_pv_6"];
-const PV_DAY = ["e_pv_day_1", "e_pv_day_2", "e_pv_day_3", "e_pv_day_4", "e_pv_day_5", "e_pv_day_6"];
-const PV_ALL = ["e_pv_all_1", "e_pv_all_2", "e_pv_all_3", "e_pv_all_4", "e_pv_all_5", "e_pv_all_6"];
-
-/** lxp-bridge's derived keys, only where their inputs are present. */
-function addDerivedInputs(out: Record<string, unknown>): void {
-  if ("p_pv_1" in out || "p_pv_4" in out) out.p_pv = sumPresent(out, PV_POWER);
-  if ("p_charge" in out && "p_discharge" in out) {
-    out.p_battery = (out.p_charge as number) - (out.p_discharge as number);
-  }
-  if ("p_to_user" in out && "p_to_grid" in out) out.p_grid = (out.p_to_user as number) - (out.p_to_grid as number);
-  if ("e_pv_day_1" in out || "e_pv_day_4" in out) out.e_pv_day = round1(sumPresent(out, PV_DAY) as number);
-  if ("e_pv_all_1" in out || "e_pv_all_4" in out) out.e_pv_all = round1(sumPresent(out, PV_ALL) as number);
-  if (typeof out.status === "number") out.status_text = STATUS_TEXT[out.status] ?? "Unknown";
-  if (typeof out.fault_code === "number") out.faults = bitNames(out.fault_code, "E", FAULT_TEXT);
-  if (typeof out.warning_code === "number") out.warnings = bitNames(out.warning_code, "W", WARNING_TEXT);
+  return decodeInputRegisters(start, values, options.currentDivisor ?? 100, ids);
 }
 
 const pad2 = (n: number): string => String(n).padStart(2, "0");

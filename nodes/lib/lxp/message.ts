@@ -99,12 +99,12 @@ function translatedMessage(
   lxp.inverter = frame.inverter;
   lxp.device_function = frame.deviceFunction;
   lxp.register = frame.register;
-  const ids = { datalog: frame.datalog, inverter: frame.inverter };
 
   if (frame.role === "exception") {
     lxp.count = 0;
     const payload = {
-      ...ids,
+      datalog: frame.datalog,
+      inverter: frame.inverter,
       protocol: frame.protocol,
       device_function: frame.deviceFunction,
       base_function: frame.deviceFunction & ~EXCEPTION_BIT,
@@ -118,7 +118,8 @@ function translatedMessage(
 
   if (frame.role === "request") {
     const payload: Record<string, unknown> = {
-      ...ids,
+      datalog: frame.datalog,
+      inverter: frame.inverter,
       protocol: frame.protocol,
       device_function: frame.deviceFunction,
       register: frame.register,
@@ -141,30 +142,41 @@ function translatedMessage(
   switch (frame.deviceFunction) {
     case DeviceFunction.READ_INPUT: {
       lxp.count = frame.values.length;
-      const payload = decodeInputs(frame.register, frame.values, options);
-      Object.assign(payload, { time, ...ids });
+      const ids = { time, datalog: frame.datalog, inverter: frame.inverter };
+      const payload = decodeInputs(frame.register, frame.values, options, ids);
       const suffix = inputsTopicSuffix(frame.register, frame.values.length);
       return { kind: "inputs", msg: { topic: `${prefix}/inputs/${suffix}`, payload, lxp } };
     }
     case DeviceFunction.READ_HOLD: {
       lxp.count = frame.values.length;
-      const payload = { ...decodeHolds(frame.register, frame.values), ...ids, time };
+      const payload = Object.assign(decodeHolds(frame.register, frame.values), {
+        datalog: frame.datalog,
+        inverter: frame.inverter,
+        time,
+      });
       return { kind: "holds", msg: { topic: `${prefix}/hold/${frame.register}`, payload, lxp } };
     }
     case DeviceFunction.WRITE_SINGLE: {
       lxp.count = 1;
-      const payload = {
-        ...decodeHolds(frame.register, [frame.value]),
+      const payload = Object.assign(decodeHolds(frame.register, [frame.value]), {
         register: frame.register,
         value: frame.value,
-        ...ids,
+        datalog: frame.datalog,
+        inverter: frame.inverter,
         time,
-      };
+      });
       return { kind: "write", msg: { topic: `${prefix}/write/${frame.register}`, payload, lxp } };
     }
     case DeviceFunction.WRITE_MULTI: {
       lxp.count = frame.count;
-      const payload = { registers: {}, register: frame.register, count: frame.count, ...ids, time };
+      const payload = {
+        registers: {},
+        register: frame.register,
+        count: frame.count,
+        datalog: frame.datalog,
+        inverter: frame.inverter,
+        time,
+      };
       return { kind: "write", msg: { topic: `${prefix}/write/${frame.register}`, payload, lxp } };
     }
   }

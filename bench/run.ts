@@ -1,0 +1,86 @@
+// `npm run bench`: decode throughput of a 127-register reply, and the latency from a UDP datagram
+// arriving to the message leaving lxp-in in the Node-RED runtime. Prints results; asserts nothing.
+import helper from "node-red-node-test-helper";
+import { frameToMessage, parseFrame, LxpStreamParser } from "../nodes/lib/lxp";
+import lxpDongleNode from "../nodes/lxp-dongle";
+import lxpInNode from "../nodes/lxp-in";
+import { freeUdpPort, sendUdp, waitFor } from "../test/support/net";
+import { hexBuf, lxpVector } from "../test/support/vectors";
+
+const combined = hexBuf(lxpVector("lb_parse_read_inputs_all_protocol5_reply").hex);
+
+function decodeThroughput(seconds: number): number {
+  const until = performance.now() + seconds * 1000;
+  let frames = 0;
+  let keys = 0;
+  while (performance.now() < until) {
+    for (let k = 0; k < 1000; k++) {
+      keys += Object.keys(frameToMessage(parseFrame(combined)).msg.payload).length;
+    }
+    frames += 1000;
+  }
+  if (keys === 0) throw new Error("nothing decoded");
+  return frames / seconds;
+}
+
+function streamThroughput(seconds: number): number {
+  const chunk = Buffer.concat(Array.from({ length: 100 }, () => combined));
+  const parser = new LxpStreamParser();
+  const until = performance.now() + seconds * 1000;
+  let frames = 0;
+  while (performance.now() < until) frames += parser.push(chunk).length;
+  return frames / seconds;
+}
+
+async function runtimeLatency(samples: number): Promise<number[]> {
+  helper.init(require.resolve("node-red"));
+  await helper.startServer();
+  const port = await freeUdpPort();
+  await helper.load(
+    [lxpDongleNode, lxpInNode],
+    [
+      { id: "f1", type: "tab" },
+      { id: "d1", type: "lxp-dongle", transport: "udp", port: String(port), bind: "127.0.0.1" },
+      { id: "in1", z: "f1", type: "lxp-in", dongle: "d1", wires: [["out"]] },
+      { id: "out", z: "f1", type: "helper" },
+    ] as any,
+  );
+  await waitFor(() => (helper.getNode("d1") as any).link.state.state === "listening");
+  // Stamp the moment the datagram reaches the process (the socket's 'message' event fires first).
+  const link = (helper.getNode("d1") as any).link;
+  let arrived = 0n;
+  link.prependListener("message", () => undefined);
+  const transport = link.transport;
+  transport.prependListener("data", () => {
+    arrived = process.hrtime.bigint();
+  });
+  const latencies: number[] = [];
+  let pending: ((ns: bigint) => void) | undefined;
+  (helper.getNode("out") as any).on("input", () => pending?.(process.hrtime.bigint()));
+  for (let i = 0; i < samples; i++) {
+    const done = new Promise<bigint>((resolve) => (pending = resolve));
+    await sendUdp(port, combined);
+    const left = await done;
+    latencies.push(Number(left - arrived) / 1000);
+  }
+  await helper.unload();
+  await new Promise<void>((resolve) => helper.stopServer(resolve));
+  return latencies.sort((a, b) => a - b);
+}
+
+async function main(): Promise<void> {
+  const fps = decodeThroughput(3);
+  console.log(`decode 127-register reply (parse + message): ${Math.round(fps).toLocaleString("en")} frames/s on one core (target ≥ 200,000)`);
+  console.log(`stream parser (100 frames per chunk, no decode): ${Math.round(streamThroughput(2)).toLocaleString("en")} frames/s`);
+  const lat = await runtimeLatency(2000);
+  const pct = (p: number): string => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))].toFixed(0);
+  console.log(`UDP datagram → lxp-in output in the runtime: median ${pct(0.5)} µs, p95 ${pct(0.95)} µs, max ${pct(1)} µs (${lat.length} samples)`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
