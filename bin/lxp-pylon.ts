@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // lxp-pylon: decode captured frames, listen to a dongle. Thin: the work is in nodes/lib.
 import { decodeCommand } from "./commands/decode";
+import { decodePylonCommand } from "./commands/decode-pylon";
 import { listenCommand } from "./commands/listen";
 import { CliError } from "./commands/io";
 
 const USAGE = `usage:
   lxp-pylon decode lxp <hex>|- [--file F]     decode LuxPower frames, print the messages as JSON
+  lxp-pylon decode pylon --command 0x42 <frame>|- [--request <frame>]
+                                              decode one PylonTech reply, print it as JSON
   lxp-pylon listen lxp --tcp HOST[:PORT]      print each decoded message as a JSON line
   lxp-pylon listen lxp --udp [HOST:]PORT        (until interrupted)
 options for listen: --datalog SERIAL  --watchdog SECONDS  --current-divisor 10|100`;
@@ -17,6 +20,7 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === "decode" && device === "lxp") return decodeCommand(rest);
+  if (command === "decode" && device === "pylon") return decodePylonCommand(rest);
   if (command === "listen" && device === "lxp") return listenCommand(rest);
   throw new CliError(`unknown command "${[command, device].filter(Boolean).join(" ")}"\n${USAGE}`, 2);
 }

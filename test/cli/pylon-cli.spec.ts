@@ -1,0 +1,61 @@
+// `lxp-pylon decode pylon`: the §14 object for a reply, or a one-line reason and exit 1.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { runCli } from "../support/cli";
+import { SHARED_DIR } from "../support/vectors";
+
+const vectors: any[] = JSON.parse(readFileSync(join(SHARED_DIR, "vectors", "pylon-vectors.json"), "utf8"));
+const vec = (id: string): any => vectors.find((v) => v.id === id);
+
+describe("lxp-pylon decode pylon", () => {
+  it("prints { command, packs } for an analog reply", () => {
+    const v = vec("tc-us2000b-0x42");
+    const r = runCli(["decode", "pylon", "--command", "0x42", v.reply.trim()]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.command, "0x42");
+    assert.equal(out.packs.length, 1);
+    const pack = out.packs[0];
+    assert.deepEqual(pack.cell_voltages, v.expect.cellVoltagesV);
+    assert.equal(pack.current, 2.1);
+    assert.equal(pack.voltage, 50.408);
+    assert.equal(pack.remaining_ah, 35.5);
+    assert.equal(pack.total_ah, 50);
+    assert.equal(pack.soc, 71);
+    assert.equal(pack.cycles, 79);
+    assert.deepEqual(pack.temperatures, [29, 26, 26, 26, 26]);
+  });
+
+  it("reads the frame from stdin with '-' and honours --request for an all-packs reply", () => {
+    const v = vec("pp-us2000-3packs-ff");
+    const r = runCli(["decode", "pylon", "--command", "0x42", "--request", v.request.trim(), "-"], v.reply);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.packs.length, 3);
+    assert.deepEqual(out.packs[0].cell_voltages, v.expect.packs[0].cellVoltagesV);
+  });
+
+  it("decodes identity replies (0x93 serial)", () => {
+    const r = runCli(["decode", "pylon", "--command", "0x93", vec("ziv-us3000c-0x93").reply.trim()]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).packs[0].serial, "H222003C32220459");
+  });
+
+  it("rejects a bad checksum and error replies with a one-line reason and exit 1", () => {
+    const good = vec("tc-us2000b-0x42").reply.trim() as string;
+    const bad = good.slice(0, 20) + (good[20] === "0" ? "1" : "0") + good.slice(21);
+    const r = runCli(["decode", "pylon", "--command", "0x42", bad]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^invalid frame: CHKSUM E594 does not match the frame \(expected [0-9A-F]{4}\)\n$/);
+    const rtn = runCli(["decode", "pylon", "--command", "0x42", vec("robske-rtn04").reply.trim()]);
+    assert.equal(rtn.code, 1);
+    assert.equal(rtn.stderr, "invalid frame: battery returned RTN 0x04 (CID2 invalid)\n");
+  });
+
+  it("needs --command", () => {
+    const r = runCli(["decode", "pylon", "~20024600C0220248\r"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--command is required/);
+  });
+});
