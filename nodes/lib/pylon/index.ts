@@ -6,6 +6,7 @@ export * from "./frame";
 export * from "./request";
 export * from "./decode";
 export * from "./reply";
+export * from "./encode-reply";
 export * from "./stream";
 export * from "./stack";
 export * from "./types";

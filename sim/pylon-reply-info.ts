@@ -1,0 +1,152 @@
+// The INFO bytes of each reply the simulator sends, laid out as pylon.md §5 describes. The envelope
+// around them comes from the codec's encodeReply.
+import { PylonPackModel, alarmCode } from "./pylon-pack-model";
+
+/** Big-endian byte sink; values are range-checked so a model bug cannot wrap silently. */
+class InfoWriter {
+  private readonly bytes: number[] = [];
+
+  private check(value: number, min: number, max: number, what: string): number {
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new RangeError(`${what} ${String(value)} does not fit ${min}..${max}`);
+    }
+    return value;
+  }
+
+  u8(value: number, what: string): this {
+    this.bytes.push(this.check(value, 0, 0xff, what));
+    return this;
+  }
+
+  u16(value: number, what: string): this {
+    const v = this.check(value, 0, 0xffff, what);
+    this.bytes.push(v >> 8, v & 0xff);
+    return this;
+  }
+
+  s16(value: number, what: string): this {
+    return this.u16(this.check(value, -0x8000, 0x7fff, what) & 0xffff, what);
+  }
+
+  u24(value: number, what: string): this {
+    const v = this.check(value, 0, 0xffffff, what);
+    this.bytes.push(v >> 16, (v >> 8) & 0xff, v & 0xff);
+    return this;
+  }
+
+  /** ASCII, cut or padded with `pad` to `size` bytes. */
+  text(value: string, size: number, pad: string): this {
+    const padded = value.slice(0, size).padEnd(size, pad);
+    for (let i = 0; i < size; i++) this.bytes.push(padded.charCodeAt(i) & 0xff);
+    return this;
+  }
+
+  raw(values: readonly number[], what: string): this {
+    values.forEach((v) => this.u8(v, what));
+    return this;
+  }
+
+  done(): number[] {
+    return this.bytes;
+  }
+}
+
+const NO_16BIT_CAPACITY = 0xffff;
+
+function analogBlock(w: InfoWriter, pack: PylonPackModel): void {
+  w.u8(pack.cellVoltagesMv.length, "cell count");
+  pack.cellVoltagesMv.forEach((mv) => w.u16(mv, "cell voltage"));
+  const temps = pack.temperaturesDeciKelvin;
+  w.u8(temps.length, "temperature count");
+  temps.forEach((t) => w.s16(t, "temperature"));
+  w.s16(pack.currentDeciAmps, "current");
+  w.u16(pack.voltageMv, "module voltage");
+  const extended = pack.capacityLayout === 4;
+  w.u16(extended ? NO_16BIT_CAPACITY : pack.remainingMah, "remaining capacity");
+  w.u8(pack.capacityLayout, "user-defined item count");
+  w.u16(extended ? NO_16BIT_CAPACITY : pack.totalMah, "total capacity");
+  w.u16(pack.cycles, "cycle count");
+  if (extended) w.u24(pack.remainingMah, "remaining capacity 2").u24(pack.totalMah, "total capacity 2");
+}
+
+function alarmBlock(w: InfoWriter, pack: PylonPackModel): void {
+  const a = pack.alarmStates();
+  w.u8(a.cells.length, "cell count");
+  a.cells.forEach((s) => w.u8(alarmCode(s), "cell state"));
+  w.u8(a.temperatures.length, "temperature count");
+  a.temperatures.forEach((s) => w.u8(alarmCode(s), "temperature state"));
+  w.u8(alarmCode(a.chargeCurrent), "charge current state");
+  w.u8(alarmCode(a.voltage), "module voltage state");
+  w.u8(alarmCode(a.dischargeCurrent), "discharge current state");
+  w.raw(pack.statusBytes(), "status");
+}
+
+/** INFOFLAG/DATAFLAG: bit 0 "unread alarm change" while any of the packs has an alarm. */
+function flagByte(packs: readonly PylonPackModel[]): number {
+  return packs.some((p) => p.alarmActive) ? 0x11 : 0x00;
+}
+
+/**
+ * 0x42: INFOFLAG, the command value (one pack) or the pack count (`allPacks`), then the blocks.
+ * `commandValue` is what the request's INFO held.
+ */
+export function analogInfo(packs: readonly PylonPackModel[], commandValue: number, allPacks: boolean): number[] {
+  const w = new InfoWriter().u8(flagByte(packs), "INFOFLAG");
+  w.u8(allPacks ? packs.length : commandValue, "command value");
+  packs.forEach((p) => analogBlock(w, p));
+  return w.done();
+}
+
+/** 0x44, laid out like 0x42. */
+export function alarmInfo(packs: readonly PylonPackModel[], commandValue: number, allPacks: boolean): number[] {
+  const w = new InfoWriter().u8(flagByte(packs), "DATAFLAG");
+  w.u8(allPacks ? packs.length : commandValue, "command value");
+  packs.forEach((p) => alarmBlock(w, p));
+  return w.done();
+}
+
+/** 0x47: INFOFLAG then 12 words. */
+export function systemParametersInfo(pack: PylonPackModel): number[] {
+  const w = new InfoWriter().u8(flagByte([pack]), "INFOFLAG");
+  const p = pack.layout.systemParameters;
+  // Words 3, 4, 5, 6, 10, 11, 12 are signed on the wire (§5.5).
+  const signed = new Set([2, 3, 4, 5, 9, 10, 11]);
+  p.forEach((v, i) => (signed.has(i) ? w.s16(v, `system parameter ${i + 1}`) : w.u16(v, `system parameter ${i + 1}`)));
+  return w.done();
+}
+
+/** 0x51: device name[10] NUL-padded, software version[2], manufacturer[20] padded with `-`. */
+export function manufacturerInfo(master: PylonPackModel): number[] {
+  return new InfoWriter()
+    .text(master.layout.deviceName, 10, "\0")
+    .raw(master.layout.softwareVersion, "software version")
+    .text("Pylon", 20, "-")
+    .done();
+}
+
+/** 0x92: no INFOFLAG; command value, four limits, status. */
+export function chargeManagementInfo(pack: PylonPackModel, commandValue: number): number[] {
+  const m = pack.chargeManagement();
+  return new InfoWriter()
+    .u8(commandValue, "command value")
+    .u16(m.chargeVoltageLimitMv, "charge voltage limit")
+    .u16(m.dischargeVoltageLimitMv, "discharge voltage limit")
+    .s16(m.chargeCurrentLimitDeciAmps, "charge current limit")
+    .s16(m.dischargeCurrentLimitDeciAmps, "discharge current limit")
+    .u8(m.status, "status")
+    .done();
+}
+
+/** 0x93: command value, serial[16]. */
+export function serialNumberInfo(pack: PylonPackModel, commandValue: number): number[] {
+  return new InfoWriter().u8(commandValue, "command value").text(pack.serial, 16, "\0").done();
+}
+
+/** 0x96: command value, manufacture version[2], mainline version[3]. */
+export function firmwareInfo(pack: PylonPackModel, commandValue: number): number[] {
+  return new InfoWriter()
+    .u8(commandValue, "command value")
+    .raw(pack.layout.manufactureVersion, "manufacture version")
+    .raw(pack.layout.mainlineVersion, "mainline version")
+    .done();
+}
