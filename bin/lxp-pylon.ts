@@ -3,6 +3,7 @@
 import { decodeCommand } from "./commands/decode";
 import { decodePylonCommand } from "./commands/decode-pylon";
 import { listenCommand } from "./commands/listen";
+import { pollPylonCommand } from "./commands/poll-pylon";
 import { CliError } from "./commands/io";
 
 const USAGE = `usage:
@@ -11,6 +12,9 @@ const USAGE = `usage:
                                               decode one PylonTech reply, print it as JSON
   lxp-pylon listen lxp --tcp HOST[:PORT]      print each decoded message as a JSON line
   lxp-pylon listen lxp --udp [HOST:]PORT        (until interrupted)
+  lxp-pylon poll pylon --serial PATH [--baud N] | --tcp HOST:PORT
+        [--mode rs485|rs232] [--packs auto|N] [--once | --interval S] [--charge-management]
+        [--timeout MS] [--gap MS] [--retries N]   print each poll cycle as a JSON line
 options for listen: --datalog SERIAL  --watchdog SECONDS  --current-divisor 10|100`;
 
 async function main(argv: string[]): Promise<number> {
@@ -22,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === "decode" && device === "lxp") return decodeCommand(rest);
   if (command === "decode" && device === "pylon") return decodePylonCommand(rest);
   if (command === "listen" && device === "lxp") return listenCommand(rest);
+  if (command === "poll" && device === "pylon") return pollPylonCommand(rest);
   throw new CliError(`unknown command "${[command, device].filter(Boolean).join(" ")}"\n${USAGE}`, 2);
 }
 

@@ -1,0 +1,11 @@
+// PylonTech RS485 connection layer: byte transports (serial, TCP gateway) and the shared,
+// one-request-at-a-time PylonPortLink. No Node-RED imports.
+export * from "./link-error";
+export * from "./link-options";
+export * from "./list-ports";
+export * from "./port-link";
+export { describeSerialOpenError } from "./serial-errors";
+export { type SerialBinding } from "./serial-modules";
+export * from "./serial-transport";
+export * from "./tcp-gateway-transport";
+export * from "./types";

@@ -1,0 +1,71 @@
+// Validates a pylon-port configuration (strings from the editor, possibly ${ENV}) into
+// PylonPortLink options plus the addressing mode. Shared by the config node and the CLI.
+import { isHost } from "./dongle-config";
+import type { PylonPortLinkOptions } from "./pylon-link";
+import type { PylonAddressMode } from "./pylon";
+
+export interface PylonPortConfigInput {
+  transport?: unknown;
+  path?: unknown;
+  baud?: unknown;
+  host?: unknown;
+  port?: unknown;
+  mode?: unknown;
+  timeout?: unknown;
+  gap?: unknown;
+  retries?: unknown;
+  reconnect?: unknown;
+}
+
+export interface PylonPortConfig {
+  link: PylonPortLinkOptions;
+  mode: PylonAddressMode;
+}
+
+const text = (v: unknown): string => (v === undefined || v === null ? "" : String(v).trim());
+
+function number(v: unknown, what: string, min: number, max: number, fallback: number, integer = false): number {
+  const s = text(v);
+  if (s === "") return fallback;
+  const n = Number(s);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new Error(`${what} must be ${integer ? "a whole number" : "a number"} from ${min} to ${max}, got "${s}"`);
+  }
+  return n;
+}
+
+export function parsePylonPortConfig(input: PylonPortConfigInput): PylonPortConfig {
+  const mode = text(input.mode) || "rs485";
+  if (mode !== "rs485" && mode !== "rs232") throw new Error(`mode must be "rs485" or "rs232", got "${mode}"`);
+  const transport = text(input.transport) || "serial";
+  const timing = {
+    timeoutMs: number(input.timeout, "reply timeout (ms)", 50, 30000, transport === "tcp" ? 2000 : 1000),
+    gapMs: number(input.gap, "gap between requests (ms)", 0, 5000, 50),
+    retries: number(input.retries, "retries", 0, 10, 1, true),
+    reconnectMs: number(input.reconnect, "reopen delay (s)", 0.1, 3600, 2) * 1000,
+  };
+  if (transport === "serial") {
+    const path = text(input.path);
+    if (!path) throw new Error("serial port path is required, e.g. /dev/ttyUSB0");
+    // The console port's binary protocol runs at 1200 baud until woken; RS485 at 115200.
+    const baudRate = number(input.baud, "baud rate", 1200, 115200, mode === "rs232" ? 1200 : 115200, true);
+    if (![115200, 9600, 1200].includes(baudRate)) throw new Error(`baud rate must be 115200, 9600 or 1200, got ${baudRate}`);
+    return { mode, link: { transport, path, baudRate, ...timing } };
+  }
+  if (transport === "tcp") {
+    const host = text(input.host);
+    if (!host) throw new Error("gateway host is required for a TCP gateway");
+    if (!isHost(host)) throw new Error(`host "${host}" is not a valid host name or IP address`);
+    const port = number(input.port, "gateway port", 1, 65535, 0, true);
+    if (port === 0) throw new Error("gateway port is required (e.g. 8899, 4196 or 23)");
+    return { mode, link: { transport, host, port, ...timing } };
+  }
+  throw new Error(`transport must be "serial" or "tcp", got "${transport}"`);
+}
+
+/** §14's `{port}` in the topic: the config node's name, else the device's last path segment or host:port. */
+export function portLabel(name: string | undefined, link: PylonPortLinkOptions): string {
+  if (name && name.trim()) return name.trim();
+  if (link.transport === "serial") return link.path.split(/[\\/]/).filter(Boolean).pop() ?? link.path;
+  return `${link.host}:${link.port}`;
+}

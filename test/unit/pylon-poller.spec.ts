@@ -1,0 +1,114 @@
+// The poll cycle against the simulated stack, without a bus in between: discovery, silent and
+// corrupt packs, identity caching, the §14 message.
+import assert from "node:assert/strict";
+import { PylonRequester, PylonPoller } from "../../nodes/lib/pylon-poller";
+import { parseFrame } from "../../nodes/lib/pylon";
+import { PylonLinkError } from "../../nodes/lib/pylon-link";
+import { PylonStackSimulator } from "../../sim/pylon-stack";
+
+/** Answers in-process like a bus would, and records what was asked. */
+class SimRequester implements PylonRequester {
+  readonly asked: string[] = [];
+  constructor(readonly sim: PylonStackSimulator) {}
+  async request(frame: string): Promise<{ raw: string }> {
+    this.asked.push(frame);
+    const reply = this.sim.reply(frame);
+    if (!reply) throw new PylonLinkError("timeout", "no reply");
+    parseFrame(reply.frame); // a corrupt reply fails here like the link's splitter would
+    return { raw: reply.frame };
+  }
+  commands(): string[] {
+    return this.asked.map((f) => `${f.slice(3, 5)}:${f.slice(7, 9)}`);
+  }
+}
+
+function stack(packs: NonNullable<ConstructorParameters<typeof PylonStackSimulator>[0]>["packs"], mode: "rs485" | "rs232" = "rs485") {
+  return new PylonStackSimulator({ packs, mode, clock: "manual", seed: 7 });
+}
+
+describe("PylonPoller", () => {
+  it("discovers three packs and reports each with the values the packs hold", async () => {
+    const sim = stack(["US2000", "US3000", "US2000"]);
+    const bus = new SimRequester(sim);
+    const poller = new PylonPoller(bus, { mode: "rs485", packs: "auto" });
+    const { payload } = await poller.poll(1_700_000_000_000);
+    assert.deepEqual(poller.packs, [1, 2, 3]);
+    assert.deepEqual(payload.errors, []);
+    assert.deepEqual(payload.packs.map((p) => p.address), [2, 3, 4]);
+    for (const pack of payload.packs) {
+      const model = sim.pack(pack.address);
+      assert.deepEqual(pack.cell_voltages, model.cellVoltages);
+      assert.equal(pack.current, model.current);
+      assert.equal(pack.serial, model.serial);
+      assert.ok(pack.alarms, "0x44 read");
+      assert.ok(pack.system_parameters, "0x47 read at start");
+      assert.equal(pack.protocol_version, "2.0");
+    }
+    assert.equal(payload.stack.pack_count, 3);
+    assert.equal(payload.stack.time, 1_700_000_000);
+    // Discovery stops at the first silence: ADR 5 was probed once, without retries.
+    assert.equal(bus.commands().filter((c) => c === "05:4F").length, 1);
+  });
+
+  it("reads identity at start, then only after the refresh interval", async () => {
+    const sim = stack(2);
+    const bus = new SimRequester(sim);
+    const poller = new PylonPoller(bus, { mode: "rs485", packs: 2, identityIntervalMs: 60_000 });
+    await poller.poll(0);
+    const first = bus.asked.length;
+    assert.equal(first, 2 * (2 + 5));
+    const second = await poller.poll(30_000);
+    assert.equal(bus.asked.length - first, 2 * 2, "only 0x42 and 0x44 per pack");
+    assert.equal(second.payload.packs[0].serial, sim.pack(2).serial, "cached identity stays in the message");
+    await poller.poll(61_000);
+    assert.equal(bus.asked.length - first, 2 * 2 + 2 * 7);
+  });
+
+  it("a silent pack goes into errors and does not hold up the others", async () => {
+    const sim = stack(3);
+    const bus = new SimRequester(sim);
+    const poller = new PylonPoller(bus, { mode: "rs485", packs: 3 });
+    await poller.poll(0);
+    sim.setFaults(3, { silent: true });
+    const { payload } = await poller.poll(1000);
+    assert.deepEqual(payload.packs.map((p) => p.address), [2, 4]);
+    assert.deepEqual(payload.errors, [{ address: 3, command: "0x42", error: "timeout" }]);
+    assert.equal(payload.stack.pack_count, 2);
+  });
+
+  it("a corrupt reply is reported by cause and the pack's stale values are not reported", async () => {
+    const sim = stack(2);
+    const bus = new SimRequester(sim);
+    const poller = new PylonPoller(bus, { mode: "rs485", packs: 2 });
+    await poller.poll(0);
+    sim.setFaults(2, { badChecksumEvery: 1 });
+    const { payload } = await poller.poll(1000);
+    assert.deepEqual(payload.packs.map((p) => p.address), [3]);
+    assert.deepEqual(payload.errors, [{ address: 2, command: "0x42", error: "checksum" }]);
+  });
+
+  it("reads 0x92 when asked and addresses packs by number on the console port", async () => {
+    const sim = stack(2, "rs232");
+    const bus = new SimRequester(sim);
+    const poller = new PylonPoller(bus, { mode: "rs232", packs: 2, chargeManagement: true });
+    const { payload } = await poller.poll(0);
+    assert.deepEqual(payload.errors, []);
+    assert.deepEqual(payload.packs.map((p) => p.address), [1, 2]);
+    assert.ok(payload.packs[1].charge_management);
+    assert.deepEqual(payload.packs[1].cell_voltages, sim.pack(2).cellVoltages);
+    assert.ok(bus.asked.every((f) => f.slice(3, 5) === "01"), "ADR 1 on the console port");
+  });
+
+  it("joins a cycle already running instead of starting a second one", async () => {
+    const bus = new SimRequester(stack(1));
+    const poller = new PylonPoller(bus, { mode: "rs485", packs: 1 });
+    const [a, b] = await Promise.all([poller.poll(0), poller.poll(0)]);
+    assert.equal(a, b);
+    assert.equal(bus.asked.length, 7);
+  });
+
+  it("rejects a bad pack count", () => {
+    const bus = new SimRequester(stack(1));
+    assert.throws(() => new PylonPoller(bus, { mode: "rs485", packs: 17 }), /packs must be/);
+  });
+});
