@@ -6,6 +6,7 @@ import lxpDongleNode from "../nodes/lxp-dongle";
 import lxpInNode from "../nodes/lxp-in";
 import { freeUdpPort, sendUdp, waitFor } from "../test/support/net";
 import { hexBuf, lxpVector } from "../test/support/vectors";
+import { pylonCycleBench } from "./pylon-cycle";
 
 const combined = hexBuf(lxpVector("lb_parse_read_inputs_all_protocol5_reply").hex);
 
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
   const lat = await runtimeLatency(2000);
   const pct = (p: number): string => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))].toFixed(0);
   console.log(`UDP datagram → lxp-in output in the runtime: median ${pct(0.5)} µs, p95 ${pct(0.95)} µs, max ${pct(1)} µs (${lat.length} samples)`);
+  console.log(await pylonCycleBench(50));
 }
 
 main().then(

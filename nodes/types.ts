@@ -1,6 +1,8 @@
 // Editor-side properties of each node and the runtime shape of the config nodes.
 import type { Node, NodeDef } from "node-red";
 import type { DongleLink } from "./lib/dongle-link";
+import type { PylonPortLink } from "./lib/pylon-link";
+import type { PylonAddressMode } from "./lib/pylon";
 
 export interface LxpDongleDef extends NodeDef {
   transport: string;
@@ -29,4 +31,35 @@ export interface LxpInDef extends NodeDef {
   exceptions: boolean;
   requests: boolean;
   mergeBanks: boolean;
+}
+
+export interface PylonPortDef extends NodeDef {
+  transport: string;
+  path: string;
+  baud: string;
+  host: string;
+  port: string;
+  mode: string;
+  timeout: string;
+  gap: string;
+  retries: string;
+  /** Not in the editor: first reopen delay in seconds (default 2). */
+  reconnect?: string;
+}
+
+export interface PylonPortNode extends Node {
+  link?: PylonPortLink;
+  mode?: PylonAddressMode;
+  /** `{port}` in the topic `pylon/{port}`. */
+  label?: string;
+  configError?: string;
+}
+
+export interface PylonPollDef extends NodeDef {
+  port: string;
+  packs: string;
+  interval: string;
+  chargeManagement: boolean;
+  perPack: boolean;
+  identityMinutes: string;
 }

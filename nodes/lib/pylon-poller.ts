@@ -148,7 +148,13 @@ export class PylonPoller {
         found.push(pack);
       }
     }
-    if (found.length === 0 && this.packNumbers.length > 0) return; // keep the last known stack rather than none
+    if (found.length === 0) {
+      // Silence at the first pack is not the end of a stack but no stack at all.
+      if (!errors.some((e) => e.address === this.addressOf(1))) {
+        errors.push({ address: this.addressOf(1), command: formatCid2(PylonCommand.PROTOCOL_VERSION), error: "timeout" });
+      }
+      if (this.packNumbers.length > 0) return; // keep the last known stack rather than none
+    }
     this.packNumbers = found;
   }
 

@@ -2,7 +2,10 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { runCli } from "../support/cli";
+import { execFileSync } from "node:child_process";
+import { CliProcess, runCli } from "../support/cli";
+import { waitFor } from "../support/net";
+import { PylonStackSimulator } from "../../sim/pylon-stack";
 import { SHARED_DIR } from "../support/vectors";
 
 const vectors: any[] = JSON.parse(readFileSync(join(SHARED_DIR, "vectors", "pylon-vectors.json"), "utf8"));
@@ -57,5 +60,59 @@ describe("lxp-pylon decode pylon", () => {
     const r = runCli(["decode", "pylon", "~20024600C0220248\r"]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--command is required/);
+  });
+});
+
+describe("lxp-pylon poll pylon", function () {
+  this.timeout(20000);
+  let sim: PylonStackSimulator;
+  let cli: CliProcess | undefined;
+  beforeEach(() => {
+    sim = new PylonStackSimulator({ packs: 3, clock: "manual", seed: 5 });
+  });
+  afterEach(async () => {
+    await cli?.stop("SIGKILL");
+    cli = undefined;
+    await sim.close();
+  });
+
+  it("--tcp --once prints one cycle as a JSON line and exits 0", async () => {
+    const server = await sim.listenTcp({ host: "127.0.0.1", port: 0 });
+    cli = new CliProcess(["poll", "pylon", "--tcp", `127.0.0.1:${server.port}`, "--once", "--timeout", "300"]);
+    await waitFor(() => cli!.exitCode !== undefined, 15000, "the CLI to exit");
+    assert.equal(cli.exitCode, 0, cli.stderr);
+    assert.equal(cli.lines.length, 1);
+    const msg = JSON.parse(cli.lines[0]);
+    assert.equal(msg.topic, `pylon/127.0.0.1:${server.port}`);
+    assert.deepEqual(msg.payload.packs.map((p: any) => p.address), [2, 3, 4]);
+    assert.deepEqual(msg.payload.packs[0].cell_voltages, sim.pack(2).cellVoltages);
+  });
+
+  it("--serial over a pty with --interval prints a line per cycle until interrupted", async function () {
+    try {
+      execFileSync("socat", ["-V"], { stdio: "ignore" });
+    } catch {
+      this.skip();
+    }
+    const pty = await sim.openPty();
+    cli = new CliProcess(["poll", "pylon", "--serial", pty.path, "--packs", "2", "--interval", "0.2", "--gap", "0"]);
+    await waitFor(() => cli!.lines.length >= 2, 15000, "two cycles");
+    const msg = JSON.parse(cli.lines[0]);
+    assert.deepEqual(msg.payload.packs.map((p: any) => p.address), [2, 3]);
+    assert.equal(msg.payload.stack.pack_count, 2);
+    assert.equal(await cli.stop("SIGINT"), 0);
+  });
+
+  it("exits 1 when no pack answers and 2 on bad options", async () => {
+    const server = await sim.listenTcp({ host: "127.0.0.1", port: 0 });
+    sim.setFaults(2, { silent: true });
+    const none = runCli(["poll", "pylon", "--tcp", `127.0.0.1:${server.port}`, "--once", "--packs", "1", "--timeout", "200", "--retries", "0"]);
+    assert.equal(none.code, 1);
+    assert.deepEqual(JSON.parse(none.stdout).payload.errors, [{ address: 2, command: "0x42", error: "timeout" }]);
+    const both = runCli(["poll", "pylon", "--tcp", "127.0.0.1:1", "--serial", "/dev/null"]);
+    assert.equal(both.code, 2);
+    const baud = runCli(["poll", "pylon", "--serial", "/dev/ttyUSB0", "--baud", "4800"]);
+    assert.equal(baud.code, 2);
+    assert.match(baud.stderr, /baud rate must be 115200, 9600 or 1200/);
   });
 });

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import vm from "node:vm";
 import { parseDongleConfig } from "../../nodes/lib/dongle-config";
+import { parsePylonPortConfig } from "../../nodes/lib/pylon-port-config";
 
 const root = join(__dirname, "..", "..");
 const nodesDir = join(root, "nodes");
@@ -27,8 +28,9 @@ interface NodeDefinition {
   outputs?: number;
   icon?: string;
   label?: string | ((this: Record<string, unknown>) => string);
+  inputLabels?: string | string[] | ((this: Record<string, unknown>, index: number) => string);
   outputLabels?: string | string[] | ((this: Record<string, unknown>, index: number) => string);
-  oneditprepare?: () => void;
+  oneditprepare?: (this: Record<string, unknown>) => void;
 }
 
 interface EditorFile {
@@ -36,6 +38,8 @@ interface EditorFile {
   type: string;
   html: string;
   definitions: Map<string, NodeDefinition>;
+  /** The sandbox's global object: a test may put a fake `$` there to run oneditprepare. */
+  context: vm.Context;
 }
 
 /** Runs every text/javascript block of an editor file against a stub RED; returns what it registered. */
@@ -61,7 +65,7 @@ function loadEditor(file: string): EditorFile {
   const scripts = [...html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)].map((m) => m[1]);
   assert.ok(scripts.length > 0, `${file} has no <script type="text/javascript"> block`);
   for (const code of scripts) vm.runInContext(code, context, { filename: file });
-  return { file, type: basename(file, ".html"), html, definitions };
+  return { file, type: basename(file, ".html"), html, definitions, context };
 }
 
 /** The inner text of `<script type="text/html" data-<kind>-name="type">`, or undefined. */
@@ -109,9 +113,134 @@ const bad = (type: string, key: string, value: unknown, node?: Record<string, un
   }
 };
 
+/** One call on a fake jQuery object: the selector it was made from, the method and its arguments. */
+interface FakeCall {
+  selector: string;
+  method: string;
+  args: unknown[];
+}
+
+interface FakeJQuery {
+  $: unknown;
+  calls: FakeCall[];
+  /** Field values by selector (`#node-config-input-path`), read and written through val(). */
+  values: Record<string, string>;
+  /** Handlers bound with on(), by selector and event. */
+  handlers: Map<string, Array<(event?: unknown) => void>>;
+  /** The URLs getJSON was asked for. */
+  urls: string[];
+}
+
+/**
+ * Just enough jQuery for an oneditprepare: every element method is recorded and chains; val(), on(),
+ * attr("id"), hasClass(), find().filter() and getJSON() behave. `reply` answers getJSON synchronously
+ * (undefined = the request fails).
+ */
+function fakeJQuery(values: Record<string, string>, reply?: unknown): FakeJQuery {
+  const fake: FakeJQuery = { $: undefined, calls: [], values, handlers: new Map(), urls: [] };
+  const classes = new Map<string, Set<string>>();
+  const element = (selector: string): unknown => {
+    const self: unknown = new Proxy(
+      {},
+      {
+        get(_target, method) {
+          if (method === "length") return 1;
+          if (typeof method !== "string") return undefined;
+          return (...args: unknown[]) => {
+            fake.calls.push({ selector, method, args });
+            const own = classes.get(selector) ?? new Set<string>();
+            classes.set(selector, own);
+            switch (method) {
+              case "val":
+                if (args.length === 0) return values[selector] ?? "";
+                values[selector] = String(args[0]);
+                return self;
+              case "on": {
+                const key = `${selector} ${String(args[0])}`;
+                fake.handlers.set(key, [...(fake.handlers.get(key) ?? []), args[1] as (event?: unknown) => void]);
+                return self;
+              }
+              case "attr":
+                return args.length === 1 && args[0] === "id" ? selector.replace(/^#/, "") : self;
+              case "addClass":
+                own.add(String(args[0]));
+                return self;
+              case "removeClass":
+                own.delete(String(args[0]));
+                return self;
+              case "hasClass":
+                return own.has(String(args[0]));
+              case "find":
+                return element(`${selector} ${String(args[0])}`);
+              case "filter":
+                return { length: 0 }; // no <option> matches: a stored value the select lacks
+              case "is":
+                return false;
+              default:
+                return self;
+            }
+          };
+        },
+      },
+    );
+    return self;
+  };
+  const $ = (selector: string): unknown => element(selector);
+  $.getJSON = (url: string) => {
+    fake.urls.push(url);
+    const deferred = {
+      done(cb: (data: unknown) => void) {
+        if (reply !== undefined) cb(reply);
+        return deferred;
+      },
+      fail(cb: (xhr: unknown) => void) {
+        if (reply === undefined) cb({ status: 500 });
+        return deferred;
+      },
+      always(cb: () => void) {
+        cb();
+        return deferred;
+      },
+    };
+    return deferred;
+  };
+  fake.$ = $;
+  return fake;
+}
+
+/** Runs a definition's oneditprepare with `$` in its sandbox, then removes `$` again. */
+function prepare(type: string, node: Record<string, unknown>, fake: FakeJQuery): void {
+  const editor = editors.get(type);
+  assert.ok(editor);
+  const prep = definition(type).oneditprepare;
+  assert.equal(typeof prep, "function", `${type} has an oneditprepare`);
+  editor.context.$ = fake.$;
+  try {
+    prep?.call(node);
+  } finally {
+    delete editor.context.$;
+  }
+}
+
+/** Fires the handlers a fake element bound for an event, with `$` in the sandbox. */
+function fire(type: string, fake: FakeJQuery, selector: string, event: string): void {
+  const editor = editors.get(type);
+  assert.ok(editor);
+  const handlers = fake.handlers.get(`${selector} ${event}`) ?? [];
+  assert.ok(handlers.length > 0, `nothing listens to ${event} on ${selector}`);
+  editor.context.$ = fake.$;
+  try {
+    for (const h of handlers) h({ preventDefault: () => undefined });
+  } finally {
+    delete editor.context.$;
+  }
+}
+
 describe("editor HTML", () => {
   it("finds the editor files of the package", () => {
-    assert.ok(editors.has("lxp-dongle") && editors.has("lxp-in"), `found ${editorFiles.join(", ")}`);
+    for (const type of ["lxp-dongle", "lxp-in", "pylon-port", "pylon-poll"]) {
+      assert.ok(editors.has(type), `${type}: found ${editorFiles.join(", ")}`);
+    }
   });
 
   for (const file of editorFiles) {
@@ -373,5 +502,298 @@ describe("editor HTML", () => {
         assert.ok(help.includes(word), `help lacks ${word}`);
       }
     });
+  });
+
+  describe("pylon-port validators (mirror pylon-port-config.ts)", () => {
+    const T = "pylon-port";
+    const serial = { transport: "serial", path: "/dev/ttyUSB0" };
+    const tcp = { transport: "tcp", host: "192.168.1.60", port: "8899" };
+
+    it("is a config node with the documented defaults", () => {
+      const def = definition(T);
+      assert.equal(def.category, "config");
+      assert.equal(def.icon, "pylon-port.svg");
+      const values = Object.fromEntries(Object.entries(def.defaults).map(([k, p]) => [k, p.value]));
+      assert.deepEqual(values, {
+        name: "",
+        transport: "serial",
+        path: "",
+        baud: "",
+        host: "",
+        port: "",
+        mode: "rs485",
+        timeout: "",
+        gap: "50",
+        retries: "1",
+      });
+      const form = block(editors.get(T)?.html ?? "", "template", T) ?? "";
+      assert.match(form, /<option value="serial">[\s\S]*<option value="tcp">/);
+      assert.match(form, /<option value="rs485">[\s\S]*<option value="rs232">/);
+      assert.match(form, /<option value="">[\s\S]*<option value="115200">[\s\S]*<option value="9600">[\s\S]*<option value="1200">/);
+      assert.match(form, /id="pylon-port-lookup"/, "a search button next to the path");
+    });
+
+    it("transport: serial or tcp; mode: rs485 or rs232 (empty = default)", () => {
+      for (const v of ["serial", "tcp", "", "${PYLON_TRANSPORT}"]) ok(T, "transport", v);
+      for (const v of ["udp", "TCP", "rs485"]) bad(T, "transport", v);
+      for (const v of ["rs485", "rs232", "", " rs232 "]) ok(T, "mode", v);
+      for (const v of ["console", "RS485", "rs232-binary"]) bad(T, "mode", v);
+    });
+
+    it("path: required for serial only", () => {
+      bad(T, "path", "", serial);
+      bad(T, "path", "  ", {}); // transport missing = serial, as at runtime
+      for (const p of ["/dev/ttyUSB0", "/dev/serial/by-id/usb-FTDI_FT232R_A12345-if00-port0", "COM3", "${PYLON_PATH}"]) ok(T, "path", p, serial);
+      ok(T, "path", "", tcp);
+    });
+
+    it("baud: empty, 115200, 9600 or 1200; serial only", () => {
+      for (const b of ["", "115200", "9600", "1200", " 9600 "]) ok(T, "baud", b, serial);
+      for (const b of ["19200", "2400", "0", "fast"]) bad(T, "baud", b, serial);
+      ok(T, "baud", "19200", tcp);
+    });
+
+    it("host and port: required for tcp only", () => {
+      bad(T, "host", "", tcp);
+      for (const h of ["192.168.1.60", "gateway.lan", "fe80::1"]) ok(T, "host", h, tcp);
+      for (const h of ["two words", "gw:8899", "[::1]"]) bad(T, "host", h, tcp);
+      ok(T, "host", "", serial);
+      for (const p of ["8899", "4196", "23", "1", "65535", "${GW_PORT}"]) ok(T, "port", p, tcp);
+      for (const p of ["", "0", "65536", "88.5", "telnet"]) bad(T, "port", p, tcp);
+      ok(T, "port", "", serial);
+      assert.match(String(check(T, "port", "", tcp)), /8899/, "the message names a typical port");
+    });
+
+    it("timeout 50-30000 ms, gap 0-5000 ms, retries 0-10 (empty = default), for both transports", () => {
+      for (const node of [serial, tcp]) {
+        for (const v of ["", "50", "1000", "30000"]) ok(T, "timeout", v, node);
+        for (const v of ["49", "30001", "1s"]) bad(T, "timeout", v, node);
+        for (const v of ["", "0", "250", "5000"]) ok(T, "gap", v, node);
+        for (const v of ["-1", "5001", "x"]) bad(T, "gap", v, node);
+        for (const v of ["", "0", "1", "10"]) ok(T, "retries", v, node);
+        for (const v of ["11", "1.5", "-1", "once"]) bad(T, "retries", v, node);
+      }
+    });
+
+    it("agrees with the runtime check (parsePylonPortConfig) field by field", () => {
+      const cases: Array<[string, string[], Record<string, string>]> = [
+        ["transport", ["serial", "tcp", "", "TCP", "udp", " tcp "], { ...serial, host: tcp.host, port: tcp.port }],
+        ["mode", ["", "rs485", "rs232", "RS485", "console"], serial],
+        ["mode", ["rs232", "x"], tcp],
+        ["path", ["", " ", "/dev/ttyUSB0", "COM3", "/dev/serial/by-id/usb-x-if00"], serial],
+        ["path", ["", "/dev/ttyUSB0"], tcp],
+        ["baud", ["", "115200", "9600", "1200", " 9600 ", "1200.0", "19200", "600", "0", "abc", "1e5"], serial],
+        ["baud", ["", "1200", "19200"], { ...serial, mode: "rs232" }],
+        ["baud", ["19200", "x"], tcp],
+        ["host", ["", "10.0.0.1", "gw.lan", "::1", "a b", "[::1]", "x:80", "-x", "é.lan"], tcp],
+        ["host", ["", "a b"], serial],
+        ["port", ["", "1", "8899", "65535", "0", "65536", "1.5", "x", "0x22C3"], tcp],
+        ["port", ["", "x"], serial],
+        ["timeout", ["", "50", "30000", "49", "30001", "x", "1e3"], serial],
+        ["timeout", ["", "2000", "30001"], tcp],
+        ["gap", ["", "0", "5000", "-1", "5001", "x", "12.5"], serial],
+        ["gap", ["250", "5001"], tcp],
+        ["retries", ["", "0", "10", "11", "1.5", "-1", "x"], serial],
+        ["retries", ["3", "11"], tcp],
+      ];
+      for (const [key, values, base] of cases) {
+        for (const value of values) {
+          const config: Record<string, string> = { ...base, [key]: value };
+          let runtime = true;
+          try {
+            parsePylonPortConfig(config);
+          } catch {
+            runtime = false;
+          }
+          const editor = check(T, key, value, config) === true;
+          assert.equal(editor, runtime, `${key}=${JSON.stringify(value)} (${JSON.stringify(base)}): editor ${editor}, runtime ${runtime}`);
+        }
+      }
+    });
+
+    it("labels: name, else path or host:port", () => {
+      const label = (node: Record<string, unknown>): string => (definition(T).label as (this: Record<string, unknown>) => string).call(node);
+      assert.equal(label({ transport: "serial", path: "/dev/ttyUSB0" }), "/dev/ttyUSB0");
+      assert.equal(label({ path: "/dev/serial/by-id/usb-FTDI-if00" }), "/dev/serial/by-id/usb-FTDI-if00");
+      assert.equal(label({ transport: "tcp", host: "192.168.1.60", port: "8899" }), "192.168.1.60:8899");
+      assert.equal(label({ name: "Battery", transport: "tcp", host: "x", port: "23" }), "Battery");
+    });
+
+    it("looks ports up at the relative URL the runtime serves", () => {
+      const html = editors.get(T)?.html ?? "";
+      assert.ok(html.includes('"pylon-port/ports"'), "getJSON(\"pylon-port/ports\")");
+      assert.ok(!html.includes('"/pylon-port/ports"'), "no leading slash: the editor may live under httpAdminRoot");
+      const runtime = readFileSync(join(nodesDir, "pylon-port.ts"), "utf8");
+      assert.ok(runtime.includes('httpAdmin.get("/pylon-port/ports"'), "pylon-port.ts serves /pylon-port/ports");
+    });
+
+    describe("edit dialog", () => {
+      const fields = (node: Record<string, string>): Record<string, string> =>
+        Object.fromEntries(Object.entries(node).map(([k, v]) => [`#node-config-input-${k}`, v]));
+      const called = (fake: FakeJQuery, selector: string, method: string): unknown[][] =>
+        fake.calls.filter((c) => c.selector === selector && c.method === method).map((c) => c.args);
+      const texts = (fake: FakeJQuery): string => fake.calls.filter((c) => c.method === "text").map((c) => String(c.args[0])).join("");
+
+      it("shows the fields of the chosen transport", () => {
+        const node = { ...tcp, mode: "rs485", baud: "" };
+        const fake = fakeJQuery(fields(node));
+        prepare(T, node, fake);
+        assert.deepEqual(called(fake, ".pylon-port-serial", "toggle").at(-1), [false]);
+        assert.deepEqual(called(fake, ".pylon-port-tcp", "toggle").at(-1), [true]);
+        assert.deepEqual(called(fake, "#node-config-input-timeout", "attr").at(-1), ["placeholder", "2000"]);
+        const s = { ...serial, mode: "rs232", baud: "" };
+        const fake2 = fakeJQuery(fields(s));
+        prepare(T, s, fake2);
+        assert.deepEqual(called(fake2, ".pylon-port-serial", "toggle").at(-1), [true]);
+        assert.deepEqual(called(fake2, "#node-config-input-timeout", "attr").at(-1), ["placeholder", "1000"]);
+        assert.ok(texts(fake2).includes("default (1200)"), "the empty baud option names the rs232 default");
+      });
+
+      it("offers the listed ports as an autocomplete", () => {
+        const node = { ...serial, path: "", mode: "rs485", baud: "" };
+        const reply = { ports: [{ path: "/dev/ttyUSB0", manufacturer: "FTDI", serialNumber: "A12345" }, { path: "/dev/ttyACM0" }] };
+        const fake = fakeJQuery(fields(node), reply);
+        prepare(T, node, fake);
+        fire(T, fake, "#pylon-port-lookup", "click");
+        assert.deepEqual(fake.urls, ["pylon-port/ports"]);
+        const auto = called(fake, "#node-config-input-path", "autocomplete");
+        const options = auto[0]?.[0] as { source: unknown; minLength: number };
+        // Made in the sandbox's realm: compare as JSON.
+        assert.deepEqual(JSON.parse(JSON.stringify(options.source)), [
+          { label: "/dev/ttyUSB0 (FTDI A12345)", value: "/dev/ttyUSB0" },
+          { label: "/dev/ttyACM0", value: "/dev/ttyACM0" },
+        ]);
+        assert.equal(options.minLength, 0);
+        assert.deepEqual(auto[1], ["search", ""]);
+        assert.equal(called(fake, "#pylon-port-path-hint", "show").length, 0);
+        assert.equal(called(fake, "#pylon-port-lookup", "removeClass").length, 1, "the button is enabled again");
+      });
+
+      it("says the path can be typed when listing fails or finds nothing", () => {
+        const node = { ...serial, path: "", mode: "rs485", baud: "" };
+        const replies: Array<[unknown, RegExp]> = [
+          [{ ports: [], error: "cannot list serial ports: spawn udevadm ENOENT" }, /udevadm ENOENT/],
+          [{ ports: [] }, /No serial ports found/],
+          [undefined, /Cannot list serial ports \(HTTP 500\)/],
+        ];
+        for (const [reply, why] of replies) {
+          const fake = fakeJQuery(fields(node), reply);
+          prepare(T, node, fake);
+          fire(T, fake, "#pylon-port-lookup", "click");
+          assert.equal(called(fake, "#pylon-port-path-hint", "show").length, 1, `hint shown for ${JSON.stringify(reply)}`);
+          assert.match(texts(fake), why);
+          assert.match(texts(fake), /\/dev\/ttyUSB0[\s\S]*\/dev\/serial\/by-id\//);
+          assert.equal(called(fake, "#node-config-input-path", "autocomplete").length, 0);
+        }
+      });
+
+      it("keeps an ${ENV} value a select has no option for", () => {
+        const node = { ...serial, mode: "rs485", baud: "${PYLON_BAUD}" };
+        const fake = fakeJQuery(fields(node));
+        prepare(T, node, fake);
+        assert.ok(fake.calls.some((c) => c.method === "val" && c.args[0] === "${PYLON_BAUD}"), "an option for ${PYLON_BAUD} is added");
+        assert.equal(fake.values["#node-config-input-baud"], "${PYLON_BAUD}");
+      });
+    });
+
+    it("documents wiring, gateways and the shared queue", () => {
+      const help = block(editors.get(T)?.html ?? "", "help", T) ?? "";
+      for (const words of ["pin 7", "pin 8", "swap A and B", "120 Ω", "DIP switch 1", "one master", "/dev/serial/by-id/", "ser2net", "raw TCP", "one request in flight", "reopened"]) {
+        assert.ok(help.includes(words), `help lacks "${words}"`);
+      }
+    });
+  });
+
+  describe("pylon-poll definition", () => {
+    const T = "pylon-poll";
+
+    it("has one input, one output and the documented defaults", () => {
+      const def = definition(T);
+      assert.equal(def.category, "energy");
+      assert.equal(def.inputs, 1);
+      assert.equal(def.outputs, 1);
+      assert.equal(def.icon, "pylon-poll.svg");
+      assert.ok(def.color && def.color !== definition("lxp-in").color, "a colour of its own");
+      assert.equal(def.defaults.port.type, "pylon-port");
+      assert.equal(def.defaults.port.required, true);
+      const values = Object.fromEntries(Object.entries(def.defaults).map(([k, p]) => [k, p.value]));
+      assert.deepEqual(values, {
+        name: "",
+        port: "",
+        packs: "auto",
+        interval: "10",
+        chargeManagement: false,
+        perPack: false,
+        identityMinutes: "60",
+      });
+      const form = block(editors.get(T)?.html ?? "", "template", T) ?? "";
+      for (const key of ["chargeManagement", "perPack"]) {
+        assert.match(form, new RegExp(`<input type="checkbox" id="node-input-${key}"`), `${key} is a checkbox`);
+      }
+      const packs = [...form.matchAll(/<option value="([^"]*)">/g)].map((m) => m[1]);
+      assert.deepEqual(packs, ["auto", ...Array.from({ length: 16 }, (_, k) => String(k + 1))]);
+    });
+
+    it("packs: auto or 1-16 (as parsePacks in pylon-poll.ts)", () => {
+      for (const v of ["auto", "", "1", "3", "16", " 4 ", "8.0", "${PYLON_PACKS}"]) ok(T, "packs", v);
+      for (const v of ["0", "17", "1.5", "Auto", "all", "-1"]) bad(T, "packs", v);
+    });
+
+    it("interval: 0-86400 s; identity refresh: 1-10080 min (empty = default)", () => {
+      for (const v of ["", "0", "0.5", "10", "86400"]) ok(T, "interval", v);
+      for (const v of ["-1", "86401", "10s"]) bad(T, "interval", v);
+      for (const v of ["", "1", "1.5", "60", "10080"]) ok(T, "identityMinutes", v);
+      // Stricter than the runtime, which reads 0 as the default of 60: 0 would suggest "never".
+      for (const v of ["0", "0.5", "10081", "-1", "hourly"]) bad(T, "identityMinutes", v);
+    });
+
+    it("labels itself, its input and its output", () => {
+      const def = definition(T);
+      const node = Object.fromEntries(Object.entries(def.defaults).map(([k, p]) => [k, p.value]));
+      assert.equal((def.label as (this: Record<string, unknown>) => string).call(node), "pylon-poll");
+      assert.ok(def.inputLabels, "input label");
+      const out = def.outputLabels as (this: Record<string, unknown>, index: number) => string;
+      assert.match(out.call(node, 0), /pylon\/\{port\}/);
+      assert.doesNotMatch(out.call(node, 0), /\{address\}/);
+      assert.match(out.call({ ...node, perPack: true }, 0), /pylon\/\{port\}\/\{address\}/);
+    });
+
+    it("keeps an ${ENV} packs value the select has no option for", () => {
+      const fake = fakeJQuery({ "#node-input-packs": "${PYLON_PACKS}" });
+      prepare(T, { packs: "${PYLON_PACKS}" }, fake);
+      assert.equal(fake.values["#node-input-packs"], "${PYLON_PACKS}");
+      assert.ok(fake.calls.some((c) => c.method === "appendTo"), "an option is added");
+    });
+
+    it("documents the topic, every payload key of pylon.md §14 and the status", () => {
+      const help = block(editors.get(T)?.html ?? "", "help", T) ?? "";
+      for (const h of ["Inputs", "Outputs", "Details", "Status"]) assert.match(help, new RegExp(`<h3>${h}</h3>`));
+      const keys = [
+        // stack
+        "pack_count", "voltage", "current", "power", "remaining_ah", "total_ah", "soc", "cell_min", "cell_max", "cell_spread_mv", "temperature_max", "time",
+        // pack
+        "address", "cell_voltages", "temperatures", "cycles", "alarms", "charge_management", "serial", "device_name", "software_version", "manufacturer",
+        "firmware", "protocol_version", "system_parameters",
+        // errors
+        "stack", "packs", "errors", "command", "error", "timeout", "checksum",
+      ];
+      const code = [...help.matchAll(/<code>([\s\S]*?)<\/code>/g)].map((m) => m[1]).join(" ");
+      for (const key of keys) assert.match(code, new RegExp(`\\b${key}\\b`), `help names no <code>${key}</code>`);
+      for (const words of ["pylon/{port}", "pylon/{port}/{address}", "ttyUSB0", "host:port", "Catch", "0x4F", "0x42", "0x44", "0x92", "0x93", "0x51", "0x96", "0x47", "every 10 minutes", "3 packs · 45 cells · 0.4 s"]) {
+        assert.ok(help.includes(words), `help lacks "${words}"`);
+      }
+    });
+  });
+
+  it("pylon help never suggests sending the state-changing commands", () => {
+    for (const type of ["pylon-port", "pylon-poll"]) {
+      const help = block(editors.get(type)?.html ?? "", "help", type) ?? "";
+      for (const cmd of ["0x94", "0x95", "0x64"]) {
+        for (const m of help.matchAll(new RegExp(cmd, "g"))) {
+          const sentence = help.slice(Math.max(0, help.lastIndexOf(".", m.index) + 1), help.indexOf(".", m.index + cmd.length));
+          assert.match(sentence, /never/, `${type}: ${cmd} only as "never sent": ${sentence.trim()}`);
+        }
+      }
+    }
   });
 });

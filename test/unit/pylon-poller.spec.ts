@@ -112,3 +112,14 @@ describe("PylonPoller", () => {
     assert.throws(() => new PylonPoller(bus, { mode: "rs485", packs: 17 }), /packs must be/);
   });
 });
+
+describe("PylonPoller discovery without any pack", () => {
+  it("reports the silent first pack as an error (no stack at all is not the end of a stack)", async () => {
+    const sim = new PylonStackSimulator({ packs: 1, clock: "manual", seed: 1 });
+    sim.setFaults(2, { silent: true });
+    const poller = new PylonPoller(new SimRequester(sim), { mode: "rs485", packs: "auto" });
+    const { payload } = await poller.poll(0);
+    assert.deepEqual(payload.packs, []);
+    assert.deepEqual(payload.errors, [{ address: 2, command: "0x4F", error: "timeout" }]);
+  });
+});

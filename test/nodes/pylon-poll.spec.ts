@@ -1,0 +1,124 @@
+// pylon-port + pylon-poll in the Node-RED runtime, over @serialport/binding-mock with the simulated
+// stack answering behind it.
+import assert from "node:assert/strict";
+import { MockBinding } from "@serialport/binding-mock";
+import helper from "node-red-node-test-helper";
+import pylonPortNode from "../../nodes/pylon-port";
+import pylonPollNode from "../../nodes/pylon-poll";
+import { PylonStackSimulator } from "../../sim/pylon-stack";
+import { MockBattery } from "../unit/pylon-link-helpers";
+import { waitFor } from "../support/net";
+
+helper.init(require.resolve("node-red"));
+
+type FlowNode = { id: string; type: string; [key: string]: any };
+
+function flow(port: Record<string, unknown>, poll: Record<string, unknown> = {}): FlowNode[] {
+  return [
+    { id: "f1", type: "tab" },
+    { id: "p1", type: "pylon-port", transport: "serial", path: "/dev/ttyMOCK0", gap: "0", timeout: "100", retries: "0", ...port },
+    { id: "poll", z: "f1", type: "pylon-poll", port: "p1", packs: "auto", interval: "0", wires: [["out"]], ...poll },
+    { id: "out", z: "f1", type: "helper" },
+    { id: "catch1", z: "f1", type: "catch", scope: null, uncaught: false, wires: [["caught"]] },
+    { id: "caught", z: "f1", type: "helper" },
+  ];
+}
+
+function collect(id: string): any[] {
+  const got: any[] = [];
+  (helper.getNode(id) as any).on("input", (msg: any) => got.push(msg));
+  return got;
+}
+
+function lastStatus(id: string): any {
+  const node = helper.getNode(id) as any;
+  const calls = node.status.getCalls().filter((c: any) => c.thisValue === node);
+  return calls.at(-1)?.args[0];
+}
+
+describe("pylon-poll node", () => {
+  let sim: PylonStackSimulator;
+  let battery: MockBattery;
+
+  beforeEach(async () => {
+    sim = new PylonStackSimulator({ packs: ["US2000", "US3000", "US2000"], clock: "manual", seed: 3 });
+    battery = new MockBattery("/dev/ttyMOCK0");
+    battery.respond = (request) => sim.reply(request)?.frame;
+    helper.settings({ pylonPortSerialBinding: battery.binding } as any);
+    await helper.startServer();
+  });
+
+  afterEach(async () => {
+    await helper.unload();
+    battery.stop();
+    MockBinding.reset();
+    await sim.close();
+    await new Promise<void>((resolve) => helper.stopServer(resolve));
+  });
+
+  it("discovers the stack and emits one §14 message per cycle, keeping the input's properties", async () => {
+    await helper.load([pylonPortNode, pylonPollNode], flow({}));
+    const out = collect("out");
+    (helper.getNode("poll") as any).receive({ topic: "ignored", correlation: 42 });
+    await waitFor(() => out.length === 1, 5000);
+    const msg = out[0];
+    assert.equal(msg.topic, "pylon/ttyMOCK0");
+    assert.equal(msg.correlation, 42);
+    assert.deepEqual(msg.payload.errors, []);
+    assert.deepEqual(msg.payload.packs.map((p: any) => p.address), [2, 3, 4]);
+    assert.deepEqual(msg.payload.packs[1].cell_voltages, sim.pack(3).cellVoltages);
+    assert.equal(msg.payload.packs[1].total_ah, sim.pack(3).totalAh);
+    assert.equal(msg.payload.stack.pack_count, 3);
+    assert.match(lastStatus("poll").text, /^3 packs · 45 cells · \d+\.\d s$/);
+    assert.equal(battery.setCalls, 0, "never calls set() (fails on PTYs)");
+  });
+
+  it("polls on its interval and can add one message per pack", async () => {
+    await helper.load([pylonPortNode, pylonPollNode], flow({ name: "rack" }, { interval: "0.2", packs: "2", perPack: true }));
+    const out = collect("out");
+    await waitFor(() => out.length >= 6, 5000, "two cycles");
+    assert.deepEqual(
+      out.slice(0, 3).map((m) => m.topic),
+      ["pylon/rack", "pylon/rack/2", "pylon/rack/3"],
+    );
+    assert.equal(out[1].payload.address, 2);
+    assert.deepEqual(out[1].payload.cell_voltages, out[0].payload.packs[0].cell_voltages);
+  });
+
+  it("a silent pack goes into errors; the status counts it", async () => {
+    await helper.load([pylonPortNode, pylonPollNode], flow({}, { packs: "3" }));
+    const out = collect("out");
+    sim.setFaults(3, { silent: true });
+    (helper.getNode("poll") as any).receive({});
+    await waitFor(() => out.length === 1, 5000);
+    assert.deepEqual(out[0].payload.packs.map((p: any) => p.address), [2, 4]);
+    assert.deepEqual(out[0].payload.errors, [{ address: 3, command: "0x42", error: "timeout" }]);
+    assert.match(lastStatus("poll").text, /^2 packs · 30 cells · .* · 1 error$/);
+    assert.equal(lastStatus("poll").fill, "yellow");
+  });
+
+  it("a cycle where no pack answers still sends its message and raises a catchable error", async () => {
+    await helper.load([pylonPortNode, pylonPollNode], flow({}, { packs: "1" }));
+    const out = collect("out");
+    const caught = collect("caught");
+    sim.setFaults(2, { silent: true });
+    (helper.getNode("poll") as any).receive({});
+    await waitFor(() => out.length === 1 && caught.length === 1, 5000);
+    assert.deepEqual(out[0].payload.packs, []);
+    assert.match(caught[0].error.message, /no pack answered on \/dev\/ttyMOCK0 @ 115200: 0x42 to 2: timeout/);
+    assert.equal(lastStatus("poll").fill, "red");
+  });
+
+  it("lists serial ports for the editor, degrading to an error text", async () => {
+    await helper.load([pylonPortNode, pylonPollNode], flow({}));
+    const res = await (helper.request() as any).get("/pylon-port/ports").expect(200);
+    assert.ok(Array.isArray(res.body.ports));
+    assert.ok(res.body.error === undefined || typeof res.body.error === "string");
+  });
+
+  it("an invalid port configuration gives a red status, not a crash", async () => {
+    await helper.load([pylonPortNode, pylonPollNode], flow({ path: "", transport: "serial" }));
+    assert.match((helper.getNode("p1") as any).configError, /serial port path is required/);
+    assert.deepEqual(lastStatus("poll"), { fill: "red", shape: "ring", text: "port config invalid" });
+  });
+});
