@@ -1,6 +1,7 @@
 // Config node: one PylonTech bus (USB-RS485 adapter or RS485-to-TCP gateway) shared by every
 // pylon-poll node, with one request in flight at a time.
 import type { NodeAPI } from "node-red";
+import { ownLink } from "./lib/config-node";
 import { listSerialPorts, PylonPortLink, SerialTransport, type SerialBinding } from "./lib/pylon-link";
 import { parsePylonPortConfig, portLabel } from "./lib/pylon-port-config";
 import type { PylonPortDef, PylonPortNode } from "./types";
@@ -8,7 +9,7 @@ import type { PylonPortDef, PylonPortNode } from "./types";
 export = function register(RED: NodeAPI): void {
   function PylonPort(this: PylonPortNode, config: PylonPortDef): void {
     RED.nodes.createNode(this, config);
-    try {
+    ownLink(this, () => {
       const { link, mode } = parsePylonPortConfig(config);
       // Tests run the real node against @serialport/binding-mock through this setting.
       const binding = (RED.settings as unknown as { pylonPortSerialBinding?: SerialBinding }).pylonPortSerialBinding;
@@ -19,21 +20,6 @@ export = function register(RED: NodeAPI): void {
       this.link = new PylonPortLink(link);
       this.mode = mode;
       this.label = portLabel(config.name, link);
-    } catch (err) {
-      this.configError = (err as Error).message;
-      this.error(`invalid configuration: ${this.configError}`);
-    }
-    this.on("close", (_removed: boolean, done: () => void) => {
-      const link = this.link;
-      this.link = undefined;
-      if (!link) return done();
-      link.close().then(
-        () => done(),
-        (err: Error) => {
-          this.warn(`closing ${link.description} failed: ${err.message}`);
-          done();
-        },
-      );
     });
   }
   RED.nodes.registerType("pylon-port", PylonPort);

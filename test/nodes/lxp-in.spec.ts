@@ -6,6 +6,7 @@ import lxpInNode from "../../nodes/lxp-in";
 import { encodeReadReply } from "../../nodes/lib/lxp";
 import { FakeDongleServer, freeUdpPort, sendUdp, sleep, waitFor } from "../support/net";
 import { hexBuf, lxpVector } from "../support/vectors";
+import { collect, FlowNode, lastStatus, statuses, testFlow } from "../support/flow";
 
 helper.init(require.resolve("node-red"));
 
@@ -16,35 +17,12 @@ const bank2 = hexBuf(lxpVector("lbi_read_inputs_80_to_119").hex);
 const holdClock = hexBuf(lxpVector("lb_parse_read_hold_reply").hex);
 const combined = hexBuf(lxpVector("lb_parse_read_inputs_all_protocol5_reply").hex);
 
-type FlowNode = { id: string; type: string; [key: string]: any };
-type Flow = FlowNode[];
-
 function dongle(extra: Record<string, unknown>): FlowNode {
   return { id: "d1", type: "lxp-dongle", transport: "tcp", host: "127.0.0.1", reconnect: "0.1", watchdog: "0", ...extra };
 }
 
-function flow(dongleProps: Record<string, unknown>, inProps: Record<string, unknown> = {}): Flow {
-  return [
-    { id: "f1", type: "tab" },
-    dongle(dongleProps),
-    { id: "in1", z: "f1", type: "lxp-in", dongle: "d1", wires: [["out"]], ...inProps },
-    { id: "out", z: "f1", type: "helper" },
-    { id: "catch1", z: "f1", type: "catch", scope: null, uncaught: false, wires: [["caught"]] },
-    { id: "caught", z: "f1", type: "helper" },
-  ];
-}
-
-/** Collects what a helper node receives. */
-function collect(id: string): any[] {
-  const got: any[] = [];
-  (helper.getNode(id) as any).on("input", (msg: any) => got.push(msg));
-  return got;
-}
-
-function statuses(id: string): any[] {
-  const got: any[] = [];
-  (helper.getNode(id) as any).on("call:status", (call: any) => got.push(call.args[0]));
-  return got;
+function flow(dongleProps: Record<string, unknown>, inProps: Record<string, unknown> = {}): FlowNode[] {
+  return testFlow([dongle(dongleProps)], { id: "in1", type: "lxp-in", dongle: "d1", ...inProps });
 }
 
 describe("lxp-in node", function () {
@@ -231,11 +209,9 @@ describe("lxp-in node", function () {
 
   it("an invalid dongle configuration gives a red status, not a crash", async () => {
     await helper.load([lxpDongleNode, lxpInNode], flow({ host: "not a host!", port: "8000" }));
-    const node = helper.getNode("in1") as any;
     const d = helper.getNode("d1") as any;
     assert.equal(d.link, undefined);
     assert.match(d.configError, /host "not a host!" is not a valid host name/);
-    const calls = (node.status as any).getCalls().filter((c: any) => c.thisValue === node);
-    assert.deepEqual(calls.at(-1).args[0], { fill: "red", shape: "ring", text: "dongle config invalid" });
+    assert.deepEqual(lastStatus("in1"), { fill: "red", shape: "ring", text: "dongle config invalid" });
   });
 });

@@ -8,32 +8,13 @@ import pylonPollNode from "../../nodes/pylon-poll";
 import { PylonStackSimulator } from "../../sim/pylon-stack";
 import { MockBattery } from "../unit/pylon-link-helpers";
 import { waitFor } from "../support/net";
+import { collect, FlowNode, lastStatus, testFlow } from "../support/flow";
 
 helper.init(require.resolve("node-red"));
 
-type FlowNode = { id: string; type: string; [key: string]: any };
-
 function flow(port: Record<string, unknown>, poll: Record<string, unknown> = {}): FlowNode[] {
-  return [
-    { id: "f1", type: "tab" },
-    { id: "p1", type: "pylon-port", transport: "serial", path: "/dev/ttyMOCK0", gap: "0", timeout: "100", retries: "0", ...port },
-    { id: "poll", z: "f1", type: "pylon-poll", port: "p1", packs: "auto", interval: "0", wires: [["out"]], ...poll },
-    { id: "out", z: "f1", type: "helper" },
-    { id: "catch1", z: "f1", type: "catch", scope: null, uncaught: false, wires: [["caught"]] },
-    { id: "caught", z: "f1", type: "helper" },
-  ];
-}
-
-function collect(id: string): any[] {
-  const got: any[] = [];
-  (helper.getNode(id) as any).on("input", (msg: any) => got.push(msg));
-  return got;
-}
-
-function lastStatus(id: string): any {
-  const node = helper.getNode(id) as any;
-  const calls = node.status.getCalls().filter((c: any) => c.thisValue === node);
-  return calls.at(-1)?.args[0];
+  const portNode = { id: "p1", type: "pylon-port", transport: "serial", path: "/dev/ttyMOCK0", gap: "0", timeout: "100", retries: "0", ...port };
+  return testFlow([portNode], { id: "poll", type: "pylon-poll", port: "p1", packs: "auto", interval: "0", ...poll });
 }
 
 describe("pylon-poll node", () => {

@@ -1,0 +1,40 @@
+// What the two connection-owning config nodes (lxp-dongle, pylon-port) share: building the link
+// from the configuration and closing it on redeploy. Typed structurally: no Node-RED import.
+
+interface ClosableLink {
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+interface ConfigNodeLike<L> {
+  link?: L;
+  configError?: string;
+  error(message: string): void;
+  warn(message: string): void;
+  on(event: "close", handler: (removed: boolean, done: () => void) => void): unknown;
+}
+
+/**
+ * Runs `build` (which sets up `node.link`); a configuration error is kept in `node.configError`
+ * for the user nodes' status instead of throwing. The link is closed when the node closes.
+ */
+export function ownLink<L extends ClosableLink>(node: ConfigNodeLike<L>, build: () => void): void {
+  try {
+    build();
+  } catch (err) {
+    node.configError = (err as Error).message;
+    node.error(`invalid configuration: ${node.configError}`);
+  }
+  node.on("close", (_removed: boolean, done: () => void) => {
+    const link = node.link;
+    node.link = undefined;
+    if (!link) return done();
+    link.close().then(
+      () => done(),
+      (err: Error) => {
+        node.warn(`closing ${link.description} failed: ${err.message}`);
+        done();
+      },
+    );
+  });
+}
