@@ -4,6 +4,8 @@ import { decodeCommand } from "./commands/decode";
 import { decodePylonCommand } from "./commands/decode-pylon";
 import { listenCommand } from "./commands/listen";
 import { pollPylonCommand } from "./commands/poll-pylon";
+import { simLxpCommand } from "./commands/sim-lxp";
+import { simPylonCommand } from "./commands/sim-pylon";
 import { CliError } from "./commands/io";
 
 const USAGE = `usage:
@@ -15,6 +17,14 @@ const USAGE = `usage:
   lxp-pylon poll pylon --serial PATH [--baud N] | --tcp HOST:PORT
         [--mode rs485|rs232] [--packs auto|N] [--once | --interval S] [--charge-management]
         [--timeout MS] [--gap MS] [--retries N]   print each poll cycle as a JSON line
+  lxp-pylon sim lxp [--tcp PORT] [--host H] [--udp HOST:PORT [--broadcast]] [--protocol 2|5]
+        [--interval S] [--heartbeat S] [--speed X] [--faults LIST] [--datalog D] [--inverter I] [--seed N]
+                                              simulated LuxPower dongle (default --tcp 8000 on 127.0.0.1)
+        --faults: split[=MAXBYTES],garbage[=BYTES],crc[=N|P],drop[=S],silence[=S[/EVERY]]
+  lxp-pylon sim pylon [--tcp PORT | --pty] [--host H] [--packs N|US2000,US3000,...] [--mode rs485|rs232]
+        [--faults crc[=N|P],garbage[=BYTES],silent=PACK,drop[=S]] [--latency MS] [--speed X] [--seed N]
+                                              simulated PylonTech stack (default --tcp 8899)
+        sims print "listening tcp HOST:PORT" / "sending udp HOST:PORT" / "pty PATH" first; run until SIGINT
 options for listen: --datalog SERIAL  --watchdog SECONDS  --current-divisor 10|100`;
 
 async function main(argv: string[]): Promise<number> {
@@ -27,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
   if (command === "decode" && device === "pylon") return decodePylonCommand(rest);
   if (command === "listen" && device === "lxp") return listenCommand(rest);
   if (command === "poll" && device === "pylon") return pollPylonCommand(rest);
+  if (command === "sim" && device === "lxp") return simLxpCommand(rest);
+  if (command === "sim" && device === "pylon") return simPylonCommand(rest);
   throw new CliError(`unknown command "${[command, device].filter(Boolean).join(" ")}"\n${USAGE}`, 2);
 }
 

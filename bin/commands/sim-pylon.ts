@@ -1,0 +1,108 @@
+// `lxp-pylon sim pylon`: a simulated PylonTech stack behind a TCP gateway or a socat pty until
+// interrupted. stdout starts with "listening tcp H:P" or "pty PATH", then
+// "stack mode=… packs=… addresses=…"; the log goes to stderr.
+import { parseArgs } from "node:util";
+import { isPackModelName, PylonPackFaults, PylonPackModelName, PylonStackSimulator } from "../../sim/pylon-stack";
+import { CliError } from "./io";
+import { logLine, numberOption, portOption, runUntilSignal } from "./sim-args";
+
+export const PYLON_FAULTS_SYNTAX =
+  "crc[=N|P] garbage[=BYTES] silent=PACK drop[=S] (comma-separated; crc=10 every 10th reply, crc=0.1 a probability; silent=2 mutes pack 2)";
+
+interface PylonCliFaults {
+  all: Partial<PylonPackFaults>;
+  silentPacks: number[];
+  dropEverySeconds: number;
+}
+
+function parsePylonFaults(spec: string | undefined): PylonCliFaults {
+  const out: PylonCliFaults = { all: {}, silentPacks: [], dropEverySeconds: 0 };
+  for (const item of (spec ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+    const [name, arg] = item.split("=", 2) as [string, string | undefined];
+    const value = (fallback: number): number => {
+      const v = arg === undefined ? fallback : Number(arg);
+      if (!Number.isFinite(v) || v < 0) throw new CliError(`fault ${name} needs a number ≥ 0, got "${arg}"`, 2);
+      return v;
+    };
+    if (name === "crc") {
+      const v = value(10);
+      if (v > 0 && v < 1) out.all.badChecksumProbability = v;
+      else out.all.badChecksumEvery = Math.floor(v);
+    } else if (name === "garbage") out.all.garbage = Buffer.alloc(Math.floor(value(5)), 0x55);
+    else if (name === "silent" && arg !== undefined) out.silentPacks.push(value(1));
+    else if (name === "drop") out.dropEverySeconds = value(30);
+    else throw new CliError(`unknown fault "${item}"; known: ${PYLON_FAULTS_SYNTAX}`, 2);
+  }
+  return out;
+}
+
+function packsOption(value: string | undefined): number | PylonPackModelName[] {
+  if (value === undefined) return 2;
+  if (/^\d+$/.test(value)) return numberOption(value, "packs", 2, 1, 16);
+  return value.split(",").map((s) => {
+    const name = s.trim().toUpperCase();
+    if (!isPackModelName(name)) throw new CliError(`--packs: unknown model "${name}" (use a count or US2000,US3000,…)`, 2);
+    return name;
+  });
+}
+
+export async function simPylonCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      tcp: { type: "string" },
+      host: { type: "string" },
+      pty: { type: "boolean" },
+      packs: { type: "string" },
+      mode: { type: "string" },
+      faults: { type: "string" },
+      latency: { type: "string" },
+      speed: { type: "string" },
+      seed: { type: "string" },
+    },
+  });
+  if (values.pty && values.tcp !== undefined) throw new CliError("give one of --tcp PORT or --pty", 2);
+  const mode = values.mode ?? "rs485";
+  if (mode !== "rs485" && mode !== "rs232") throw new CliError(`--mode must be rs485 or rs232, got "${mode}"`, 2);
+  const faults = parsePylonFaults(values.faults);
+  const packs = packsOption(values.packs);
+  let stack: PylonStackSimulator;
+  try {
+    stack = new PylonStackSimulator({
+      packs,
+      mode,
+      seed: numberOption(values.seed, "seed", Date.now() % 1_000_000),
+      latencyMs: numberOption(values.latency, "latency", 0),
+      timeScale: numberOption(values.speed, "speed", 1, 0.001),
+    });
+  } catch (err) {
+    throw err instanceof CliError ? err : new CliError((err as Error).message, 2);
+  }
+  for (const pack of stack.packs) Object.assign(pack.faults, faults.all);
+  for (const n of faults.silentPacks) {
+    const pack = stack.packs[n - 1];
+    if (!pack) throw new CliError(`fault silent=${n}: the stack has ${stack.packs.length} packs`, 2);
+    pack.faults.silent = true;
+  }
+  let dropTimer: NodeJS.Timeout | undefined;
+  try {
+    if (values.pty) {
+      const pty = await stack.openPty();
+      process.stdout.write(`pty ${pty.path}\n`);
+    } else {
+      const server = await stack.listenTcp({ host: values.host ?? "127.0.0.1", port: portOption(values.tcp, "tcp", 8899) });
+      process.stdout.write(`listening tcp ${server.host}:${server.port}\n`);
+      if (faults.dropEverySeconds > 0) dropTimer = setInterval(() => server.dropClients(), faults.dropEverySeconds * 1000);
+    }
+  } catch (err) {
+    await stack.close();
+    throw err instanceof CliError ? err : new CliError(`cannot start the simulator: ${(err as Error).message}`);
+  }
+  const models = stack.packs.map((p) => p.model).join(",");
+  process.stdout.write(`stack mode=${stack.mode} packs=${models} addresses=${stack.addresses.join(",")}\n`);
+  logLine(`simulating ${stack.packs.length} packs; Ctrl-C stops`);
+  return runUntilSignal(async () => {
+    clearInterval(dropTimer);
+    await stack.close();
+  });
+}
