@@ -1,42 +1,54 @@
-// `npm start`: Node-RED 4.1 on 127.0.0.1:1880 with this package loaded from the working tree and a
-// throwaway user directory (.node-red-dev/, git-ignored). Ctrl-C stops what it started.
-// Environment: PORT (1880), HOST (127.0.0.1), NODE_RED_USER_DIR (.node-red-dev).
+// `npm start`: the demo. Starts a simulated LuxPower dongle, a simulated PylonTech stack and an MQTT
+// broker (unless pointed at real ones), deploys the example flows against them, and runs Node-RED
+// 4.1 on 127.0.0.1:1880 with this package from the working tree, Dashboard 2.0 and a throwaway
+// user directory (.node-red-dev/, git-ignored). Ctrl-C stops everything it started.
+//
+// Environment (all optional):
+//   PORT (1880), HOST (127.0.0.1), NODE_RED_USER_DIR (.node-red-dev)
+//   LXP_HOST [LXP_PORT=8000]   a real dongle's TCP server instead of the simulator
+//   LXP_UDP_PORT               listen for a real dongle's UDP datagrams instead
+//   PYLON_PORT                 a real serial device (e.g. /dev/ttyUSB0) instead of the simulator
+//   PYLON_TCP                  a real RS485-to-TCP gateway HOST:PORT instead
+//   MQTT_HOST [MQTT_PORT=1883] a real broker instead of the built-in one
+//   SIM_SPEED (60)             simulated seconds per second: a day in 24 minutes
+//   DEMO=0                     plain Node-RED with the package: no simulators, no example flows
 import { spawn } from "node:child_process";
-import { mkdirSync, rmSync, symlinkSync, writeFileSync, existsSync, lstatSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 
 const root = resolve(new URL("..", import.meta.url).pathname);
 const require = createRequire(import.meta.url);
 const pkg = require(join(root, "package.json"));
-const port = Number(process.env.PORT ?? 1880);
-const host = process.env.HOST ?? "127.0.0.1";
-const userDir = resolve(process.env.NODE_RED_USER_DIR ?? join(root, ".node-red-dev"));
+const env = process.env;
+const port = Number(env.PORT ?? 1880);
+const host = env.HOST ?? "127.0.0.1";
+const userDir = resolve(env.NODE_RED_USER_DIR ?? join(root, ".node-red-dev"));
+const demo = env.DEMO !== "0";
+const log = (line) => console.log(`[start] ${line}`);
+const closers = [];
 
-mkdirSync(join(userDir, "node_modules"), { recursive: true });
-// The package is linked, not installed, so edits + `npm run build` show up on the next start.
-const link = join(userDir, "node_modules", pkg.name);
-if (existsSync(link) || lstatExists(link)) rmSync(link, { recursive: true, force: true });
-symlinkSync(root, link, "dir");
-writeFileSync(join(userDir, "package.json"), JSON.stringify({ name: "node-red-dev", private: true }, null, 2));
-writeFileSync(
-  join(userDir, "settings.js"),
-  `module.exports = ${JSON.stringify(
-    {
-      uiHost: host,
-      uiPort: port,
-      flowFile: "flows.json",
-      credentialSecret: false,
-      telemetry: { enabled: false },
-      editorTheme: { tours: false },
-      logging: { console: { level: "info", metrics: false, audit: false } },
-    },
-    null,
-    2,
-  )};\n`,
-);
+function prepareUserDir() {
+  mkdirSync(join(userDir, "node_modules"), { recursive: true });
+  // The package is linked, not installed, so edits + `npm run build` show up on the next start.
+  const link = join(userDir, "node_modules", pkg.name);
+  if (existsSync(link) || isLink(link)) rmSync(link, { recursive: true, force: true });
+  symlinkSync(root, link, "dir");
+  writeFileSync(join(userDir, "package.json"), JSON.stringify({ name: "node-red-dev", private: true }, null, 2));
+  const settings = {
+    uiHost: host,
+    uiPort: port,
+    flowFile: "flows.json",
+    credentialSecret: false,
+    telemetry: { enabled: false },
+    editorTheme: { tours: false },
+    logging: { console: { level: "info", metrics: false, audit: false } },
+  };
+  writeFileSync(join(userDir, "settings.js"), `module.exports = ${JSON.stringify(settings, null, 2)};\n`);
+}
 
-function lstatExists(p) {
+function isLink(p) {
   try {
     lstatSync(p);
     return true;
@@ -45,16 +57,85 @@ function lstatExists(p) {
   }
 }
 
-const red = require.resolve("node-red/red.js");
-const child = spawn(process.execPath, [red, "--userDir", userDir, "--port", String(port)], {
-  stdio: ["ignore", "inherit", "inherit"],
-});
-console.log(`[start] Node-RED (pid ${child.pid}) with ${pkg.name} from ${root}`);
-console.log(`[start] editor: http://${host}:${port}/   user dir: ${userDir}`);
+async function lxpTarget() {
+  if (env.LXP_HOST) return { transport: "tcp", host: env.LXP_HOST, port: Number(env.LXP_PORT ?? 8000) };
+  if (env.LXP_UDP_PORT) return { transport: "udp", port: Number(env.LXP_UDP_PORT), bind: "0.0.0.0" };
+  const { LxpDongleSimulator } = require(join(root, "dist", "sim", "lxp-dongle.js"));
+  // Start the simulated day at 10:00 so the demo shows the sun at work straight away.
+  const start = new Date();
+  start.setHours(10, 0, 0, 0);
+  const sim = new LxpDongleSimulator({ speed: Number(env.SIM_SPEED ?? 60), intervalSeconds: 10, seed: 42, start });
+  const server = await sim.listenTcp({ host: "127.0.0.1", port: 0 });
+  closers.push(() => sim.close());
+  log(`simulated LuxPower dongle on 127.0.0.1:${server.port} (datalog ${sim.datalog ?? "BJ43900001"})`);
+  return { transport: "tcp", host: "127.0.0.1", port: server.port };
+}
 
-const stop = (signal) => {
-  if (child.exitCode === null) child.kill(signal);
-};
-process.on("SIGINT", () => stop("SIGINT"));
-process.on("SIGTERM", () => stop("SIGTERM"));
-child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+async function pylonTarget() {
+  if (env.PYLON_PORT) return { transport: "serial", path: env.PYLON_PORT };
+  if (env.PYLON_TCP) {
+    const [h, p] = env.PYLON_TCP.split(":");
+    return { transport: "tcp", host: h, port: Number(p) };
+  }
+  const { PylonStackSimulator } = require(join(root, "dist", "sim", "pylon-stack.js"));
+  const sim = new PylonStackSimulator({ packs: ["US3000", "US2000", "US3000"], seed: 42, timeScale: Number(env.SIM_SPEED ?? 60) });
+  const server = await sim.listenTcp({ host: "127.0.0.1", port: 0 });
+  closers.push(() => sim.close());
+  log(`simulated PylonTech stack (3 packs) on 127.0.0.1:${server.port}`);
+  return { transport: "tcp", host: "127.0.0.1", port: server.port };
+}
+
+async function mqttTarget() {
+  if (env.MQTT_HOST) return { host: env.MQTT_HOST, port: Number(env.MQTT_PORT ?? 1883) };
+  const { Aedes } = require("aedes");
+  const broker = await Aedes.createBroker();
+  const server = createServer(broker.handle);
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  const brokerPort = server.address().port;
+  closers.push(() => new Promise((ok) => broker.close(() => server.close(() => ok()))));
+  log(`MQTT broker on 127.0.0.1:${brokerPort}`);
+  return { host: "127.0.0.1", port: brokerPort };
+}
+
+async function writeDemoFlows() {
+  const { loadExampleFlows, combineFlows, pointAtDevices } = require(join(root, "dist", "sim", "demo-flows.js"));
+  const targets = { lxp: await lxpTarget(), pylon: await pylonTarget(), mqtt: await mqttTarget(), fileDir: userDir };
+  const examples = loadExampleFlows(join(root, "examples"));
+  const flow = pointAtDevices(combineFlows(examples.map((e) => e.flow)), targets);
+  writeFileSync(join(userDir, "flows.json"), JSON.stringify(flow, null, 2));
+  log(`deployed ${examples.length} example flows: ${examples.map((e) => e.file).join(", ")}`);
+}
+
+async function stopAll() {
+  for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
+}
+
+async function main() {
+  prepareUserDir();
+  if (demo) await writeDemoFlows();
+  const red = require.resolve("node-red/red.js");
+  const child = spawn(process.execPath, [red, "--userDir", userDir, "--port", String(port)], {
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  log(`Node-RED (pid ${child.pid}) with ${pkg.name} from ${root}`);
+  log(`editor:    http://${host}:${port}/`);
+  if (demo) {
+    log(`dashboard: http://${host}:${port}/dashboard/energy  and  http://${host}:${port}/dashboard/battery`);
+    log(`JSON:      http://${host}:${port}/lxp  and  http://${host}:${port}/pylon`);
+  }
+  log(`user dir:  ${userDir}   (Ctrl-C stops everything)`);
+  const stop = (signal) => {
+    if (child.exitCode === null) child.kill(signal);
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  child.on("exit", (code, signal) => {
+    void stopAll().then(() => process.exit(code ?? (signal ? 0 : 1)));
+  });
+}
+
+main().catch(async (err) => {
+  console.error(`[start] ${err.stack ?? err}`);
+  await stopAll();
+  process.exit(1);
+});

@@ -28,11 +28,12 @@ export class NodeRedRuntime {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Starts plain Node-RED with the package; pass `{ DEMO: "1", … }` for the demo with its example flows. */
   async start(env: Record<string, string> = {}): Promise<void> {
     this.port = await freeTcpPort();
     this.userDir = mkdtempSync(join(tmpdir(), "lxp-pylon-nr-"));
     this.child = spawn(process.execPath, [join(ROOT, "scripts", "start.mjs")], {
-      env: { ...process.env, PORT: String(this.port), NODE_RED_USER_DIR: this.userDir, ...env },
+      env: { ...process.env, DEMO: "0", PORT: String(this.port), NODE_RED_USER_DIR: this.userDir, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const append = (d: Buffer): void => {

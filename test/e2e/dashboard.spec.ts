@@ -1,0 +1,85 @@
+// The demo in a real browser: `npm start`'s script with the example flows pointed at simulators
+// this test owns, Debian's Chromium driven by playwright-core. The dashboard must show the
+// simulators' current values, and one card per simulated pack. Screenshots go to test-output/.
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { LxpDongleSimulator } from "../../sim/lxp-dongle";
+import { PylonStackSimulator } from "../../sim/pylon-stack";
+import { NodeRedRuntime } from "../support/runtime";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SHOTS = join(__dirname, "..", "..", "test-output", "screenshots");
+
+describe("dashboard pages in Chromium", function () {
+  this.timeout(90000);
+  let lxp: LxpDongleSimulator;
+  let pylon: PylonStackSimulator;
+  let browser: Browser | undefined;
+  let page: Page;
+  const red = new NodeRedRuntime();
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      console.log(`      (skipped: ${CHROMIUM} not found; apt-get install chromium)`);
+      this.skip();
+    }
+    const noon = new Date();
+    noon.setHours(12, 0, 0, 0);
+    lxp = new LxpDongleSimulator({ clock: "manual", start: noon, intervalSeconds: 1, heartbeatSeconds: 0, seed: 9 });
+    pylon = new PylonStackSimulator({ packs: ["US3000", "US2000", "US3000", "US2000"], clock: "manual", seed: 9 });
+    const lxpServer = await lxp.listenTcp({ host: "127.0.0.1", port: 0 });
+    const pylonServer = await pylon.listenTcp({ host: "127.0.0.1", port: 0 });
+    await red.start({
+      DEMO: "1",
+      LXP_HOST: "127.0.0.1",
+      LXP_PORT: String(lxpServer.port),
+      PYLON_TCP: `127.0.0.1:${pylonServer.port}`,
+    });
+    const { chromium } = await import("playwright-core");
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    mkdirSync(SHOTS, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await red.stop();
+    await lxp?.close();
+    await pylon?.close();
+  });
+
+  it("the energy overview shows the inverter's current SOC and PV power in its gauges", async () => {
+    const inputs = lxp.inputs();
+    const soc = inputs[5] & 0xff;
+    const pv = inputs[7] + inputs[8] + inputs[9];
+    assert.ok(pv > 0, "the simulated sun is up at noon");
+    await page.goto(`${red.url}/dashboard/energy`);
+    await page.locator(".lxp-gauge-soc", { hasText: `${soc}%` }).waitFor({ timeout: 30000 });
+    await page.locator(".lxp-gauge-pv", { hasText: String(pv) }).waitFor({ timeout: 30000 });
+    const eToday = ((inputs[28] + inputs[29] + inputs[30]) / 10).toFixed(1);
+    await page.locator(".lxp-energy-e_pv_day", { hasText: `${eToday} kWh` }).waitFor({ timeout: 30000 });
+    await page.screenshot({ path: join(SHOTS, "energy.png") });
+  });
+
+  it("the battery page shows one card per simulated pack with its cells, SOC and Ah", async () => {
+    await page.goto(`${red.url}/dashboard/battery`);
+    await page.locator(".pack-card").nth(3).waitFor({ timeout: 30000 });
+    assert.equal(await page.locator(".pack-card").count(), 4);
+    for (const address of [2, 3, 4, 5]) {
+      const model = pylon.pack(address);
+      const card = page.locator(`.pack-card[data-address="${address}"]`);
+      const cells = await card.locator(".cell").evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-value"))));
+      assert.deepEqual(cells, model.cellVoltages, `pack ${address} cells`);
+      const soc = await card.locator(".pack-soc").innerText();
+      assert.equal(soc.trim(), `${model.analogValues().soc!.toFixed(1)} %`);
+      assert.equal(Number(await card.locator(".pack-ah").getAttribute("data-total")), model.totalAh);
+    }
+    await page.screenshot({ path: join(SHOTS, "battery.png"), fullPage: true });
+  });
+});
