@@ -54,6 +54,28 @@ describe("dashboard pages in Chromium", function () {
     await pylon?.close();
   });
 
+  /** GET a JSON endpoint of the demo, waiting until it has data (it answers 503 before). */
+  async function liveJson(path: string): Promise<any> {
+    const deadline = Date.now() + 30000;
+    while (Date.now() < deadline) {
+      const res = await fetch(`${red.url}${path}`);
+      if (res.status === 200) return res.json();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`GET ${path} never answered 200`);
+  }
+
+  it("the demo's HTTP endpoints serve the simulators' live values", async () => {
+    const inputs = lxp.inputs();
+    const latest = await liveJson("/lxp");
+    assert.equal(latest.soc, inputs[5] & 0xff);
+    assert.equal(latest.p_pv, inputs[7] + inputs[8] + inputs[9]);
+    assert.equal(latest.datalog, lxp.datalog);
+    const stack = await liveJson("/pylon");
+    assert.equal(stack.packs.length, 4);
+    for (const pack of stack.packs) assert.deepEqual(pack.cell_voltages, pylon.pack(pack.address).cellVoltages);
+  });
+
   it("the energy overview shows the inverter's current SOC and PV power in its gauges", async () => {
     const inputs = lxp.inputs();
     const soc = inputs[5] & 0xff;
