@@ -3,6 +3,7 @@
 import { decodeCommand } from "./commands/decode";
 import { decodePylonCommand } from "./commands/decode-pylon";
 import { listenCommand } from "./commands/listen";
+import { lxpControlCommand } from "./commands/lxp-control";
 import { pollPylonCommand } from "./commands/poll-pylon";
 import { simLxpCommand } from "./commands/sim-lxp";
 import { simPylonCommand } from "./commands/sim-pylon";
@@ -25,6 +26,10 @@ const USAGE = `usage:
         [--faults crc[=N|P],garbage[=BYTES],silent=PACK,drop[=S]] [--latency MS] [--speed X] [--seed N]
                                               simulated PylonTech stack (default --tcp 8899)
         sims print "listening tcp HOST:PORT" / "sending udp HOST:PORT" / "pty PATH" first; run until SIGINT
+  lxp-pylon lxp --tcp HOST[:PORT] [--datalog D] [--inverter I] <command> [value]
+        [--allow-writes] [--writable LIST] [--timeout S] [--retries N]
+                                              send one lxp-request command (read/hold/21, set/ac_charge on,
+                                              sync_time, ...), print the reply message as JSON; exit 1 on failure
 options for listen: --datalog SERIAL  --watchdog SECONDS  --current-divisor 10|100`;
 
 async function main(argv: string[]): Promise<number> {
@@ -36,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === "decode" && device === "lxp") return decodeCommand(rest);
   if (command === "decode" && device === "pylon") return decodePylonCommand(rest);
   if (command === "listen" && device === "lxp") return listenCommand(rest);
+  if (command === "lxp") return lxpControlCommand(argv.slice(1));
   if (command === "poll" && device === "pylon") return pollPylonCommand(rest);
   if (command === "sim" && device === "lxp") return simLxpCommand(rest);
   if (command === "sim" && device === "pylon") return simPylonCommand(rest);

@@ -4,6 +4,7 @@ import type { LxpDongleNode, LxpInDef } from "./types";
 import { BankMerger } from "./lib/bank-merger";
 import type { DecodedMessage } from "./lib/dongle-link";
 import type { LxpFrameError, MessageKind } from "./lib/lxp";
+import { quietHint } from "./lib/lxp-quiet-hint";
 import { connectionStatus, NodeStatusLike } from "./lib/status";
 import type { StateChange } from "./lib/transport";
 
@@ -46,6 +47,8 @@ export = function register(RED: NodeAPI): void {
     let state: StateChange = link.state;
     let statusTimer: ReturnType<typeof setTimeout> | undefined;
     let override: NodeStatusLike | undefined;
+    /** The override is the "no input data" hint: only input data clears it, not heartbeats. */
+    let quiet = false;
 
     const showStatus = (): void => {
       statusTimer = undefined;
@@ -61,6 +64,7 @@ export = function register(RED: NodeAPI): void {
     const onState = (change: StateChange): void => {
       state = change;
       override = undefined;
+      quiet = false;
       if (change.state !== "connected" && change.state !== "listening") lastFrameAt = undefined;
       showStatus();
     };
@@ -68,10 +72,18 @@ export = function register(RED: NodeAPI): void {
       override = { fill: "yellow", shape: "ring", text: `no data for ${Math.round(silentMs / 1000)} s, reconnecting` };
       showStatus();
     };
+    const onQuiet = (silentMs: number): void => {
+      override = { fill: "yellow", shape: "ring", text: quietHint(silentMs, link.options.answerHeartbeats === true) };
+      quiet = true;
+      showStatus();
+    };
     const onMessage = ({ kind, msg }: DecodedMessage): void => {
       try {
         lastFrameAt = Date.now();
-        override = undefined;
+        if (!quiet || kind === "inputs") {
+          override = undefined;
+          quiet = false;
+        }
         scheduleStatus();
         if (!emit[kind]) return;
         let out = RED.util.cloneMessage(msg as unknown as NodeMessage) as unknown as DecodedMessage["msg"];
@@ -94,6 +106,7 @@ export = function register(RED: NodeAPI): void {
 
     link.on("state", onState);
     link.on("watchdog", onWatchdog);
+    link.on("input-quiet", onQuiet);
     link.on("message", onMessage);
     link.on("bad-frame", onBadFrame);
     link.register(this);
@@ -103,6 +116,7 @@ export = function register(RED: NodeAPI): void {
       if (statusTimer) clearTimeout(statusTimer);
       link.off("state", onState);
       link.off("watchdog", onWatchdog);
+      link.off("input-quiet", onQuiet);
       link.off("message", onMessage);
       link.off("bad-frame", onBadFrame);
       link.deregister(this);

@@ -14,6 +14,12 @@ export interface LxpDongleDef extends NodeDef {
   watchdog: string;
   datalog: string;
   currentDivisor: string;
+  inverter?: string;
+  allowWrites?: boolean;
+  writableRegisters?: string;
+  answerHeartbeats?: boolean;
+  /** Not in the editor: seconds between input broadcasts until param 0 is seen (default 300). */
+  broadcastInterval?: string;
 }
 
 export interface LxpDongleNode extends Node {
@@ -31,6 +37,17 @@ export interface LxpInDef extends NodeDef {
   exceptions: boolean;
   requests: boolean;
   mergeBanks: boolean;
+}
+
+export interface LxpRequestDef extends NodeDef {
+  dongle: string;
+  /** Fixed command (topic); empty = msg.topic. */
+  command: string;
+  /** Fixed value (JSON or text); empty = msg.payload. */
+  value: string;
+  timeout: string;
+  retries: string;
+  autoSync: string;
 }
 
 export interface PylonPortDef extends NodeDef {

@@ -100,7 +100,9 @@ async function mqttTarget() {
 async function writeDemoFlows() {
   const { loadExampleFlows, combineFlows, pointAtDevices } = require(join(root, "dist", "sim", "demo-flows.js"));
   const targets = { lxp: await lxpTarget(), pylon: await pylonTarget(), mqtt: await mqttTarget(), fileDir: userDir };
-  const examples = loadExampleFlows(join(root, "examples"));
+  // The inverter control page writes to the inverter: demo it against the simulator only.
+  const realDongle = targets.lxp.transport === "udp" || targets.lxp.host !== "127.0.0.1" || env.LXP_HOST;
+  const examples = loadExampleFlows(join(root, "examples")).filter((e) => !(realDongle && e.file.includes("inverter control")));
   const flow = pointAtDevices(combineFlows(examples.map((e) => e.flow)), targets);
   writeFileSync(join(userDir, "flows.json"), JSON.stringify(flow, null, 2));
   log(`deployed ${examples.length} example flows: ${examples.map((e) => e.file).join(", ")}`);

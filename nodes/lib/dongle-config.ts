@@ -1,6 +1,7 @@
 // Validates an lxp-dongle configuration (editor values arrive as strings, possibly from ${ENV}
 // substitution) into DongleLink options. Shared by the config node and the CLI.
 import type { DongleLinkOptions } from "./dongle-link";
+import { parseRegisterList } from "./lxp-write-policy";
 
 export interface DongleConfigInput {
   transport?: unknown;
@@ -12,6 +13,12 @@ export interface DongleConfigInput {
   watchdog?: unknown;
   datalog?: unknown;
   currentDivisor?: unknown;
+  inverter?: unknown;
+  allowWrites?: unknown;
+  writableRegisters?: unknown;
+  answerHeartbeats?: unknown;
+  /** Not in the editor: seconds between input broadcasts until param 0 is seen (default 300). */
+  broadcastInterval?: unknown;
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -27,6 +34,9 @@ function number(v: unknown, what: string, min: number, max: number, fallback: nu
   if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${what} must be a number from ${min} to ${max}, got "${s}"`);
   return n;
 }
+
+/** A checkbox: true, or "true" from an ${ENV} value. */
+const checked = (v: unknown): boolean => v === true || text(v).toLowerCase() === "true";
 
 export function isHost(s: string): boolean {
   return IPV4.test(s) || HOSTNAME.test(s) || /^[0-9a-fA-F:]+$/.test(s);
@@ -45,7 +55,21 @@ export function parseDongleConfig(input: DongleConfigInput): DongleLinkOptions {
   }
   const divisor = number(input.currentDivisor, "BMS current divisor", 10, 100, 100);
   if (divisor !== 10 && divisor !== 100) throw new Error(`BMS current divisor must be 10 or 100, got ${divisor}`);
-  const common = { reconnectMs, datalog: datalog || undefined, currentDivisor: divisor as 10 | 100 };
+  const inverter = text(input.inverter);
+  if (inverter && !DATALOG_PATTERN.test(inverter)) {
+    throw new Error(`inverter serial must be 10 letters/digits, got "${inverter}"`);
+  }
+  const registers = parseRegisterList(text(input.writableRegisters));
+  const broadcastIntervalS = number(input.broadcastInterval, "broadcast interval (s)", 0.05, 86400, 300);
+  const common = {
+    reconnectMs,
+    datalog: datalog || undefined,
+    currentDivisor: divisor as 10 | 100,
+    inverter: inverter || undefined,
+    writes: { allowed: checked(input.allowWrites), registers },
+    answerHeartbeats: checked(input.answerHeartbeats),
+    broadcastIntervalS,
+  };
 
   if (transport === "tcp") {
     const host = text(input.host);

@@ -1,7 +1,10 @@
 // One connection to a LuxPower dongle, shared by every node that uses it: owns the transport, the
 // stream parser and the decoding (so a frame is decoded once), counts users and closes with the last.
 import { EventEmitter } from "node:events";
-import { frameToMessage, LxpFrame, LxpFrameError, LxpMessage, LxpStreamParser, MessageKind, parseDatagram, StreamItem } from "./lxp";
+import { DeviceFunction, frameToMessage, LxpFrame, LxpFrameError, LxpMessage, LxpStreamParser, MessageKind, parseDatagram, StreamItem, Target, TcpFunction } from "./lxp";
+import { LxpRequester } from "./lxp-requester";
+import { LxpRequestError } from "./lxp-request-error";
+import { WRITES_OFF, WritePolicy } from "./lxp-write-policy";
 import { LxpTransport, PeerAddress, StateChange, TcpClientTransport, UdpListenerTransport } from "./transport";
 
 export interface DongleLinkOptions {
@@ -17,8 +20,16 @@ export interface DongleLinkOptions {
   reconnectMs?: number;
   /** tcp: reconnect after this long without bytes (0 = off). */
   watchdogMs?: number;
-  /** Only frames from this datalog serial are passed on. */
+  /** Only frames from this datalog serial are passed on; also the datalog requests go to. */
   datalog?: string;
+  /** Inverter serial for requests; learned from replies when not given. */
+  inverter?: string;
+  /** Echo every heartbeat, so the inverter keeps sending data without the cloud (§5). */
+  answerHeartbeats?: boolean;
+  /** What lxp-request may write (off unless enabled). */
+  writes?: WritePolicy;
+  /** Seconds between the inverter's input broadcasts until param 0 tells (default 300). */
+  broadcastIntervalS?: number;
   currentDivisor?: 10 | 100;
   /** Grace period before the transport closes when the last user leaves (a partial redeploy re-registers). */
   idleCloseMs?: number;
@@ -38,6 +49,7 @@ export interface LinkStats {
   filtered: number;
   bytes: number;
   lastFrameAt?: number;
+  heartbeatsAnswered: number;
 }
 
 export type DongleLinkEvents = {
@@ -45,7 +57,11 @@ export type DongleLinkEvents = {
   message: [decoded: DecodedMessage];
   "bad-frame": [error: LxpFrameError];
   watchdog: [silentMs: number];
+  /** No input data for two broadcast intervals while connected (§5: answering heartbeats may help). */
+  "input-quiet": [silentMs: number];
 };
+
+export const DEFAULT_BROADCAST_INTERVAL_S = 300;
 
 function defaultTransport(o: DongleLinkOptions): LxpTransport {
   if (o.transport === "tcp") {
@@ -56,13 +72,21 @@ function defaultTransport(o: DongleLinkOptions): LxpTransport {
 
 export class DongleLink extends EventEmitter<DongleLinkEvents> {
   readonly options: DongleLinkOptions;
-  readonly stats: LinkStats = { frames: 0, badFrames: 0, filtered: 0, bytes: 0 };
+  readonly stats: LinkStats = { frames: 0, badFrames: 0, filtered: 0, bytes: 0, heartbeatsAnswered: 0 };
   private transport: LxpTransport | undefined;
   private readonly parser = new LxpStreamParser();
   private readonly users = new Set<object>();
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private lastState: StateChange = { state: "idle" };
   private closed = false;
+  private requesterInstance: LxpRequester | undefined;
+  private learnedDatalog: string | undefined;
+  private readonly learnedInverters = new Map<string, string>();
+  /** Param 0 as the dongle last reported it. */
+  private broadcastIntervalFromDongle: number | undefined;
+  private lastInputAt = 0;
+  private quietReported = false;
+  private quietTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: DongleLinkOptions) {
     super();
@@ -105,6 +129,34 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     }, this.options.idleCloseMs ?? 1000);
   }
 
+  get writePolicy(): WritePolicy {
+    return this.options.writes ?? WRITES_OFF;
+  }
+
+  /** The queue every request to this dongle goes through (created on first use). */
+  get requester(): LxpRequester {
+    this.requesterInstance ??= new LxpRequester(this);
+    return this.requesterInstance;
+  }
+
+  /** Seconds between input broadcasts: param 0 once seen, else the configured or default value. */
+  get broadcastIntervalS(): number {
+    return this.broadcastIntervalFromDongle ?? this.options.broadcastIntervalS ?? DEFAULT_BROADCAST_INTERVAL_S;
+  }
+
+  /** Datalog and inverter serial for requests: configured, else learned from frames. */
+  target(): Target {
+    const datalog = this.options.datalog ?? this.learnedDatalog;
+    if (!datalog) {
+      throw new LxpRequestError("unknown_target", "the datalog serial is not known yet: enter it in the lxp-dongle configuration or wait for the dongle's first frame");
+    }
+    const inverter = this.options.inverter ?? this.learnedInverters.get(datalog);
+    if (!inverter) {
+      throw new LxpRequestError("unknown_target", `the inverter serial behind datalog ${datalog} is not known yet: enter it in the lxp-dongle configuration or wait for an input broadcast`);
+    }
+    return { datalog, inverter };
+  }
+
   /** Sends bytes to the dongle; false when not connected (or, on UDP, no dongle heard yet). */
   write(buf: Buffer): boolean {
     return this.transport?.write(buf) ?? false;
@@ -112,6 +164,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.requesterInstance?.close();
     this.users.clear();
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
@@ -124,6 +177,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     this.transport = transport;
     transport.on("state", (change) => {
       if (change.state === "connected") this.parser.reset();
+      if (change.state === "connected" || change.state === "listening") this.restartQuietWatch();
       this.lastState = change;
       this.emit("state", change);
     });
@@ -132,7 +186,47 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     transport.start();
   }
 
+  private restartQuietWatch(): void {
+    this.lastInputAt = Date.now();
+    this.quietReported = false;
+    if (this.quietTimer) return;
+    this.quietTimer = setInterval(() => this.checkQuiet(), Math.min(30000, Math.max(50, this.broadcastIntervalS * 250)));
+    this.quietTimer.unref();
+  }
+
+  private checkQuiet(): void {
+    const silentMs = Date.now() - this.lastInputAt;
+    const up = this.lastState.state === "connected" || this.lastState.state === "listening";
+    if (!up || this.quietReported || silentMs <= 2 * this.broadcastIntervalS * 1000) return;
+    this.quietReported = true;
+    this.emit("input-quiet", silentMs);
+  }
+
+  /** Remembers who is talking (for requests), the broadcast interval, and answers heartbeats. */
+  private observe(frame: LxpFrame): void {
+    if (frame.datalog.length === 10) this.learnedDatalog = frame.datalog;
+    if (frame.kind === "heartbeat") {
+      if (this.options.answerHeartbeats && this.write(frame.raw)) this.stats.heartbeatsAnswered++;
+      return;
+    }
+    if (frame.kind === "param") {
+      if (frame.role === "reply" && frame.param === 0 && frame.tcpFunction === TcpFunction.READ_PARAM && frame.value?.length === 2) {
+        const seconds = frame.value.readUInt16LE(0);
+        if (seconds > 0) this.broadcastIntervalFromDongle = seconds;
+      }
+      return;
+    }
+    if (frame.role === "request") return; // another client's request may name a wrong serial
+    if (frame.inverter.length === 10) this.learnedInverters.set(frame.datalog, frame.inverter);
+    if (frame.role === "reply" && frame.deviceFunction === DeviceFunction.READ_INPUT) {
+      this.lastInputAt = Date.now();
+      this.quietReported = false;
+    }
+  }
+
   private async closeTransport(): Promise<void> {
+    if (this.quietTimer) clearInterval(this.quietTimer);
+    this.quietTimer = undefined;
     const transport = this.transport;
     this.transport = undefined;
     if (!transport) return;
@@ -165,6 +259,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
       }
       this.stats.frames++;
       this.stats.lastFrameAt = Date.now();
+      this.observe(frame);
       let decoded: DecodedMessage;
       try {
         decoded = { ...frameToMessage(frame, { currentDivisor: this.options.currentDivisor }), frame };

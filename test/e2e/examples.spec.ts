@@ -54,6 +54,10 @@ const isDashboardFlow = (flow: any[]): boolean => flow.some((n) => typeof n.type
 
 describe("example flows", function () {
   const examples = loadExampleFlows(EXAMPLES);
+  // The inverter control page is the one example that writes: it must bring its own lxp-dongle with
+  // writes enabled instead of the shared read-only one, and has its own end-to-end test.
+  const WRITE_EXAMPLE = "dashboard/inverter control.json";
+  const readOnlyExamples = examples.filter((e) => e.file !== WRITE_EXAMPLE);
 
   describe("files", () => {
     it("are only *.json files (Node-RED's library lists nothing else), at least the five of this package", () => {
@@ -106,7 +110,16 @@ describe("example flows", function () {
     it("share one lxp-dongle, one pylon-port, one ui-base and one ui-theme (by id)", () => {
       const all = examples.flatMap((e) => e.flow.map((n) => ({ file: e.file, n })));
       const byType = (type: string): string[] => [...new Set(all.filter((x) => x.n.type === type).map((x) => x.n.id))];
-      assert.deepEqual(byType("lxp-dongle"), [SHARED_CONFIG_IDS.dongle]);
+      const readOnlyDongles = readOnlyExamples.flatMap((e) => e.flow.filter((n) => n.type === "lxp-dongle"));
+      assert.deepEqual([...new Set(readOnlyDongles.map((n) => n.id))], [SHARED_CONFIG_IDS.dongle]);
+      assert.ok(readOnlyDongles.every((n) => n.allowWrites !== true), "only the control example may enable writes");
+      const writer = examples.find((e) => e.file === WRITE_EXAMPLE);
+      if (writer) {
+        const own = writer.flow.filter((n) => n.type === "lxp-dongle");
+        assert.equal(own.length, 1);
+        assert.notEqual(own[0].id, SHARED_CONFIG_IDS.dongle, "the control example brings its own dongle config");
+        assert.equal(own[0].allowWrites, true);
+      }
       assert.deepEqual(byType("pylon-port"), [SHARED_CONFIG_IDS.pylonPort]);
       assert.deepEqual(byType("ui-base"), [SHARED_CONFIG_IDS.uiBase]);
       assert.deepEqual(byType("ui-theme"), [SHARED_CONFIG_IDS.uiTheme]);
@@ -215,7 +228,7 @@ describe("example flows", function () {
     });
 
     it("pointAtDevices rewrites dongles, pylon ports, brokers and file paths in a copy", () => {
-      const flow = combineFlows(examples.map((e) => e.flow));
+      const flow = combineFlows(readOnlyExamples.map((e) => e.flow));
       const tcp = pointAtDevices(flow, {
         lxp: { transport: "tcp", host: "127.0.0.1", port: 1234 },
         pylon: { transport: "tcp", host: "127.0.0.1", port: 4321 },
@@ -302,7 +315,7 @@ describe("example flows", function () {
 
     it("deploys every example combined without errors, one dongle connection and one bus", async () => {
       const flow = pointAtDevices(
-        combineFlows(examples.map((e) => e.flow)),
+        combineFlows(readOnlyExamples.map((e) => e.flow)),
         {
           lxp: { transport: "tcp", host: "127.0.0.1", port: dongle.port },
           pylon: { transport: "tcp", host: "127.0.0.1", port: simPort },

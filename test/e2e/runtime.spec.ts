@@ -15,7 +15,7 @@ describe("package in the real Node-RED runtime", function () {
   it("loads every node set of the package without errors", async () => {
     const sets = (await (await red.get("/nodes")).json()) as any[];
     const ours = sets.filter((s) => s.module === "node-red-contrib-lxp-pylon");
-    assert.deepEqual(ours.map((s) => s.types).flat().sort(), ["lxp-dongle", "lxp-in", "pylon-poll", "pylon-port"]);
+    assert.deepEqual(ours.map((s) => s.types).flat().sort(), ["lxp-dongle", "lxp-in", "lxp-request", "pylon-poll", "pylon-port"]);
     for (const set of ours) {
       assert.equal(set.enabled, true);
       assert.equal(set.err, undefined, `${set.id}: ${set.err}`);
@@ -24,7 +24,7 @@ describe("package in the real Node-RED runtime", function () {
 
   it("serves the icons and the editor help", async () => {
     const icons = (await (await red.get("/icons")).json()) as Record<string, string[]>;
-    assert.deepEqual(icons["node-red-contrib-lxp-pylon"].sort(), ["lxp-dongle.svg", "lxp-in.svg", "pylon-poll.svg", "pylon-port.svg"]);
+    assert.deepEqual(icons["node-red-contrib-lxp-pylon"].sort(), ["lxp-dongle.svg", "lxp-in.svg", "lxp-request.svg", "pylon-poll.svg", "pylon-port.svg"]);
     const html = await (await red.get("/nodes", "text/html")).text();
     assert.match(html, /data-help-name="lxp-in"/);
     assert.match(html, /data-template-name="lxp-dongle"/);

@@ -6,6 +6,8 @@ import { basename, join } from "node:path";
 import vm from "node:vm";
 import { parseDongleConfig } from "../../nodes/lib/dongle-config";
 import { parsePylonPortConfig } from "../../nodes/lib/pylon-port-config";
+import { COMMAND_PATTERNS, parseCommand } from "../../nodes/lib/lxp-commands";
+import { parseRequestConfig } from "../../nodes/lib/lxp-request-config";
 
 const root = join(__dirname, "..", "..");
 const nodesDir = join(root, "nodes");
@@ -238,7 +240,7 @@ function fire(type: string, fake: FakeJQuery, selector: string, event: string): 
 
 describe("editor HTML", () => {
   it("finds the editor files of the package", () => {
-    for (const type of ["lxp-dongle", "lxp-in", "pylon-port", "pylon-poll"]) {
+    for (const type of ["lxp-dongle", "lxp-in", "lxp-request", "pylon-port", "pylon-poll"]) {
       assert.ok(editors.has(type), `${type}: found ${editorFiles.join(", ")}`);
     }
   });
@@ -336,9 +338,16 @@ describe("editor HTML", () => {
         reconnect: "5",
         watchdog: "600",
         datalog: "",
+        inverter: "",
+        allowWrites: false,
+        writableRegisters: "",
+        answerHeartbeats: false,
         currentDivisor: "100",
       });
       const form = block(editors.get(T)?.html ?? "", "template", T) ?? "";
+      for (const key of ["allowWrites", "answerHeartbeats"]) {
+        assert.match(form, new RegExp(`<input type="checkbox" id="node-config-input-${key}"`), `${key} is a checkbox`);
+      }
       assert.match(form, /<option value="tcp">[\s\S]*<option value="udp">/);
       assert.match(form, /<option value="100">[\s\S]*<option value="10">/);
     });
@@ -415,6 +424,8 @@ describe("editor HTML", () => {
         ["watchdog", ["600", "-1"], { transport: "udp" }],
         ["datalog", ["", "BA12345678", "BA1234567", "BA-2345678", " BA12345678 "], {}],
         ["currentDivisor", ["", "10", "100", "10.0", "1", "50"], {}],
+        ["inverter", ["", "1234567890", "AB12CD34EF", "123456789", "12345-7890", " 1234567890 "], {}],
+        ["writableRegisters", ["", "21", "21, 64-67, 68-89, 105", "1;2 3", "5-", "67-64", "65536", "0-65535", "a", "-3"], {}],
       ];
       for (const [key, values, extra] of cases) {
         for (const value of values) {
@@ -442,6 +453,81 @@ describe("editor HTML", () => {
       assert.equal(label({ transport: "udp", host: "", port: "8001", bind: "0.0.0.0" }), "udp :8001");
       assert.equal(label({ transport: "udp", port: "8001", bind: "10.0.0.2" }), "udp 10.0.0.2:8001");
       assert.equal(label({ name: "Garage", transport: "tcp", host: "x", port: "8000" }), "Garage");
+    });
+  });
+
+  describe("lxp-request definition", () => {
+    const T = "lxp-request";
+
+    it("has one input, one output and the documented defaults", () => {
+      const def = definition(T);
+      assert.equal(def.category, "energy");
+      assert.equal(def.inputs, 1);
+      assert.equal(def.outputs, 1);
+      assert.equal(def.icon, "lxp-request.svg");
+      assert.equal(def.defaults.dongle.type, "lxp-dongle");
+      assert.equal(def.defaults.dongle.required, true);
+      const values = Object.fromEntries(Object.entries(def.defaults).map(([k, p]) => [k, p.value]));
+      assert.deepEqual(values, { name: "", dongle: "", command: "", value: "", timeout: "10", retries: "1", autoSync: "0" });
+    });
+
+    it("command: empty or a command of the vocabulary (as parseCommand reads the topic)", () => {
+      const topics = [
+        "", "read/inputs/1", "read/inputs/6", "read/inputs/7", "read/input/0", "read/hold/65535", "read/hold/65536", "read/hold/x",
+        "read/param/0", "read/ac_charge", "read/charge_rate_pct", "read/ac_first/3", "read/ac_first/4", "set/hold/21",
+        "set/ac_charge", "set/discharge_cutoff_soc_limit_pct", "set/forced_discharge/2", "set/param/0", "sync_time",
+        "sync", "/read/hold/21/", "read/hold/1.5", "read/toString", "set/ac_charge/1/2", "read/Hold/1",
+      ];
+      // A value each kind of command accepts, so only the topic decides.
+      const sample = (topic: string): unknown =>
+        /^set\/(ac_charge|charge_priority|forced_discharge|ac_first)\/\d+$/.test(topic) ? { start: "01:00", end: "02:00" }
+          : /^set\/(ac_charge|charge_priority|forced_discharge)$/.test(topic) ? "on"
+          : topic.startsWith("set/") ? 10 : undefined;
+      for (const topic of topics) {
+        let runtime = true;
+        try {
+          if (topic !== "") parseCommand(topic, sample(topic));
+        } catch {
+          runtime = false;
+        }
+        assert.equal(check(T, "command", topic) === true, runtime, `${JSON.stringify(topic)}: runtime ${runtime}`);
+      }
+    });
+
+    it("timeout, retries, time sync agree with parseRequestConfig", () => {
+      const cases: Array<[string, string[]]> = [
+        ["timeout", ["", "0.1", "10", "300", "0", "301", "x"]],
+        ["retries", ["", "0", "10", "1.5", "11", "-1"]],
+        ["autoSync", ["", "0", "24", "168", "169", "-1", "daily"]],
+      ];
+      for (const [key, values] of cases) {
+        for (const value of values) {
+          let runtime = true;
+          try {
+            parseRequestConfig({ [key]: value });
+          } catch {
+            runtime = false;
+          }
+          assert.equal(check(T, key, value) === true, runtime, `${key}=${JSON.stringify(value)}`);
+        }
+      }
+    });
+
+    it("labels itself with its name, its command or its type", () => {
+      const label = definition(T).label as (this: Record<string, unknown>) => string;
+      assert.equal(label.call({ command: "" }), "lxp-request");
+      assert.equal(label.call({ command: "sync_time" }), "sync_time");
+      assert.equal(label.call({ name: "Clock", command: "sync_time" }), "Clock");
+    });
+
+    it("documents every command, the outputs, safety and errors", () => {
+      const help = block(editors.get(T)?.html ?? "", "help", T) ?? "";
+      for (const h of ["Inputs", "Outputs", "Details", "Errors", "Status"]) assert.match(help, new RegExp(`<h3>${h}</h3>`));
+      const code = [...help.matchAll(/<code>([\s\S]*?)<\/code>/g)].map((m) => m[1]).join(" ");
+      for (const pattern of COMMAND_PATTERNS) assert.ok(code.includes(pattern), `help names no <code>${pattern}</code>`);
+      for (const words of ["result", "request", "reason", "drift_s", "1 t true on y yes", "0–100", "10–90", "120 s", "Allow writes", "nothing is sent", "read back", "Catch", "unsigned"]) {
+        assert.ok(help.includes(words), `help lacks "${words}"`);
+      }
     });
   });
 

@@ -1,0 +1,215 @@
+// Parses a command of lxp-bridge's vocabulary (shared/protocols/lxp.md §10), given as a topic plus a
+// payload, into one plan for the controller. All value checks happen here, before anything is sent.
+import { REG21_BITS, TIME_WINDOWS } from "./lxp/hold-registers";
+
+export type Command =
+  | { kind: "read-input"; register: number; count: number }
+  | { kind: "read-hold"; register: number; count: number }
+  | { kind: "read-param"; param: number }
+  /** One value: write single; an array: write multi. */
+  | { kind: "write"; register: number; values: number[]; multi: boolean }
+  /** Start and end of a time window, two write singles as lxp-bridge sends them. */
+  | { kind: "window"; register: number; values: [number, number] }
+  /** Read-modify-write of one bit of a bitfield register. */
+  | { kind: "bit"; register: number; bit: number; on: boolean }
+  | { kind: "sync-time" };
+
+export class LxpCommandError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LxpCommandError";
+  }
+}
+
+/** Named percentage settings (§10) → register and allowed range. */
+export const PERCENT_SETTINGS: Readonly<Record<string, { register: number; min: number; max: number }>> = {
+  charge_rate_pct: { register: 64, min: 0, max: 100 },
+  discharge_rate_pct: { register: 65, min: 0, max: 100 },
+  ac_charge_rate_pct: { register: 66, min: 0, max: 100 },
+  ac_charge_soc_limit_pct: { register: 67, min: 0, max: 100 },
+  discharge_cutoff_soc_limit_pct: { register: 105, min: 10, max: 90 },
+};
+
+/** Boolean settings (§10) → bit of register 21. */
+export const BIT_SETTINGS: Readonly<Record<string, number>> = {
+  ac_charge: REG21_BITS.indexOf("ac_charge_en"),
+  charge_priority: REG21_BITS.indexOf("charge_priority_en"),
+  forced_discharge: REG21_BITS.indexOf("forced_discharge_en"),
+};
+
+export const BIT_REGISTER = 21;
+export const CLOCK_REGISTER = 12;
+export const INPUT_BANKS = 6;
+export const BANK_REGISTERS = 40;
+export const MAX_READ_COUNT = 127;
+
+const TRUE_WORDS = ["1", "t", "true", "on", "y", "yes"];
+const FALSE_WORDS = ["0", "f", "false", "off", "n", "no"];
+
+/** Registers holding a time (low byte hour, high byte minute). */
+const TIME_REGISTERS = new Set(Object.values(TIME_WINDOWS).flatMap((starts) => starts.flatMap((r) => [r, r + 1])));
+
+/** Every command path, for help texts and the editor's check. */
+export const COMMAND_PATTERNS: readonly string[] = [
+  "read/inputs/{1-6}",
+  "read/input/{reg}",
+  "read/hold/{reg}",
+  "read/param/{n}",
+  ...Object.keys(BIT_SETTINGS).map((k) => `read/${k}`),
+  ...Object.keys(PERCENT_SETTINGS).map((k) => `read/${k}`),
+  ...Object.keys(TIME_WINDOWS).map((k) => `read/${k}/{1-3}`),
+  "set/hold/{reg}",
+  ...Object.keys(BIT_SETTINGS).map((k) => `set/${k}`),
+  ...Object.keys(PERCENT_SETTINGS).map((k) => `set/${k}`),
+  ...Object.keys(TIME_WINDOWS).map((k) => `set/${k}/{1-3}`),
+  "sync_time",
+];
+
+function integerIn(value: unknown, what: string, min: number, max: number): number {
+  const s = typeof value === "string" ? value.trim() : value;
+  const n = typeof s === "number" ? s : typeof s === "string" && /^-?\d+(\.0*)?$/.test(s) ? Number(s) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new LxpCommandError(`${what} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+/** A number in the topic path: digits only. */
+function pathNumber(text: string, what: string, min: number, max: number): number {
+  if (!/^\d{1,5}$/.test(text)) throw new LxpCommandError(`${what} must be a whole number from ${min} to ${max}, got "${text}"`);
+  return integerIn(text, what, min, max);
+}
+
+/** `1 t true on y yes` (any case) → true; `0 f false off n no` → false; anything else is refused. */
+export function parseBoolean(value: unknown, what: string): boolean {
+  if (typeof value === "boolean") return value;
+  const s = String(value ?? "").trim().toLowerCase();
+  if (TRUE_WORDS.includes(s)) return true;
+  if (FALSE_WORDS.includes(s)) return false;
+  throw new LxpCommandError(`${what} needs on or off (1 t true on y yes / 0 f false off n no), got ${JSON.stringify(value)}`);
+}
+
+/** "HH:MM" → hour in the low byte, minute in the high byte (§9). */
+export function encodeTime(value: unknown, what: string): number {
+  const m = typeof value === "string" ? /^\s*(\d{1,2}):(\d{2})\s*$/.exec(value) : null;
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) {
+    throw new LxpCommandError(`${what} must be a time HH:MM from 00:00 to 23:59, got ${JSON.stringify(value)}`);
+  }
+  return Number(m[1]) | (Number(m[2]) << 8);
+}
+
+function parseWindow(payload: unknown, what: string): [number, number] {
+  let value = payload;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      throw new LxpCommandError(`${what} needs {"start":"HH:MM","end":"HH:MM"}, got ${JSON.stringify(payload)}`);
+    }
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    throw new LxpCommandError(`${what} needs {"start":"HH:MM","end":"HH:MM"}, got ${JSON.stringify(payload)}`);
+  }
+  const w = value as { start?: unknown; end?: unknown };
+  return [encodeTime(w.start, `${what} start`), encodeTime(w.end, `${what} end`)];
+}
+
+/**
+ * Checks a value for a hold register: u16 always, plus the register's own range where it has one
+ * (percentages 0–100, cut-off SOC 10–90, times of the windows).
+ */
+export function checkHoldValue(register: number, value: unknown): number {
+  const what = `value for register ${register}`;
+  for (const [name, s] of Object.entries(PERCENT_SETTINGS)) {
+    if (s.register === register) return integerIn(value, `${what} (${name})`, s.min, s.max);
+  }
+  const n = integerIn(value, what, 0, 0xffff);
+  if (TIME_REGISTERS.has(register) && ((n & 0xff) > 23 || n >> 8 > 59)) {
+    throw new LxpCommandError(`${what} is a time window (hour in the low byte 0–23, minute in the high byte 0–59), got ${n}`);
+  }
+  return n;
+}
+
+function countOf(payload: unknown, what: string): number {
+  if (payload === undefined || payload === null || payload === "") return 1;
+  return integerIn(payload, `${what} count`, 1, MAX_READ_COUNT);
+}
+
+function windowRegister(name: string, slot: string, path: string): number {
+  const starts = TIME_WINDOWS[name];
+  const n = pathNumber(slot, `${path}: window number`, 1, starts.length);
+  return starts[n - 1];
+}
+
+const own = (table: object, key: string | undefined): key is string => key !== undefined && Object.hasOwn(table, key);
+
+function unknown(path: string): LxpCommandError {
+  return new LxpCommandError(`unknown command "${path}"; known: ${COMMAND_PATTERNS.join(", ")}`);
+}
+
+/** The command a topic and payload ask for. Throws LxpCommandError with the reason. */
+export function parseCommand(topic: unknown, payload: unknown): Command {
+  const path = typeof topic === "string" ? topic.trim().replace(/^\/+|\/+$/g, "") : "";
+  if (!path) throw new LxpCommandError("no command: set msg.topic (e.g. read/hold/21) or a command in the node");
+  const [verb, name, arg, ...extra] = path.split("/");
+  if (extra.length > 0) throw unknown(path);
+  if (path === "sync_time") return { kind: "sync-time" };
+
+  if (verb === "read") {
+    if (name === "inputs" && arg !== undefined) {
+      const bank = pathNumber(arg, `${path}: bank`, 1, INPUT_BANKS);
+      return { kind: "read-input", register: (bank - 1) * BANK_REGISTERS, count: BANK_REGISTERS };
+    }
+    if ((name === "input" || name === "hold") && arg !== undefined) {
+      const register = pathNumber(arg, `${path}: register`, 0, 0xffff);
+      const count = countOf(payload, path);
+      if (register + count - 1 > 0xffff) throw new LxpCommandError(`${path}: registers end beyond 65535`);
+      return { kind: name === "input" ? "read-input" : "read-hold", register, count };
+    }
+    if (name === "param" && arg !== undefined) return { kind: "read-param", param: pathNumber(arg, `${path}: param`, 0, 0xffff) };
+    if (own(TIME_WINDOWS, name) && arg !== undefined) return { kind: "read-hold", register: windowRegister(name, arg, path), count: 2 };
+    if (arg !== undefined) throw unknown(path);
+    if (own(BIT_SETTINGS, name)) return { kind: "read-hold", register: BIT_REGISTER, count: 1 };
+    if (own(PERCENT_SETTINGS, name)) return { kind: "read-hold", register: PERCENT_SETTINGS[name].register, count: 1 };
+    throw unknown(path);
+  }
+
+  if (verb === "set") {
+    if (name === "hold" && arg !== undefined) {
+      const register = pathNumber(arg, `${path}: register`, 0, 0xffff);
+      if (Array.isArray(payload)) {
+        if (payload.length < 1 || payload.length > MAX_READ_COUNT) {
+          throw new LxpCommandError(`${path}: a multi-register write takes 1–${MAX_READ_COUNT} values, got ${payload.length}`);
+        }
+        if (register + payload.length - 1 > 0xffff) throw new LxpCommandError(`${path}: registers end beyond 65535`);
+        return { kind: "write", register, values: payload.map((v, k) => checkHoldValue(register + k, v)), multi: true };
+      }
+      return { kind: "write", register, values: [checkHoldValue(register, payload)], multi: false };
+    }
+    if (own(TIME_WINDOWS, name) && arg !== undefined) {
+      return { kind: "window", register: windowRegister(name, arg, path), values: parseWindow(payload, path) };
+    }
+    if (arg !== undefined) throw unknown(path);
+    if (own(BIT_SETTINGS, name)) return { kind: "bit", register: BIT_REGISTER, bit: BIT_SETTINGS[name], on: parseBoolean(payload, path) };
+    if (own(PERCENT_SETTINGS, name)) {
+      const s = PERCENT_SETTINGS[name];
+      return { kind: "write", register: s.register, values: [integerIn(payload, path, s.min, s.max)], multi: false };
+    }
+  }
+  throw unknown(path);
+}
+
+/** The hold registers a command may write; empty for reads. */
+export function writtenRegisters(command: Command): number[] {
+  switch (command.kind) {
+    case "write":
+    case "window":
+      return command.values.map((_, k) => command.register + k);
+    case "bit":
+      return [command.register];
+    case "sync-time":
+      return [CLOCK_REGISTER, CLOCK_REGISTER + 1, CLOCK_REGISTER + 2];
+    default:
+      return [];
+  }
+}

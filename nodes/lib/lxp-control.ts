@@ -1,0 +1,226 @@
+// Runs one command of the vocabulary against a dongle: safety checks first (nothing is sent when a
+// check fails), then the exchanges, each write verified by its echo and a read-back (§4c, §4d, §9).
+// Used by the lxp-request node and `lxp-pylon lxp`; the output is frameToMessage's message (§15).
+import type { DecodedMessage, DongleLink } from "./dongle-link";
+import { Command, CLOCK_REGISTER, LxpCommandError, parseCommand, writtenRegisters } from "./lxp-commands";
+import { ExchangeFn } from "./lxp-requester";
+import { LxpRequestError } from "./lxp-request-error";
+import { describeRegisterList, forbiddenRegisters } from "./lxp-write-policy";
+import { clockDriftSeconds, clockRegisters, needsSync, SYNC_TOLERANCE_S } from "./time-sync";
+import {
+  DeviceFunction,
+  encodeReadHold,
+  encodeReadInput,
+  encodeReadParam,
+  encodeWriteMulti,
+  encodeWriteSingle,
+  type LxpMeta,
+  type ReadReplyFrame,
+  type Target,
+} from "./lxp";
+
+export interface ControlOptions {
+  /** Reply timeout per attempt. */
+  timeoutMs: number;
+  /** Extra attempts after a timeout. */
+  retries: number;
+  /** The host's clock, for sync_time. */
+  now?: () => Date;
+}
+
+/** The command as it was asked for, echoed in msg.request. */
+export interface CommandRequest {
+  topic: string;
+  payload: unknown;
+}
+
+export interface ControlMessage {
+  topic: string;
+  payload: unknown;
+  lxp?: LxpMeta;
+  result: "ok" | "fail";
+  request: CommandRequest;
+  /** Why it failed (fail only). */
+  reason?: string;
+  /** sync_time only: inverter minus host time before the sync, and whether the clock was set. */
+  sync?: { drift_s: number | null; written: boolean; tolerance_s: number };
+}
+
+export interface ControlOutcome {
+  msg: ControlMessage;
+  /** Set when msg.result is "fail". */
+  error?: LxpRequestError;
+}
+
+function ok(decoded: DecodedMessage, request: CommandRequest): ControlMessage {
+  const { topic, payload, lxp } = decoded.msg;
+  return { topic, payload, lxp, result: "ok", request };
+}
+
+function fail(error: LxpRequestError, request: CommandRequest): ControlOutcome {
+  const msg: ControlMessage = error.reply
+    ? { topic: error.reply.msg.topic, payload: error.reply.msg.payload, lxp: error.reply.msg.lxp, result: "fail", request, reason: error.message }
+    : { topic: request.topic, payload: error.message, result: "fail", request, reason: error.message };
+  return { msg, error };
+}
+
+/** Refuses a command that would write where the dongle configuration does not allow it. */
+function checkWritable(link: DongleLink, command: Command, topic: string): void {
+  const wanted = writtenRegisters(command);
+  if (wanted.length === 0) return;
+  const policy = link.writePolicy;
+  if (!policy.allowed) {
+    throw new LxpRequestError(
+      "refused",
+      `${topic}: writes are disabled on this dongle; turn on "Allow writes" in the lxp-dongle configuration (nothing was sent)`,
+    );
+  }
+  const forbidden = forbiddenRegisters(policy, wanted);
+  if (forbidden.length > 0) {
+    const list = describeRegisterList(policy.registers ?? []);
+    throw new LxpRequestError(
+      "refused",
+      `${topic}: register${forbidden.length > 1 ? "s" : ""} ${forbidden.join(", ")} not in the writable registers (${list}) of the lxp-dongle configuration (nothing was sent)`,
+    );
+  }
+}
+
+/** The command a request asks for, if it is valid and allowed; throws LxpRequestError otherwise. */
+export function checkCommand(link: DongleLink, request: CommandRequest): Command {
+  let command: Command;
+  try {
+    command = parseCommand(request.topic, request.payload);
+  } catch (err) {
+    if (err instanceof LxpCommandError) throw new LxpRequestError("invalid", `${err.message} (nothing was sent)`);
+    throw err;
+  }
+  checkWritable(link, command, request.topic);
+  return command;
+}
+
+export async function runCommand(link: DongleLink, request: CommandRequest, options: ControlOptions): Promise<ControlOutcome> {
+  try {
+    const command = checkCommand(link, request);
+    const target = link.target();
+    return await link.requester.run((exchange) => new Session(exchange, target, options, request).execute(command));
+  } catch (err) {
+    if (err instanceof LxpRequestError) return fail(err, request);
+    return fail(new LxpRequestError("invalid", `${request.topic}: ${(err as Error).message}`), request);
+  }
+}
+
+/** The exchanges of one command, with one target and one set of timeouts. */
+class Session {
+  constructor(
+    private readonly exchange: ExchangeFn,
+    private readonly target: Target,
+    private readonly options: ControlOptions,
+    private readonly request: CommandRequest,
+  ) {}
+
+  async execute(command: Command): Promise<ControlOutcome> {
+    const done = (decoded: DecodedMessage): ControlOutcome => ({ msg: ok(decoded, this.request) });
+    switch (command.kind) {
+      case "read-input":
+        return done(await this.read(DeviceFunction.READ_INPUT, command.register, command.count));
+      case "read-hold":
+        return done(await this.read(DeviceFunction.READ_HOLD, command.register, command.count));
+      case "read-param":
+        return done(await this.readParam(command.param));
+      case "write":
+        if (command.multi) await this.writeMulti(command.register, command.values);
+        else await this.writeSingle(command.register, command.values[0]);
+        return done(await this.readBack(command.register, command.values));
+      case "window":
+        await this.writeSingle(command.register, command.values[0]);
+        await this.writeSingle(command.register + 1, command.values[1]);
+        return done(await this.readBack(command.register, command.values));
+      case "bit":
+        return done(await this.setBit(command.register, command.bit, command.on));
+      case "sync-time":
+        return this.syncTime();
+    }
+  }
+
+  private send(frame: Buffer, deviceFunction: number, register: number, count: number | undefined, description: string) {
+    return this.exchange({
+      frame,
+      expect: { kind: "translated", ...this.target, deviceFunction, register, count },
+      description,
+      timeoutMs: this.options.timeoutMs,
+      retries: this.options.retries,
+    });
+  }
+
+  private read(fn: typeof DeviceFunction.READ_HOLD | typeof DeviceFunction.READ_INPUT, register: number, count: number) {
+    const input = fn === DeviceFunction.READ_INPUT;
+    const frame = input ? encodeReadInput(this.target, register, count) : encodeReadHold(this.target, register, count);
+    return this.send(frame, fn, register, count, `read ${input ? "input" : "hold"} ${register} ×${count}`);
+  }
+
+  private readParam(param: number): Promise<DecodedMessage> {
+    return this.exchange({
+      frame: encodeReadParam(this.target.datalog, param),
+      expect: { kind: "param", datalog: this.target.datalog, param },
+      description: `read param ${param}`,
+      timeoutMs: this.options.timeoutMs,
+      retries: this.options.retries,
+    });
+  }
+
+  private async writeSingle(register: number, value: number): Promise<void> {
+    const what = `write hold ${register} = ${value}`;
+    const reply = await this.send(encodeWriteSingle(this.target, register, value), DeviceFunction.WRITE_SINGLE, register, undefined, what);
+    const echoed = reply.frame.kind === "translated" && "value" in reply.frame ? reply.frame.value : undefined;
+    if (echoed !== value) throw new LxpRequestError("verify", `${what}: the inverter echoed ${echoed}`, reply);
+  }
+
+  private async writeMulti(register: number, values: readonly number[]): Promise<void> {
+    const what = `write hold ${register} ×${values.length}`;
+    const reply = await this.send(encodeWriteMulti(this.target, register, values), DeviceFunction.WRITE_MULTI, register, undefined, what);
+    const count = reply.frame.kind === "translated" && "count" in reply.frame ? reply.frame.count : undefined;
+    if (count !== values.length) throw new LxpRequestError("verify", `${what}: the inverter confirmed ${count} registers`, reply);
+  }
+
+  private holdValues(decoded: DecodedMessage): number[] {
+    return (decoded.frame as ReadReplyFrame).values;
+  }
+
+  /** Reads the written registers again; they must hold what was written. */
+  private async readBack(register: number, values: readonly number[]): Promise<DecodedMessage> {
+    const reply = await this.read(DeviceFunction.READ_HOLD, register, values.length);
+    const got = this.holdValues(reply);
+    const k = values.findIndex((v, i) => got[i] !== v);
+    if (k >= 0) {
+      throw new LxpRequestError("verify", `read-back of hold ${register + k} gives ${got[k]}, ${values[k]} was written`, reply);
+    }
+    return reply;
+  }
+
+  /** Read-modify-write of one bit, as an unsigned 16-bit value (values above 32767 are normal here). */
+  private async setBit(register: number, bit: number, on: boolean): Promise<DecodedMessage> {
+    const current = await this.read(DeviceFunction.READ_HOLD, register, 1);
+    const before = this.holdValues(current)[0];
+    const mask = 1 << bit;
+    const after = (on ? before | mask : before & ~mask) & 0xffff;
+    if (after === before) return current;
+    await this.writeSingle(register, after);
+    return this.readBack(register, [after]);
+  }
+
+  private async syncTime(): Promise<ControlOutcome> {
+    const now = this.options.now ?? (() => new Date());
+    const clock = await this.read(DeviceFunction.READ_HOLD, CLOCK_REGISTER, 3);
+    const drift = clockDriftSeconds(this.holdValues(clock), now());
+    const sync = { drift_s: Number.isFinite(drift) ? drift : null, written: false, tolerance_s: SYNC_TOLERANCE_S };
+    if (!needsSync(drift)) return { msg: { ...ok(clock, this.request), sync } };
+
+    await this.writeMulti(CLOCK_REGISTER, clockRegisters(now()));
+    const check = await this.read(DeviceFunction.READ_HOLD, CLOCK_REGISTER, 3);
+    const after = clockDriftSeconds(this.holdValues(check), now());
+    if (needsSync(after)) {
+      throw new LxpRequestError("verify", `sync_time: the inverter clock is still ${after} s off after setting it`, check);
+    }
+    return { msg: { ...ok(check, this.request), sync: { ...sync, written: true } } };
+  }
+}

@@ -1,0 +1,9 @@
+// Status text when the inverter stopped sending input data (DongleLink "input-quiet"): most often
+// nobody answers the dongle's heartbeats because the cloud is unreachable (§5).
+
+export function quietHint(silentMs: number, answering: boolean): string {
+  const minutes = Math.max(1, Math.round(silentMs / 60000));
+  return answering
+    ? `no input data for ${minutes} min (heartbeats are answered)`
+    : `no input data for ${minutes} min: try "answer heartbeats" in the dongle config`;
+}

@@ -1,0 +1,58 @@
+// Validates an lxp-request node's settings (editor strings, possibly from ${ENV}) and resolves the
+// command a message asks for. Shared with the editor's validators through the tests.
+
+export interface RequestSettings {
+  command?: string;
+  /** Fixed value; undefined = msg.payload. */
+  value?: unknown;
+  timeoutMs: number;
+  retries: number;
+  autoSyncHours: number;
+}
+
+export interface RequestConfigInput {
+  command?: unknown;
+  value?: unknown;
+  timeout?: unknown;
+  retries?: unknown;
+  autoSync?: unknown;
+}
+
+const text = (v: unknown): string => (v === undefined || v === null ? "" : String(v).trim());
+
+function number(v: unknown, what: string, min: number, max: number, fallback: number, integer = false): number {
+  const s = text(v);
+  if (s === "") return fallback;
+  const n = Number(s);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new Error(`${what} must be a ${integer ? "whole " : ""}number from ${min} to ${max}, got "${s}"`);
+  }
+  return n;
+}
+
+/** A fixed value: JSON when it parses (50, true, {"start":…}), else the text itself ("on"). */
+export function parseFixedValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+export function parseRequestConfig(input: RequestConfigInput): RequestSettings {
+  const command = text(input.command);
+  const value = text(input.value);
+  return {
+    command: command || undefined,
+    value: value === "" ? undefined : parseFixedValue(value),
+    timeoutMs: number(input.timeout, "timeout (s)", 0.1, 300, 10) * 1000,
+    retries: number(input.retries, "retries", 0, 10, 1, true),
+    autoSyncHours: number(input.autoSync, "automatic time sync (hours)", 0, 168, 0),
+  };
+}
+
+/** The command for a message: the configured one wins over msg.topic, a fixed value over msg.payload. */
+export function resolveRequest(settings: RequestSettings, msg: { topic?: unknown; payload?: unknown }): { topic: string; payload: unknown } {
+  const topic = settings.command ?? (typeof msg.topic === "string" ? msg.topic : "");
+  return { topic, payload: settings.value !== undefined ? settings.value : msg.payload };
+}

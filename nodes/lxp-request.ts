@@ -1,0 +1,105 @@
+// lxp-request: sends one command of lxp-bridge's vocabulary per message to the inverter through an
+// lxp-dongle and outputs the decoded reply (§15) with msg.result and msg.request. The work is in
+// lib/lxp-control.ts; this file maps it to Node-RED (status, errors, automatic time sync).
+import type { Node, NodeAPI, NodeMessage } from "node-red";
+import type { LxpDongleNode, LxpRequestDef } from "./types";
+import { CommandRequest, ControlOutcome, runCommand } from "./lib/lxp-control";
+import { parseRequestConfig, RequestSettings, resolveRequest } from "./lib/lxp-request-config";
+import { clock, connectionStatus, NodeStatusLike } from "./lib/status";
+import { quietHint } from "./lib/lxp-quiet-hint";
+import { scheduleTimeSync } from "./lib/time-sync";
+import type { StateChange } from "./lib/transport";
+
+export = function register(RED: NodeAPI): void {
+  function LxpRequest(this: Node, config: LxpRequestDef): void {
+    RED.nodes.createNode(this, config);
+    const dongle = RED.nodes.getNode(config.dongle) as LxpDongleNode | null;
+    let settings: RequestSettings;
+    try {
+      settings = parseRequestConfig(config);
+    } catch (err) {
+      this.status({ fill: "red", shape: "ring", text: "invalid configuration" });
+      this.error(`invalid configuration: ${(err as Error).message}`);
+      return;
+    }
+    if (!dongle) {
+      this.status({ fill: "red", shape: "ring", text: "no dongle configured" });
+      this.error("no lxp-dongle configured: open the node and pick or add one");
+      return;
+    }
+    const link = dongle.link;
+    if (!link) {
+      this.status({ fill: "red", shape: "ring", text: "dongle config invalid" });
+      this.error(`the lxp-dongle configuration is invalid: ${dongle.configError ?? "unknown error"}`);
+      return;
+    }
+
+    let state: StateChange = link.state;
+    let last: NodeStatusLike | undefined;
+    let busy = 0;
+    const showStatus = (): void => {
+      this.status(last ?? connectionStatus(state, link.description));
+    };
+    const onState = (change: StateChange): void => {
+      state = change;
+      if (busy === 0) last = undefined;
+      showStatus();
+    };
+    const onQuiet = (silentMs: number): void => {
+      if (busy > 0) return;
+      last = { fill: "yellow", shape: "ring", text: quietHint(silentMs, link.options.answerHeartbeats === true) };
+      showStatus();
+    };
+
+    const execute = async (request: CommandRequest): Promise<ControlOutcome> => {
+      busy++;
+      last = { fill: "blue", shape: "dot", text: `${request.topic || "?"} …` };
+      showStatus();
+      const outcome = await runCommand(link, request, { timeoutMs: settings.timeoutMs, retries: settings.retries });
+      busy--;
+      const at = clock(Date.now());
+      last = outcome.error
+        ? { fill: "red", shape: "ring", text: `fail ${request.topic}: ${outcome.error.message}`.slice(0, 120) }
+        : { fill: "green", shape: "dot", text: `ok ${request.topic} ${at}` };
+      showStatus();
+      return outcome;
+    };
+
+    this.on("input", (msg: NodeMessage, send: (m: NodeMessage) => void, done: (err?: Error) => void) => {
+      const request = resolveRequest(settings, msg);
+      void execute(request).then(({ msg: reply, error }) => {
+        // Keep the rest of the incoming message (e.g. _msgid, dashboard socket ids) and replace its content.
+        const out = Object.assign(RED.util.cloneMessage(msg), RED.util.cloneMessage(reply as unknown as NodeMessage));
+        if (!reply.lxp) delete (out as { lxp?: unknown }).lxp;
+        send(out);
+        done(error);
+      });
+    });
+
+    const stopAutoSync = scheduleTimeSync(settings.autoSyncHours, () => {
+      void execute({ topic: "sync_time", payload: "auto" }).then(({ msg: reply, error }) => {
+        const out = RED.util.cloneMessage(reply as unknown as NodeMessage);
+        this.send(out);
+        if (error) this.error(error, out);
+      });
+    });
+    if (settings.autoSyncHours > 0 && !link.writePolicy.allowed) {
+      this.warn("automatic time sync is on, but writes are disabled in the lxp-dongle configuration: every sync will fail");
+    }
+
+    link.on("state", onState);
+    link.on("input-quiet", onQuiet);
+    link.register(this);
+    showStatus();
+
+    this.on("close", (_removed: boolean, done: () => void) => {
+      stopAutoSync();
+      link.off("state", onState);
+      link.off("input-quiet", onQuiet);
+      link.deregister(this);
+      this.status({});
+      done();
+    });
+  }
+  RED.nodes.registerType("lxp-request", LxpRequest);
+};

@@ -1,0 +1,400 @@
+// lxp-request (+ lxp-dongle, lxp-in) in the Node-RED runtime against a loopback stand-in dongle
+// whose inverter answers with frames built by the codec.
+import assert from "node:assert/strict";
+import helper from "node-red-node-test-helper";
+import lxpDongleNode from "../../nodes/lxp-dongle";
+import lxpInNode from "../../nodes/lxp-in";
+import lxpRequestNode from "../../nodes/lxp-request";
+import { DeviceFunction, encodeReadReply, encodeWriteSingleReply, frameToMessage, parseFrame } from "../../nodes/lib/lxp";
+import { clockRegisters } from "../../nodes/lib/time-sync";
+import { FakeInverter, FakeInverterOptions } from "../support/fake-inverter";
+import { collect, FlowNode, lastStatus, statuses } from "../support/flow";
+import { sleep, waitFor } from "../support/net";
+import { hexBuf, lxpVector } from "../support/vectors";
+
+helper.init(require.resolve("node-red"));
+
+const vectorHex = (id: string): string => lxpVector(id).hex;
+const SERIALS = { datalog: "2222222222", inverter: "5555555555" };
+
+describe("lxp-request node", function () {
+  let fake: FakeInverter | undefined;
+
+  beforeEach(() => helper.startServer());
+  afterEach(async () => {
+    await helper.unload();
+    await fake?.close();
+    fake = undefined;
+    await new Promise<void>((resolve) => helper.stopServer(resolve));
+  });
+
+  /** Starts the fake, loads dongle d1 + lxp-request r1 (→ out, Catch → caught) + lxp-in in1 (→ inout). */
+  async function start(
+    options: { fake?: FakeInverterOptions; dongle?: Record<string, unknown>; request?: Record<string, unknown>; extra?: FlowNode[] } = {},
+  ) {
+    fake = new FakeInverter(options.fake);
+    const port = await fake.listen();
+    const flow: FlowNode[] = [
+      { id: "f1", type: "tab" },
+      {
+        id: "d1", type: "lxp-dongle", transport: "tcp", host: "127.0.0.1", port: String(port), reconnect: "0.1", watchdog: "0",
+        ...SERIALS, allowWrites: true, ...options.dongle,
+      },
+      { id: "r1", z: "f1", type: "lxp-request", dongle: "d1", timeout: "0.5", retries: "0", wires: [["out"]], ...options.request },
+      { id: "out", z: "f1", type: "helper" },
+      { id: "in1", z: "f1", type: "lxp-in", dongle: "d1", wires: [["inout"]] },
+      { id: "inout", z: "f1", type: "helper" },
+      { id: "catch1", z: "f1", type: "catch", scope: null, uncaught: false, wires: [["caught"]] },
+      { id: "caught", z: "f1", type: "helper" },
+      ...(options.extra ?? []),
+    ];
+    await helper.load([lxpDongleNode, lxpInNode, lxpRequestNode], flow);
+    await fake.dongle.waitForConnection();
+    await waitFor(() => (helper.getNode("d1") as any).link.state.state === "connected");
+    return { out: collect("out"), caught: collect("caught"), inout: collect("inout") };
+  }
+
+  /** Sends one message to r1 and waits for its output. */
+  async function ask(out: any[], topic: string, payload?: unknown, node = "r1"): Promise<any> {
+    const before = out.length;
+    (helper.getNode(node) as any).receive({ topic, payload });
+    await waitFor(() => out.length > before, 5000, `reply to ${topic}`);
+    return out[before];
+  }
+
+  describe("reads", () => {
+    it("sends the read requests of the vectors byte for byte and outputs frameToMessage's message", async () => {
+      const { out } = await start();
+      fake!.setHolds(12, [0x0616, 0x0514, 0x3910]);
+      const clock = await ask(out, "read/hold/12", 3);
+      await ask(out, "read/hold/12");
+      await ask(out, "read/inputs/1");
+      await ask(out, "read/inputs/2", "ignored");
+      await ask(out, "read/param/7");
+      assert.deepEqual(fake!.requestsHex(), [
+        vectorHex("lb_build_read_hold"),
+        vectorHex("lbi_cmd_read_hold_12"),
+        vectorHex("lb_build_read_inputs"),
+        vectorHex("lbi_cmd_read_input_40"),
+        vectorHex("lb_build_read_param"),
+      ]);
+      assert.equal(clock.topic, "lxp/2222222222/hold/12");
+      assert.equal(clock.payload.inverter_time, "2022-06-20 05:16:57");
+      assert.equal(clock.result, "ok");
+      assert.deepEqual(clock.request, { topic: "read/hold/12", payload: 3 });
+      const expected = frameToMessage(parseFrame(hexBuf(clock.lxp.raw)), { time: clock.payload.time }).msg;
+      assert.deepEqual({ topic: clock.topic, payload: clock.payload, lxp: clock.lxp }, JSON.parse(JSON.stringify(expected)));
+      assert.equal(out[2].topic, "lxp/2222222222/inputs/1");
+      assert.equal(out[4].topic, "lxp/2222222222/param/7");
+    });
+
+    it("reads named settings and time windows", async () => {
+      const { out } = await start();
+      fake!.setHolds(64, [80]);
+      fake!.setHolds(68, [0x1e01, 0x0005]);
+      assert.equal((await ask(out, "read/charge_rate_pct")).payload.charge_rate_pct, 80);
+      assert.deepEqual((await ask(out, "read/ac_charge/1")).payload.ac_charge_1, { start: "01:30", end: "05:00" });
+      fake!.setHolds(21, [62292]);
+      assert.equal((await ask(out, "read/ac_charge")).payload.reg21.ac_charge_en, false);
+    });
+
+    it("ignores misrouted replies (other register, function, inverter, count) and takes the right one; lxp-in still gets them", async () => {
+      const other = { datalog: "9999999999", inverter: "5555555555" };
+      const { out, inout } = await start({
+        fake: {
+          before: (req) =>
+            req.kind === "translated" && req.register === 21
+              ? [
+                  encodeReadReply(SERIALS, DeviceFunction.READ_HOLD, 22, [7]), // other register
+                  encodeReadReply(SERIALS, DeviceFunction.READ_INPUT, 21, [7]), // other function
+                  encodeReadReply(other, DeviceFunction.READ_HOLD, 21, [7]), // other dongle: dropped by the datalog filter
+                  encodeReadReply({ ...SERIALS, inverter: "1111111111" }, DeviceFunction.READ_HOLD, 21, [7]), // other inverter
+                  encodeReadReply(SERIALS, DeviceFunction.READ_HOLD, 21, [7, 7]), // other count
+                  encodeWriteSingleReply(SERIALS, 21, 7), // a cloud write echo
+                ]
+              : [],
+        },
+      });
+      fake!.setHolds(21, [29269]);
+      const reply = await ask(out, "read/hold/21");
+      assert.equal(reply.result, "ok");
+      assert.deepEqual(reply.payload.registers, { "21": 29269 });
+      await waitFor(() => inout.length >= 6);
+      assert.deepEqual(
+        inout.map((m) => m.topic),
+        [
+          "lxp/2222222222/hold/22", "lxp/2222222222/inputs/1", "lxp/2222222222/hold/21",
+          "lxp/2222222222/hold/21", "lxp/2222222222/write/21", "lxp/2222222222/hold/21",
+        ],
+      );
+      assert.deepEqual(inout.at(-1).payload.registers, { "21": 29269 });
+      assert.equal((helper.getNode("d1") as any).link.requester.stats.ignored, 5);
+    });
+
+    it("an exception reply becomes a catchable error and a fail message", async () => {
+      const { out, caught } = await start({ fake: { exception: (fn, reg) => (fn === DeviceFunction.READ_HOLD && reg === 500 ? 3 : undefined) } });
+      const reply = await ask(out, "read/hold/500", 2);
+      assert.equal(reply.result, "fail");
+      assert.equal(reply.topic, "lxp/2222222222/exception/500");
+      assert.equal(reply.payload.exception_code, 3);
+      await waitFor(() => caught.length === 1);
+      assert.match(caught[0].error.message, /read hold 500 ×2: the inverter refused it with exception 3 \(illegal data value\)/);
+      assert.equal(caught[0].error.source.id, "r1");
+    });
+
+    it("times out after the configured retries, sending the request once per attempt", async () => {
+      const { out, caught } = await start({ fake: { silent: true }, request: { timeout: "0.2", retries: "2" } });
+      const reply = await ask(out, "read/hold/21");
+      assert.equal(reply.result, "fail");
+      assert.match(reply.reason, /no reply from datalog 2222222222 within 0.2 s \(3 attempts\)/);
+      assert.equal(fake!.requestsHex().length, 3);
+      assert.equal(new Set(fake!.requestsHex()).size, 1);
+      await waitFor(() => caught.length === 1);
+    });
+
+    it("keeps one request in flight per dongle across nodes", async () => {
+      const { out } = await start({
+        fake: { replyDelayMs: 60 },
+        extra: [
+          { id: "r2", z: "f1", type: "lxp-request", dongle: "d1", timeout: "2", wires: [["out2"]] },
+          { id: "out2", z: "f1", type: "helper" },
+        ],
+      });
+      const out2 = collect("out2");
+      for (let k = 0; k < 3; k++) {
+        (helper.getNode("r1") as any).receive({ topic: `read/hold/${k}` });
+        (helper.getNode("r2") as any).receive({ topic: `read/hold/${10 + k}` });
+      }
+      await waitFor(() => out.length === 3 && out2.length === 3, 5000);
+      assert.equal(fake!.maxWaiting, 1);
+      assert.ok([...out, ...out2].every((m) => m.result === "ok"));
+      assert.deepEqual(out.map((m) => m.lxp.register), [0, 1, 2]);
+    });
+
+    it("uses a fixed command and value from the node configuration", async () => {
+      const { out } = await start({ request: { command: "read/hold/64", value: "2" } });
+      fake!.setHolds(64, [55, 66]);
+      const reply = await ask(out, "anything", "whatever");
+      assert.deepEqual(reply.request, { topic: "read/hold/64", payload: 2 });
+      assert.deepEqual(reply.payload.registers, { "64": 55, "65": 66 });
+    });
+  });
+
+  describe("verified writes", () => {
+    it("write single: bytes of the vector, echo checked, read-back confirms", async () => {
+      const { out } = await start();
+      const reply = await ask(out, "set/ac_charge_rate_pct", 100);
+      const sent = fake!.requestsHex();
+      assert.equal(sent[0], vectorHex("lb_build_write_single"));
+      assert.equal(sent.length, 2, "write, then read-back");
+      const readBack = parseFrame(hexBuf(sent[1])) as any;
+      assert.deepEqual([readBack.deviceFunction, readBack.register, readBack.count], [3, 66, 1]);
+      assert.equal(reply.result, "ok");
+      assert.equal(reply.topic, "lxp/2222222222/hold/66");
+      assert.equal(reply.payload.ac_charge_rate_pct, 100);
+      assert.deepEqual(reply.request, { topic: "set/ac_charge_rate_pct", payload: 100 });
+    });
+
+    it("write multi: bytes of the vector, count checked, read-back confirms", async () => {
+      const { out } = await start();
+      const reply = await ask(out, "set/hold/12", [0x0616, 0x1413, 0x2117]);
+      assert.equal(fake!.requestsHex()[0], vectorHex("lb_build_write_multi"));
+      assert.equal(reply.result, "ok");
+      assert.equal(reply.payload.inverter_time, "2022-06-19 20:23:33");
+    });
+
+    it("a wrong echo fails the write with an error", async () => {
+      const { out, caught } = await start({ fake: { echo: (_reg, v) => v + 1 } });
+      const reply = await ask(out, "set/charge_rate_pct", "50");
+      assert.equal(reply.result, "fail");
+      assert.equal(reply.topic, "lxp/2222222222/write/64");
+      assert.equal(fake!.requestsHex().length, 1, "no read-back after a bad echo");
+      await waitFor(() => caught.length === 1);
+      assert.match(caught[0].error.message, /write hold 64 = 50: the inverter echoed 51/);
+    });
+
+    it("a read-back that does not show the value fails the write", async () => {
+      const { out, caught } = await start({ fake: { ignoreWrites: true } });
+      fake!.setHolds(105, [20]);
+      const reply = await ask(out, "set/discharge_cutoff_soc_limit_pct", 15);
+      assert.equal(reply.result, "fail");
+      assert.equal(reply.payload.discharge_cutoff_soc_limit_pct, 20);
+      await waitFor(() => caught.length === 1);
+      assert.match(caught[0].error.message, /read-back of hold 105 gives 20, 15 was written/);
+    });
+
+    it("time windows: two write singles, then one read-back of both registers", async () => {
+      const { out } = await start();
+      const reply = await ask(out, "set/forced_discharge/2", { start: "16:00", end: "19:30" });
+      const frames = fake!.received.map((f: any) => [f.deviceFunction, f.register, f.value ?? f.count]);
+      assert.deepEqual(frames, [[6, 86, 16], [6, 87, 19 | (30 << 8)], [3, 86, 2]]);
+      assert.deepEqual(reply.payload.forced_discharge_2, { start: "16:00", end: "19:30" });
+    });
+
+    it("register 21 bits: read-modify-write of an unsigned value keeps the other bits", async () => {
+      const { out } = await start();
+      fake!.setHolds(21, [62292]); // 0xF354: bit 7 (AC charge) off, bit 11 (charge priority) off, > 32767
+      const on = await ask(out, "set/ac_charge", "ON");
+      assert.equal(on.result, "ok");
+      assert.equal(fake!.holds.get(21), 62292 | 0x80);
+      assert.equal(on.payload.reg21.ac_charge_en, true);
+      const write = fake!.received.find((f: any) => f.deviceFunction === 6) as any;
+      assert.equal(write.value, 62420);
+      assert.equal(write.raw.readUInt16LE(34), 62420, "sent as unsigned little-endian");
+
+      fake!.received.length = 0;
+      const off = await ask(out, "set/ac_charge", "no");
+      assert.equal(off.result, "ok");
+      assert.equal(fake!.holds.get(21), 62292);
+      fake!.received.length = 0;
+      const unchanged = await ask(out, "set/forced_discharge", false);
+      assert.equal(unchanged.result, "ok");
+      assert.equal(fake!.received.length, 1, "bit already off: read only, no write");
+    });
+
+    it("sync_time writes regs 12-14 with one write multi only when more than 120 s off", async () => {
+      const { out } = await start();
+      fake!.setHolds(12, clockRegisters(new Date(Date.now() - 100_000)));
+      const close = await ask(out, "sync_time");
+      assert.equal(close.result, "ok");
+      assert.equal(close.sync.written, false);
+      assert.ok(Math.abs(close.sync.drift_s + 100) <= 2, `drift ${close.sync.drift_s}`);
+      assert.equal(fake!.received.length, 1, "read only");
+
+      fake!.received.length = 0;
+      fake!.setHolds(12, clockRegisters(new Date(Date.now() + 3600_000)));
+      const far = await ask(out, "sync_time");
+      assert.equal(far.result, "ok");
+      assert.equal(far.sync.written, true);
+      assert.ok(Math.abs(far.sync.drift_s - 3600) <= 2);
+      const fns = fake!.received.map((f: any) => [f.deviceFunction, f.register, f.count]);
+      assert.deepEqual(fns, [[3, 12, 3], [16, 12, 3], [3, 12, 3]]);
+      assert.equal(far.topic, "lxp/2222222222/hold/12");
+      const written = new Date(far.payload.inverter_time.replace(" ", "T")).getTime();
+      assert.ok(Math.abs(written - Date.now()) < 5000, "set to the host's local time");
+    });
+  });
+
+  describe("safety", () => {
+    it("with writes off every set/... and sync_time fails and nothing is sent", async () => {
+      const { out, caught } = await start({ dongle: { allowWrites: false } });
+      for (const [topic, payload] of [["set/ac_charge", "on"], ["set/hold/21", 1], ["set/ac_charge/1", { start: "01:00", end: "02:00" }], ["sync_time", undefined]] as const) {
+        const reply = await ask(out, topic, payload);
+        assert.equal(reply.result, "fail");
+        assert.match(reply.reason, /writes are disabled on this dongle; turn on "Allow writes" .*\(nothing was sent\)/);
+      }
+      await waitFor(() => caught.length === 4);
+      await sleep(50);
+      assert.equal(fake!.received.length, 0, "nothing was sent");
+    });
+
+    it("only registers of the writable list may be written", async () => {
+      const { out } = await start({ dongle: { writableRegisters: "21, 64-67" } });
+      const refused = await ask(out, "set/discharge_cutoff_soc_limit_pct", 20);
+      assert.match(refused.reason, /register 105 not in the writable registers \(21, 64-67\)/);
+      const window = await ask(out, "set/ac_charge/1", { start: "01:00", end: "02:00" });
+      assert.match(window.reason, /registers 68, 69 not in the writable registers/);
+      assert.equal(fake!.received.length, 0);
+      assert.equal((await ask(out, "set/charge_rate_pct", 40)).result, "ok");
+    });
+
+    it("range checks refuse bad values before anything is sent", async () => {
+      const { out, caught } = await start();
+      const cases: Array<[string, unknown, RegExp]> = [
+        ["set/charge_rate_pct", 101, /from 0 to 100/],
+        ["set/discharge_cutoff_soc_limit_pct", 5, /from 10 to 90/],
+        ["set/ac_charge/1", { start: "24:00", end: "05:00" }, /start must be a time HH:MM/],
+        ["set/hold/66", 150, /from 0 to 100/],
+        ["set/hold/21", 65536, /from 0 to 65535/],
+        ["set/hold/70", 0x3c00, /time window/],
+        ["set/ac_charge", "maybe", /needs on or off/],
+        ["read/hold/0", 128, /count must be a whole number from 1 to 127/],
+        ["read/nothing", undefined, /unknown command "read\/nothing"/],
+      ];
+      for (const [topic, payload, why] of cases) {
+        const reply = await ask(out, topic, payload);
+        assert.equal(reply.result, "fail", topic);
+        assert.match(reply.reason, why, topic);
+      }
+      await waitFor(() => caught.length === cases.length);
+      assert.equal(fake!.received.length, 0);
+    });
+  });
+
+  describe("serials, heartbeats, status", () => {
+    it("learns the datalog and inverter serials from frames when they are not configured", async () => {
+      const { out } = await start({ dongle: { datalog: "", inverter: "" }, fake: { datalog: "AB12345678", inverter: "CD98765432" } });
+      const early = await ask(out, "read/hold/21");
+      assert.match(early.reason, /the datalog serial is not known yet/);
+      fake!.push(encodeReadReply(fake!.target, DeviceFunction.READ_INPUT, 0, new Array(40).fill(0)));
+      await waitFor(() => {
+        try {
+          (helper.getNode("d1") as any).link.target();
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      const reply = await ask(out, "read/hold/21");
+      assert.equal(reply.result, "ok");
+      const req = fake!.received[0] as any;
+      assert.equal(req.datalog, "AB12345678");
+      assert.equal(req.inverter, "CD98765432");
+    });
+
+    it("answers heartbeats by echoing them unchanged when enabled", async () => {
+      const heartbeat = hexBuf(vectorHex("lb_heartbeat"));
+      await start({ dongle: { answerHeartbeats: true } });
+      fake!.push(heartbeat);
+      await waitFor(() => fake!.received.length === 1);
+      assert.deepEqual(fake!.received[0].raw, heartbeat);
+      assert.equal((helper.getNode("d1") as any).link.stats.heartbeatsAnswered, 1);
+    });
+
+    it("does not answer heartbeats by default", async () => {
+      const { inout } = await start({ dongle: { answerHeartbeats: false } });
+      fake!.push(hexBuf(vectorHex("lb_heartbeat")));
+      fake!.push(hexBuf(vectorHex("lbi_read_inputs_0_to_39")));
+      await waitFor(() => inout.length === 1);
+      await sleep(50);
+      assert.equal(fake!.received.length, 0);
+    });
+
+    it("suggests answering heartbeats when no input data came for two broadcast intervals", async () => {
+      await start({ dongle: { broadcastInterval: "1" } });
+      const inStatus = statuses("in1");
+      await waitFor(() => lastStatus("r1")?.fill === "yellow", 5000, "yellow status");
+      assert.match(lastStatus("r1").text, /no input data for 1 min: try "answer heartbeats" in the dongle config/);
+      await waitFor(() => inStatus.some((s) => s.fill === "yellow"), 1000);
+      // Heartbeats do not clear the hint, input data does.
+      fake!.push(hexBuf(vectorHex("lb_heartbeat")));
+      await sleep(1200);
+      assert.equal(lastStatus("in1").fill, "yellow");
+      fake!.push(hexBuf(vectorHex("lbi_read_inputs_0_to_39")));
+      await waitFor(() => lastStatus("in1").fill === "green", 1900);
+    });
+
+    it("shows the outcome of the last request in its status", async () => {
+      const { out } = await start();
+      await ask(out, "read/hold/21");
+      assert.match(lastStatus("r1").text, /^ok read\/hold\/21 \d\d:\d\d:\d\d$/);
+      await ask(out, "read/bogus");
+      assert.equal(lastStatus("r1").fill, "red");
+    });
+  });
+
+  it("reports a missing or invalid configuration in its status", async () => {
+    const flow: FlowNode[] = [
+      { id: "f1", type: "tab" },
+      { id: "r1", z: "f1", type: "lxp-request", dongle: "nope", wires: [] },
+      { id: "r2", z: "f1", type: "lxp-request", dongle: "d1", timeout: "0", wires: [] },
+      { id: "d1", type: "lxp-dongle", host: "127.0.0.1", port: "1", writableRegisters: "5-" },
+      { id: "r3", z: "f1", type: "lxp-request", dongle: "d1", wires: [] },
+    ];
+    await helper.load([lxpDongleNode, lxpRequestNode], flow);
+    assert.equal(lastStatus("r1").text, "no dongle configured");
+    assert.equal(lastStatus("r2").text, "invalid configuration");
+    assert.equal(lastStatus("r3").text, "dongle config invalid");
+    assert.match((helper.getNode("d1") as any).configError, /"5-" is not a register number or a range/);
+  });
+});

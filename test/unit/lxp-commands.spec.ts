@@ -1,0 +1,187 @@
+// The command vocabulary (lxp-commands), the write policy and reply matching, without a network.
+import assert from "node:assert/strict";
+import { LxpCommandError, parseBoolean, parseCommand, writtenRegisters } from "../../nodes/lib/lxp-commands";
+import { classifyFrame, Expectation } from "../../nodes/lib/lxp-match";
+import { forbiddenRegisters, parseRegisterList } from "../../nodes/lib/lxp-write-policy";
+import { parseRequestConfig, resolveRequest } from "../../nodes/lib/lxp-request-config";
+import {
+  DeviceFunction,
+  encodeExceptionReply,
+  encodeReadParamReply,
+  encodeReadReply,
+  encodeWriteMultiReply,
+  encodeWriteSingle,
+  encodeWriteSingleReply,
+  parseFrame,
+} from "../../nodes/lib/lxp";
+import { hexBuf, lxpVector } from "../support/vectors";
+
+const refuses = (topic: string | undefined, payload: unknown, why: RegExp): void => {
+  assert.throws(() => parseCommand(topic, payload), (err: Error) => err instanceof LxpCommandError && why.test(err.message), `${topic} ${JSON.stringify(payload)}`);
+};
+
+describe("lxp command vocabulary", () => {
+  it("reads: inputs banks, input/hold ranges with a count, params", () => {
+    assert.deepEqual(parseCommand("read/inputs/1", undefined), { kind: "read-input", register: 0, count: 40 });
+    assert.deepEqual(parseCommand("read/inputs/6", 5), { kind: "read-input", register: 200, count: 40 });
+    assert.deepEqual(parseCommand("read/input/120", "40"), { kind: "read-input", register: 120, count: 40 });
+    assert.deepEqual(parseCommand("read/hold/12", 3), { kind: "read-hold", register: 12, count: 3 });
+    assert.deepEqual(parseCommand(" /read/hold/21/ ", ""), { kind: "read-hold", register: 21, count: 1 });
+    assert.deepEqual(parseCommand("read/param/0", undefined), { kind: "read-param", param: 0 });
+    refuses("read/inputs/7", undefined, /bank must be a whole number from 1 to 6/);
+    refuses("read/hold/12", 0, /count must be a whole number from 1 to 127/);
+    refuses("read/hold/12", 1.5, /count/);
+    refuses("read/hold/x", undefined, /register must be a whole number/);
+    refuses("read/hold/65535", 2, /beyond 65535/);
+  });
+
+  it("reads of named settings and windows", () => {
+    assert.deepEqual(parseCommand("read/ac_charge", undefined), { kind: "read-hold", register: 21, count: 1 });
+    assert.deepEqual(parseCommand("read/discharge_cutoff_soc_limit_pct", undefined), { kind: "read-hold", register: 105, count: 1 });
+    assert.deepEqual(parseCommand("read/ac_first/3", undefined), { kind: "read-hold", register: 156, count: 2 });
+    assert.deepEqual(parseCommand("read/charge_priority/2", undefined), { kind: "read-hold", register: 78, count: 2 });
+    refuses("read/ac_charge/4", undefined, /window number must be a whole number from 1 to 3/);
+    refuses("read/toString", undefined, /unknown command/);
+  });
+
+  it("set/hold: one value is a write single, an array a write multi; u16 and per-register ranges", () => {
+    assert.deepEqual(parseCommand("set/hold/21", 62292), { kind: "write", register: 21, values: [62292], multi: false });
+    assert.deepEqual(parseCommand("set/hold/12", [1, "2", 3]), { kind: "write", register: 12, values: [1, 2, 3], multi: true });
+    refuses("set/hold/21", -1, /from 0 to 65535/);
+    refuses("set/hold/21", 65536, /from 0 to 65535/);
+    refuses("set/hold/21", "0x10", /whole number/);
+    refuses("set/hold/21", undefined, /whole number/);
+    refuses("set/hold/64", 101, /charge_rate_pct.*from 0 to 100/);
+    refuses("set/hold/104", [0, 9], /register 105 \(discharge_cutoff_soc_limit_pct\) must be a whole number from 10 to 90/);
+    refuses("set/hold/68", 24, /time window/);
+    refuses("set/hold/1", [], /1–127 values/);
+  });
+
+  it("named percentages and the cut-off SOC", () => {
+    assert.deepEqual(parseCommand("set/charge_rate_pct", 0), { kind: "write", register: 64, values: [0], multi: false });
+    assert.deepEqual(parseCommand("set/discharge_rate_pct", "100"), { kind: "write", register: 65, values: [100], multi: false });
+    assert.deepEqual(parseCommand("set/ac_charge_rate_pct", 50), { kind: "write", register: 66, values: [50], multi: false });
+    assert.deepEqual(parseCommand("set/ac_charge_soc_limit_pct", 90), { kind: "write", register: 67, values: [90], multi: false });
+    assert.deepEqual(parseCommand("set/discharge_cutoff_soc_limit_pct", 10), { kind: "write", register: 105, values: [10], multi: false });
+    refuses("set/discharge_cutoff_soc_limit_pct", 91, /from 10 to 90/);
+    refuses("set/discharge_cutoff_soc_limit_pct", 9, /from 10 to 90/);
+    refuses("set/charge_rate_pct", 100.5, /from 0 to 100/);
+    refuses("set/charge_rate_pct", true, /from 0 to 100/);
+  });
+
+  it("booleans: 1 t true on y yes (any case) and their opposites; nothing else", () => {
+    for (const v of ["1", "t", "TRUE", "On", "y", "Yes", 1, true, " on "]) assert.equal(parseBoolean(v, "x"), true, String(v));
+    for (const v of ["0", "f", "False", "OFF", "n", "no", 0, false]) assert.equal(parseBoolean(v, "x"), false, String(v));
+    for (const v of ["maybe", "", undefined, 2, "enable"]) assert.throws(() => parseBoolean(v, "x"), /needs on or off/);
+    assert.deepEqual(parseCommand("set/ac_charge", "yes"), { kind: "bit", register: 21, bit: 7, on: true });
+    assert.deepEqual(parseCommand("set/forced_discharge", "off"), { kind: "bit", register: 21, bit: 10, on: false });
+    assert.deepEqual(parseCommand("set/charge_priority", true), { kind: "bit", register: 21, bit: 11, on: true });
+  });
+
+  it("time windows: {start, end} as HH:MM, object or JSON text", () => {
+    assert.deepEqual(parseCommand("set/ac_charge/1", { start: "01:30", end: "5:00" }), { kind: "window", register: 68, values: [1 | (30 << 8), 5] });
+    assert.deepEqual(parseCommand("set/ac_first/2", '{"start":"23:59","end":"00:00"}'), { kind: "window", register: 154, values: [23 | (59 << 8), 0] });
+    assert.equal((parseCommand("set/forced_discharge/3", { start: "00:00", end: "00:01" }) as any).register, 88);
+    refuses("set/ac_charge/1", { start: "24:00", end: "01:00" }, /start must be a time HH:MM/);
+    refuses("set/ac_charge/1", { start: "01:60", end: "01:00" }, /start must be a time/);
+    refuses("set/ac_charge/1", { start: "01:00" }, /end must be a time/);
+    refuses("set/ac_charge/1", "01:00-02:00", /needs \{"start":"HH:MM","end":"HH:MM"\}/);
+    refuses("set/ac_charge/0", { start: "01:00", end: "02:00" }, /window number/);
+  });
+
+  it("sync_time and unknown commands", () => {
+    assert.deepEqual(parseCommand("sync_time", undefined), { kind: "sync-time" });
+    refuses("", undefined, /no command/);
+    refuses(undefined, undefined, /no command/);
+    refuses("set/param/0", 1, /unknown command "set\/param\/0"; known: read\/inputs/);
+    refuses("set/ac_charge/1/2", {}, /unknown command/);
+    refuses("get/hold/1", undefined, /unknown command/);
+  });
+
+  it("names the registers each command writes", () => {
+    assert.deepEqual(writtenRegisters(parseCommand("read/hold/21", 1)), []);
+    assert.deepEqual(writtenRegisters(parseCommand("set/hold/12", [1, 1, 1])), [12, 13, 14]);
+    assert.deepEqual(writtenRegisters(parseCommand("set/ac_charge", "on")), [21]);
+    assert.deepEqual(writtenRegisters(parseCommand("set/charge_priority/2", { start: "01:00", end: "02:00" })), [78, 79]);
+    assert.deepEqual(writtenRegisters(parseCommand("sync_time", undefined)), [12, 13, 14]);
+  });
+});
+
+describe("write policy", () => {
+  it("parses register lists", () => {
+    assert.deepEqual(parseRegisterList("21, 64-67, 68-89, 105"), [[21, 21], [64, 67], [68, 89], [105, 105]]);
+    assert.deepEqual(parseRegisterList(" 1;2 3 "), [[1, 1], [2, 2], [3, 3]]);
+    assert.equal(parseRegisterList("  "), undefined);
+    assert.throws(() => parseRegisterList("5-"), /"5-" is not a register number or a range/);
+    assert.throws(() => parseRegisterList("67-64"), /runs backwards/);
+    assert.throws(() => parseRegisterList("65536"), /beyond register 65535/);
+    assert.throws(() => parseRegisterList("a"), /not a register number/);
+  });
+
+  it("forbids everything when writes are off, and what the list leaves out when on", () => {
+    assert.deepEqual(forbiddenRegisters({ allowed: false }, [21]), [21]);
+    assert.deepEqual(forbiddenRegisters({ allowed: true }, [21, 999]), []);
+    assert.deepEqual(forbiddenRegisters({ allowed: true, registers: [[64, 67], [21, 21]] }, [21, 66, 68]), [68]);
+  });
+});
+
+describe("lxp-request settings", () => {
+  it("parses the node configuration with defaults", () => {
+    assert.deepEqual(parseRequestConfig({}), { command: undefined, value: undefined, timeoutMs: 10000, retries: 1, autoSyncHours: 0 });
+    const s = parseRequestConfig({ command: " set/ac_charge/1 ", value: '{"start":"01:00","end":"02:00"}', timeout: "2.5", retries: "3", autoSync: "24" });
+    assert.deepEqual(s, { command: "set/ac_charge/1", value: { start: "01:00", end: "02:00" }, timeoutMs: 2500, retries: 3, autoSyncHours: 24 });
+    assert.equal(parseRequestConfig({ value: "on" }).value, "on");
+    assert.equal(parseRequestConfig({ value: "50" }).value, 50);
+    assert.throws(() => parseRequestConfig({ timeout: "0" }), /timeout \(s\) must be a number from 0.1 to 300/);
+    assert.throws(() => parseRequestConfig({ retries: "1.5" }), /retries must be a whole number/);
+    assert.throws(() => parseRequestConfig({ autoSync: "169" }), /from 0 to 168/);
+  });
+
+  it("a configured command and value win over msg.topic and msg.payload", () => {
+    const msg = { topic: "read/hold/1", payload: 2 };
+    assert.deepEqual(resolveRequest(parseRequestConfig({}), msg), { topic: "read/hold/1", payload: 2 });
+    assert.deepEqual(resolveRequest(parseRequestConfig({ command: "sync_time" }), msg), { topic: "sync_time", payload: 2 });
+    assert.deepEqual(resolveRequest(parseRequestConfig({ command: "set/ac_charge", value: "on" }), msg), { topic: "set/ac_charge", payload: "on" });
+    assert.deepEqual(resolveRequest(parseRequestConfig({}), { payload: 1 }), { topic: "", payload: 1 });
+  });
+});
+
+describe("reply matching", () => {
+  const us = { datalog: "2222222222", inverter: "5555555555" };
+  const read21: Expectation = { kind: "translated", ...us, deviceFunction: DeviceFunction.READ_HOLD, register: 21, count: 1 };
+  const verdict = (e: Expectation, buf: Buffer) => classifyFrame(e, parseFrame(buf));
+
+  it("takes the reply with our datalog, inverter, function, register and count", () => {
+    assert.equal(verdict(read21, encodeReadReply(us, DeviceFunction.READ_HOLD, 21, [1])), "reply");
+    assert.equal(verdict(read21, encodeReadReply({ ...us, datalog: "9999999999" }, DeviceFunction.READ_HOLD, 21, [1])), "other");
+    assert.equal(verdict(read21, encodeReadReply({ ...us, inverter: "1111111111" }, DeviceFunction.READ_HOLD, 21, [1])), "other");
+    assert.equal(verdict(read21, encodeReadReply(us, DeviceFunction.READ_INPUT, 21, [1])), "other");
+    assert.equal(verdict(read21, encodeReadReply(us, DeviceFunction.READ_HOLD, 22, [1])), "other");
+    assert.equal(verdict(read21, encodeReadReply(us, DeviceFunction.READ_HOLD, 21, [1, 2])), "other");
+  });
+
+  it("never takes a request (another client's, or our own on a shared medium)", () => {
+    const write: Expectation = { kind: "translated", ...us, deviceFunction: DeviceFunction.WRITE_SINGLE, register: 66 };
+    assert.equal(verdict(write, encodeWriteSingle(us, 66, 100)), "other");
+    assert.equal(verdict(write, encodeWriteSingleReply(us, 66, 100)), "reply");
+    assert.equal(verdict(write, hexBuf(lxpVector("lb_parse_write_single_reply").hex)), "reply");
+  });
+
+  it("an exception for our function (without 0x80) and register fails the request", () => {
+    assert.equal(verdict(read21, encodeExceptionReply(us, DeviceFunction.READ_HOLD, 21, 3)), "exception");
+    assert.equal(verdict(read21, encodeExceptionReply(us, DeviceFunction.WRITE_SINGLE, 21, 3)), "other");
+    assert.equal(verdict(read21, encodeExceptionReply(us, DeviceFunction.READ_HOLD, 22, 3)), "other");
+    const real: Expectation = { kind: "translated", datalog: "BJ44700222", inverter: "4472670345", deviceFunction: 4, register: 500, count: 125 };
+    assert.equal(verdict(real, hexBuf("a11a05001f0001c2424a34343730303232321100008434343732363730333435f40103c879")), "exception");
+  });
+
+  it("write multi replies and param replies", () => {
+    const multi: Expectation = { kind: "translated", ...us, deviceFunction: DeviceFunction.WRITE_MULTI, register: 12 };
+    assert.equal(verdict(multi, hexBuf(lxpVector("lb_parse_write_multi_reply").hex)), "reply");
+    assert.equal(verdict(multi, encodeWriteMultiReply(us, 13, 3)), "other");
+    const param: Expectation = { kind: "param", datalog: "2222222222", param: 0 };
+    assert.equal(verdict(param, hexBuf(lxpVector("lb_parse_read_param_reply").hex)), "reply");
+    assert.equal(verdict(param, encodeReadParamReply("2222222222", 1, Buffer.from([1, 0]))), "other");
+    assert.equal(verdict(param, hexBuf(lxpVector("lb_build_read_param").hex)), "other");
+  });
+});
