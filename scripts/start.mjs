@@ -100,8 +100,8 @@ async function mqttTarget() {
 async function writeDemoFlows() {
   const { loadExampleFlows, combineFlows, pointAtDevices } = require(join(root, "dist", "sim", "demo-flows.js"));
   const targets = { lxp: await lxpTarget(), pylon: await pylonTarget(), mqtt: await mqttTarget(), fileDir: userDir };
-  // The inverter control page writes to the inverter: demo it against the simulator only.
-  const realDongle = targets.lxp.transport === "udp" || targets.lxp.host !== "127.0.0.1" || env.LXP_HOST;
+  // The inverter control page writes to the inverter: demo it only against a simulator on this machine.
+  const realDongle = targets.lxp.transport === "udp" || !["127.0.0.1", "localhost", "::1"].includes(targets.lxp.host);
   const examples = loadExampleFlows(join(root, "examples")).filter((e) => !(realDongle && e.file.includes("inverter control")));
   const flow = pointAtDevices(combineFlows(examples.map((e) => e.flow)), targets);
   writeFileSync(join(userDir, "flows.json"), JSON.stringify(flow, null, 2));

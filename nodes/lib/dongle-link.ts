@@ -157,6 +157,35 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     return { datalog, inverter };
   }
 
+  /**
+   * The target, waiting up to `timeoutMs` for frames that reveal the serials when they are not
+   * configured (right after a deploy nothing has been heard yet).
+   */
+  async waitForTarget(timeoutMs: number): Promise<Target> {
+    const known = (): Target | undefined => {
+      try {
+        return this.target();
+      } catch {
+        return undefined;
+      }
+    };
+    const now = known();
+    if (now) return now;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.off("message", check);
+        resolve();
+      };
+      const check = (): void => {
+        if (known()) done();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.on("message", check);
+    });
+    return this.target();
+  }
+
   /** Sends bytes to the dongle; false when not connected (or, on UDP, no dongle heard yet). */
   write(buf: Buffer): boolean {
     return this.transport?.write(buf) ?? false;

@@ -101,7 +101,7 @@ export function checkCommand(link: DongleLink, request: CommandRequest): Command
 export async function runCommand(link: DongleLink, request: CommandRequest, options: ControlOptions): Promise<ControlOutcome> {
   try {
     const command = checkCommand(link, request);
-    const target = link.target();
+    const target = await link.waitForTarget(options.timeoutMs * (options.retries + 1));
     return await link.requester.run((exchange) => new Session(exchange, target, options, request).execute(command));
   } catch (err) {
     if (err instanceof LxpRequestError) return fail(err, request);

@@ -89,6 +89,22 @@ describe("dashboard pages in Chromium", function () {
     await page.screenshot({ path: join(SHOTS, "energy.png") });
   });
 
+  it("the inverter control page switches AC charging on the simulated inverter (verified write)", async () => {
+    const AC_CHARGE_BIT = 1 << 7;
+    const before = lxp.holds[21];
+    assert.equal(before & AC_CHARGE_BIT, 0, "the simulator starts with AC charging off");
+    await page.goto(`${red.url}/dashboard/control`);
+    const toggle = page.locator("#nrdb-ui-widget-lxp-pylon-control-switch-ac input");
+    await toggle.waitFor({ state: "attached", timeout: 30000 });
+    // Vuetify overlays the checkbox with its own track; click the input itself.
+    await toggle.click({ force: true });
+    const deadline = Date.now() + 20000;
+    while ((lxp.holds[21] & AC_CHARGE_BIT) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(lxp.holds[21], before | AC_CHARGE_BIT, "only bit 7 of register 21 changed");
+    await page.locator("#nrdb-ui-widget-lxp-pylon-control-text-result", { hasText: /ok/i }).waitFor({ timeout: 20000 });
+    await page.screenshot({ path: join(SHOTS, "control.png") });
+  });
+
   it("the battery page shows one card per simulated pack with its cells, SOC and Ah", async () => {
     await page.goto(`${red.url}/dashboard/battery`);
     await page.locator(".pack-card").nth(3).waitFor({ timeout: 30000 });

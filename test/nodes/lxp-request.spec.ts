@@ -324,19 +324,18 @@ describe("lxp-request node", function () {
   describe("serials, heartbeats, status", () => {
     it("learns the datalog and inverter serials from frames when they are not configured", async () => {
       const { out } = await start({ dongle: { datalog: "", inverter: "" }, fake: { datalog: "AB12345678", inverter: "CD98765432" } });
+      // Nothing heard within the request's timeout: the request fails and nothing is sent.
       const early = await ask(out, "read/hold/21");
+      assert.equal(early.result, "fail");
       assert.match(early.reason, /the datalog serial is not known yet/);
+      assert.equal(fake!.received.length, 0);
+      // A request made before the first broadcast waits for it (right after a deploy).
+      const before = out.length;
+      (helper.getNode("r1") as any).receive({ topic: "read/hold/21" });
+      await new Promise((r) => setTimeout(r, 100));
       fake!.push(encodeReadReply(fake!.target, DeviceFunction.READ_INPUT, 0, new Array(40).fill(0)));
-      await waitFor(() => {
-        try {
-          (helper.getNode("d1") as any).link.target();
-          return true;
-        } catch {
-          return false;
-        }
-      });
-      const reply = await ask(out, "read/hold/21");
-      assert.equal(reply.result, "ok");
+      await waitFor(() => out.length > before, 5000, "the waiting request's reply");
+      assert.equal(out[before].result, "ok");
       const req = fake!.received[0] as any;
       assert.equal(req.datalog, "AB12345678");
       assert.equal(req.inverter, "CD98765432");
