@@ -51,11 +51,12 @@ export = function register(RED: NodeAPI): void {
       showStatus();
     };
 
+    const closing = new AbortController();
     const execute = async (request: CommandRequest): Promise<ControlOutcome> => {
       busy++;
       last = { fill: "blue", shape: "dot", text: `${request.topic || "?"} …` };
       showStatus();
-      const outcome = await runCommand(link, request, { timeoutMs: settings.timeoutMs, retries: settings.retries });
+      const outcome = await runCommand(link, request, { timeoutMs: settings.timeoutMs, retries: settings.retries, signal: closing.signal });
       busy--;
       const at = clock(Date.now());
       last = outcome.error
@@ -93,6 +94,7 @@ export = function register(RED: NodeAPI): void {
     showStatus();
 
     this.on("close", (_removed: boolean, done: () => void) => {
+      closing.abort();
       stopAutoSync();
       link.off("state", onState);
       link.off("input-quiet", onQuiet);

@@ -26,6 +26,8 @@ export interface ControlOptions {
   retries: number;
   /** The host's clock, for sync_time. */
   now?: () => Date;
+  /** Aborted when the requesting node closes: its queued commands must not reach the inverter. */
+  signal?: AbortSignal;
 }
 
 /** The command as it was asked for, echoed in msg.request. */
@@ -102,11 +104,19 @@ export async function runCommand(link: DongleLink, request: CommandRequest, opti
   try {
     const command = checkCommand(link, request);
     const target = await link.waitForTarget(options.timeoutMs * (options.retries + 1));
-    return await link.requester.run((exchange) => new Session(exchange, target, options, request).execute(command));
+    return await link.requester.run((exchange) => new Session(guard(exchange, options.signal), target, options, request).execute(command));
   } catch (err) {
     if (err instanceof LxpRequestError) return fail(err, request);
     return fail(new LxpRequestError("invalid", `${request.topic}: ${(err as Error).message}`), request);
   }
+}
+
+/** Stops a command between its exchanges once its node has closed (a partial redeploy keeps the link). */
+function guard(exchange: ExchangeFn, signal: AbortSignal | undefined): ExchangeFn {
+  return (ex) => {
+    if (signal?.aborted) return Promise.reject(new LxpRequestError("closed", `${ex.description}: the lxp-request node was closed (not sent)`));
+    return exchange(ex);
+  };
 }
 
 /** The exchanges of one command, with one target and one set of timeouts. */
@@ -142,10 +152,10 @@ class Session {
     }
   }
 
-  private send(frame: Buffer, deviceFunction: number, register: number, count: number | undefined, description: string) {
+  private send(frame: Buffer, deviceFunction: number, register: number, match: { count?: number; value?: number }, description: string) {
     return this.exchange({
       frame,
-      expect: { kind: "translated", ...this.target, deviceFunction, register, count },
+      expect: { kind: "translated", ...this.target, deviceFunction, register, ...match },
       description,
       timeoutMs: this.options.timeoutMs,
       retries: this.options.retries,
@@ -155,7 +165,7 @@ class Session {
   private read(fn: typeof DeviceFunction.READ_HOLD | typeof DeviceFunction.READ_INPUT, register: number, count: number) {
     const input = fn === DeviceFunction.READ_INPUT;
     const frame = input ? encodeReadInput(this.target, register, count) : encodeReadHold(this.target, register, count);
-    return this.send(frame, fn, register, count, `read ${input ? "input" : "hold"} ${register} ×${count}`);
+    return this.send(frame, fn, register, { count }, `read ${input ? "input" : "hold"} ${register} ×${count}`);
   }
 
   private readParam(param: number): Promise<DecodedMessage> {
@@ -170,14 +180,14 @@ class Session {
 
   private async writeSingle(register: number, value: number): Promise<void> {
     const what = `write hold ${register} = ${value}`;
-    const reply = await this.send(encodeWriteSingle(this.target, register, value), DeviceFunction.WRITE_SINGLE, register, undefined, what);
+    const reply = await this.send(encodeWriteSingle(this.target, register, value), DeviceFunction.WRITE_SINGLE, register, { value }, what);
     const echoed = reply.frame.kind === "translated" && "value" in reply.frame ? reply.frame.value : undefined;
     if (echoed !== value) throw new LxpRequestError("verify", `${what}: the inverter echoed ${echoed}`, reply);
   }
 
   private async writeMulti(register: number, values: readonly number[]): Promise<void> {
     const what = `write hold ${register} ×${values.length}`;
-    const reply = await this.send(encodeWriteMulti(this.target, register, values), DeviceFunction.WRITE_MULTI, register, undefined, what);
+    const reply = await this.send(encodeWriteMulti(this.target, register, values), DeviceFunction.WRITE_MULTI, register, { count: values.length }, what);
     const count = reply.frame.kind === "translated" && "count" in reply.frame ? reply.frame.count : undefined;
     if (count !== values.length) throw new LxpRequestError("verify", `${what}: the inverter confirmed ${count} registers`, reply);
   }

@@ -5,10 +5,25 @@ import { DeviceFunction, EXCEPTION_BIT, TcpFunction } from "./lxp/constants";
 import type { LxpFrame } from "./lxp/frame";
 
 export type Expectation =
-  | { kind: "translated"; datalog: string; inverter: string; deviceFunction: number; register: number; count?: number }
+  | {
+      kind: "translated";
+      datalog: string;
+      inverter: string;
+      deviceFunction: number;
+      register: number;
+      /** Reads: registers asked for; write multi: registers written. */
+      count?: number;
+      /** Write single: the value written (another client's write to the same register echoes its own). */
+      value?: number;
+    }
   | { kind: "param"; datalog: string; param: number };
 
-export type Verdict = "reply" | "exception" | "other";
+/**
+ * "mismatch": our datalog, inverter, function and register, but another count or echoed value: a
+ * reply to another client's request, or ours gone wrong (a truncated read, a clamped write). The
+ * requester keeps waiting for a matching one and reports the mismatch if none comes.
+ */
+export type Verdict = "reply" | "exception" | "mismatch" | "other";
 
 export function classifyFrame(expect: Expectation, frame: LxpFrame): Verdict {
   if (frame.datalog !== expect.datalog) return "other";
@@ -21,7 +36,29 @@ export function classifyFrame(expect: Expectation, frame: LxpFrame): Verdict {
     return (frame.deviceFunction & ~EXCEPTION_BIT) === expect.deviceFunction ? "exception" : "other";
   }
   if (frame.role !== "reply" || frame.deviceFunction !== expect.deviceFunction) return "other";
-  const isRead = frame.deviceFunction === DeviceFunction.READ_HOLD || frame.deviceFunction === DeviceFunction.READ_INPUT;
-  if (isRead && expect.count !== undefined && frame.values.length !== expect.count) return "other";
-  return "reply";
+  switch (frame.deviceFunction) {
+    case DeviceFunction.READ_HOLD:
+    case DeviceFunction.READ_INPUT:
+      return expect.count !== undefined && frame.values.length !== expect.count ? "mismatch" : "reply";
+    case DeviceFunction.WRITE_SINGLE:
+      return expect.value !== undefined && frame.value !== expect.value ? "mismatch" : "reply";
+    case DeviceFunction.WRITE_MULTI:
+      return expect.count !== undefined && frame.count !== expect.count ? "mismatch" : "reply";
+  }
+  return "other";
+}
+
+/** Why a mismatching frame is not our reply, for the error when no matching one came. */
+export function describeMismatch(expect: Expectation, frame: LxpFrame): string {
+  if (expect.kind !== "translated" || frame.kind !== "translated" || frame.role !== "reply") return "a non-matching reply";
+  switch (frame.deviceFunction) {
+    case DeviceFunction.READ_HOLD:
+    case DeviceFunction.READ_INPUT:
+      return `asked for ${expect.count} registers, the inverter returned ${frame.values.length}`;
+    case DeviceFunction.WRITE_SINGLE:
+      return `the inverter echoed ${frame.value}`;
+    case DeviceFunction.WRITE_MULTI:
+      return `the inverter confirmed ${frame.count} registers`;
+  }
+  return "a non-matching reply";
 }

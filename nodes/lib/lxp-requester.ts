@@ -2,7 +2,7 @@
 // (one command: a read, or read-modify-write + read-back) runs alone, so two read-modify-writes of
 // register 21 cannot interleave. Replies are picked out of everything the dongle sends by lxp-match.
 import type { DecodedMessage, DongleLink } from "./dongle-link";
-import { classifyFrame, Expectation } from "./lxp-match";
+import { classifyFrame, describeMismatch, Expectation } from "./lxp-match";
 import { LxpRequestError } from "./lxp-request-error";
 
 export interface LxpExchange {
@@ -31,6 +31,8 @@ export interface RequesterStats {
 interface InFlight {
   expect: Expectation;
   settle: (verdict: "reply" | "exception", decoded: DecodedMessage) => void;
+  /** The last frame that matched all but the count or value (reported if nothing better comes). */
+  mismatch?: DecodedMessage;
 }
 
 const isUp = (state: string): boolean => state === "connected" || state === "listening";
@@ -77,8 +79,10 @@ export class LxpRequester {
     const current = this.inFlight;
     if (!current) return;
     const verdict = classifyFrame(current.expect, decoded.frame);
-    if (verdict === "other") this.stats.ignored++;
-    else current.settle(verdict, decoded);
+    if (verdict === "other" || verdict === "mismatch") {
+      this.stats.ignored++;
+      if (verdict === "mismatch") current.mismatch = decoded;
+    } else current.settle(verdict, decoded);
   }
 
   private exchange(ex: LxpExchange): Promise<DecodedMessage> {
@@ -114,7 +118,10 @@ export class LxpRequester {
         this.stats.timeouts++;
         if (attempts <= ex.retries) return attempt();
         const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
-        if (lastWriteFailed) {
+        const near = this.inFlight?.mismatch;
+        if (near) {
+          finish(new LxpRequestError("verify", `${ex.description}: ${describeMismatch(ex.expect, near.frame)}`, near));
+        } else if (lastWriteFailed) {
           finish(new LxpRequestError("not_connected", `${ex.description}: not connected to the dongle at ${this.link.description} (${tries})`));
         } else {
           const wait = `${ex.timeoutMs / 1000} s`;

@@ -203,6 +203,31 @@ describe("lxp-request node", function () {
       assert.equal(reply.payload.inverter_time, "2022-06-19 20:23:33");
     });
 
+    it("another client's write echo on the same register is not taken for ours", async () => {
+      const { out } = await start({
+        fake: {
+          before: (req) =>
+            req.kind === "translated" && req.role === "request" && req.deviceFunction === DeviceFunction.WRITE_SINGLE
+              ? [encodeWriteSingleReply(SERIALS, 64, 77)] // the cloud setting register 64 at the same moment
+              : [],
+        },
+      });
+      const reply = await ask(out, "set/charge_rate_pct", 50);
+      assert.equal(reply.result, "ok", reply.reason);
+      assert.equal(reply.payload.charge_rate_pct, 50, "the read-back confirms our value");
+    });
+
+    it("a read answered with fewer registers than asked fails with the counts", async () => {
+      const { out, caught } = await start({ fake: { silent: true } });
+      const pending = ask(out, "read/hold/12", 3);
+      await new Promise((r) => setTimeout(r, 50));
+      fake!.push(encodeReadReply(SERIALS, DeviceFunction.READ_HOLD, 12, [0x0616, 0x0514])); // truncated
+      const reply = await pending;
+      assert.equal(reply.result, "fail");
+      await waitFor(() => caught.length === 1);
+      assert.match(caught[0].error.message, /read hold 12 ×3: asked for 3 registers, the inverter returned 2/);
+    });
+
     it("a wrong echo fails the write with an error", async () => {
       const { out, caught } = await start({ fake: { echo: (_reg, v) => v + 1 } });
       const reply = await ask(out, "set/charge_rate_pct", "50");

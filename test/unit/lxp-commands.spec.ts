@@ -157,7 +157,7 @@ describe("reply matching", () => {
     assert.equal(verdict(read21, encodeReadReply({ ...us, inverter: "1111111111" }, DeviceFunction.READ_HOLD, 21, [1])), "other");
     assert.equal(verdict(read21, encodeReadReply(us, DeviceFunction.READ_INPUT, 21, [1])), "other");
     assert.equal(verdict(read21, encodeReadReply(us, DeviceFunction.READ_HOLD, 22, [1])), "other");
-    assert.equal(verdict(read21, encodeReadReply(us, DeviceFunction.READ_HOLD, 21, [1, 2])), "other");
+    assert.equal(verdict(read21, encodeReadReply(us, DeviceFunction.READ_HOLD, 21, [1, 2])), "mismatch");
   });
 
   it("never takes a request (another client's, or our own on a shared medium)", () => {

@@ -83,23 +83,44 @@ describe("LXP stream parser", () => {
     assert.equal(items[1].frame!.raw.length, 117);
   });
 
-  it("treats an implausible length as garbage and caps what it buffers", () => {
-    const parser = new LxpStreamParser({ maxFrameLength: 512 });
+  it("treats an implausible length as garbage and never buffers more than one frame's worth", () => {
+    const parser = new LxpStreamParser();
     const huge = Buffer.from([0xa1, 0x1a, 0x02, 0x00, 0xff, 0xff, 0x01, 0xc2]);
     const items = parser.push(Buffer.concat([huge, heartbeat]));
     assert.deepEqual(kinds(items), ["error:implausible frame length 65541", "heartbeat:19"]);
-    // A plausible but unfinished frame is held back, never more than one frame's worth.
+    const justOver = Buffer.from([0xa1, 0x1a, 0x02, 0x00, 0xfb, 0x01, 0x01, 0xc2]); // 513 bytes: over the default cap
+    assert.deepEqual(kinds(parser.push(justOver)), ["error:implausible frame length 513"]);
+    // A plausible but unfinished frame is held back, and only that.
     parser.push(bank0.subarray(0, 100));
     assert.equal(parser.buffered, 100);
-    assert.ok(parser.buffered <= 512);
   });
 
-  it("skips a well-formed frame with an unknown TCP function whole", () => {
+  it("resynchronises after a header with an unknown TCP function, without waiting for its length", () => {
     const unknown = Buffer.from(heartbeat);
     unknown[7] = 0xc5;
     const items = new LxpStreamParser().push(Buffer.concat([unknown, heartbeat]));
     assert.deepEqual(kinds(items), ["error:unknown TCP function 0xc5", "heartbeat:19"]);
-    assert.equal(items[0].error!.wellFormed, true);
+    // A false A1 1A in garbage announcing 4000 bytes must not swallow or delay the frames after it.
+    const parser = new LxpStreamParser();
+    const fake = Buffer.from([0xa1, 0x1a, 0x02, 0x00, 0xa0, 0x0f, 0x01, 0x1a]);
+    const got = parser.push(Buffer.concat([fake, combined, combined]));
+    assert.deepEqual(kinds(got).filter((k) => k.startsWith("translated")), ["translated:291", "translated:291"]);
+    assert.equal(parser.buffered, 0);
+  });
+
+  it("rejects a C2 header whose data length disagrees with its frame length at once", () => {
+    const bad = Buffer.from(bank0);
+    bad.writeUInt16LE(0x50, 18);
+    const items = new LxpStreamParser().push(Buffer.concat([bad.subarray(0, 30), heartbeat]));
+    assert.deepEqual(kinds(items), ["error:data length field says 80, frame length says 97", "heartbeat:19"]);
+  });
+
+  it("rejects a datalog serial that would break the topic", () => {
+    const bad = Buffer.from(heartbeat);
+    bad.write("AB/+#12345", 8, "latin1");
+    const items = new LxpStreamParser().push(Buffer.concat([bad, heartbeat]));
+    assert.match(items[0].error!.message, /^bad datalog serial "AB\/\+#12345"$/);
+    assert.equal(items[1].frame!.datalog, "2222222222");
   });
 
   it("reset() drops a partial frame", () => {

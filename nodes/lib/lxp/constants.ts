@@ -30,5 +30,8 @@ export const EXCEPTION_CODES: Record<number, string> = {
   6: "device busy",
 };
 
-/** Longest frame accepted; real frames are at most ~300 bytes, so a larger length field is garbage. */
-export const DEFAULT_MAX_FRAME_LENGTH = 4096;
+/**
+ * Longest frame accepted. The largest real frame is a 127-register reply (291 bytes); a larger
+ * length field is garbage, and waiting for its bytes would hold back the frames behind it.
+ */
+export const DEFAULT_MAX_FRAME_LENGTH = 512;

@@ -84,6 +84,9 @@ export type TranslatedFrame =
 
 export type LxpFrame = HeartbeatFrame | ParamFrame | TranslatedFrame;
 
+/** The datalog serial ends up in topics (lxp/{datalog}/…): printable, no "/", "+" or "#". */
+const DATALOG_SERIAL = /^[\x21\x22\x24-\x2a\x2c-\x2e\x30-\x7e]{1,10}$/;
+
 /** Reads an ASCII serial, dropping NUL padding. */
 function ascii(buf: Buffer, start: number, length: number): string {
   let end = start + length;
@@ -109,11 +112,15 @@ export function parseFrame(buf: Buffer): LxpFrame {
   if (total !== buf.length) {
     throw new LxpFrameError(`length field says ${total} bytes, frame has ${buf.length}`, buf);
   }
+  const datalog = ascii(buf, 8, SERIAL_LENGTH);
+  if (!DATALOG_SERIAL.test(datalog)) {
+    throw new LxpFrameError(`bad datalog serial ${JSON.stringify(buf.toString("latin1", 8, 18))}`, buf);
+  }
   const base: FrameBase = {
     protocol: buf.readUInt16LE(2),
     address: buf[6],
     tcpFunction: buf[7],
-    datalog: ascii(buf, 8, SERIAL_LENGTH),
+    datalog,
     raw: buf,
   };
   switch (base.tcpFunction) {
@@ -125,7 +132,7 @@ export function parseFrame(buf: Buffer): LxpFrame {
     case TcpFunction.TRANSLATED:
       return parseTranslated(buf, base);
     default: {
-      throw new LxpFrameError(`unknown TCP function 0x${base.tcpFunction.toString(16)}`, buf, true);
+      throw new LxpFrameError(`unknown TCP function 0x${base.tcpFunction.toString(16)}`, buf);
     }
   }
 }

@@ -1,6 +1,6 @@
 // Reassembles frames from a byte stream fed in arbitrary chunks (§7): frames split across reads,
 // several frames per read, resynchronisation on the next A1 1A after garbage or a bad frame.
-import { DEFAULT_MAX_FRAME_LENGTH, HEADER_LENGTH, PREFIX_0, PREFIX_1 } from "./constants";
+import { DEFAULT_MAX_FRAME_LENGTH, HEADER_LENGTH, PREFIX_0, PREFIX_1, TcpFunction, TRANSLATED_HEADER_LENGTH } from "./constants";
 import { LxpFrameError } from "./errors";
 import { LxpFrame, parseFrame } from "./frame";
 
@@ -16,6 +16,21 @@ function findPrefix(buf: Buffer, from: number): number {
     if (buf[i] === PREFIX_0 && buf[i + 1] === PREFIX_1) return i;
   }
   return -1;
+}
+
+/** A reason the header at `pos` cannot start a frame of `total` bytes, judged on the bytes present. */
+function headerProblem(buf: Buffer, pos: number, total: number): string | undefined {
+  const have = buf.length - pos;
+  if (have <= 7) return undefined;
+  const fn = buf[pos + 7];
+  if (fn < TcpFunction.HEARTBEAT || fn > TcpFunction.WRITE_PARAM) return `unknown TCP function 0x${fn.toString(16)}`;
+  if (fn === TcpFunction.TRANSLATED && have >= TRANSLATED_HEADER_LENGTH) {
+    const dataLength = buf.readUInt16LE(pos + HEADER_LENGTH);
+    if (dataLength !== total - TRANSLATED_HEADER_LENGTH) {
+      return `data length field says ${dataLength}, frame length says ${total - TRANSLATED_HEADER_LENGTH}`;
+    }
+  }
+  return undefined;
 }
 
 export class LxpStreamParser {
@@ -63,6 +78,15 @@ export class LxpStreamParser {
         items.push({
           error: new LxpFrameError(`implausible frame length ${total}`, buf.subarray(pos, pos + Math.min(total, 64))),
         });
+        this.resyncing = true;
+        pos += 1;
+        continue;
+      }
+      // Check what the header already tells before waiting for `total` bytes: a false A1 1A in
+      // garbage must not hold back (or swallow) the real frames behind it.
+      const early = headerProblem(buf, pos, total);
+      if (early) {
+        items.push({ error: new LxpFrameError(early, buf.subarray(pos, pos + Math.min(total, buf.length - pos, 64))) });
         this.resyncing = true;
         pos += 1;
         continue;
