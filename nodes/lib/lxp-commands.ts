@@ -1,6 +1,6 @@
 // Parses a command of lxp-bridge's vocabulary (shared/protocols/lxp.md §10), given as a topic plus a
 // payload, into one plan for the controller. All value checks happen here, before anything is sent.
-import { REG21_BITS, TIME_WINDOWS } from "./lxp/hold-registers";
+import { HOLD_NAMES, REG21_BITS, TIME_WINDOWS } from "./lxp/hold-registers";
 
 export type Command =
   | { kind: "read-input"; register: number; count: number }
@@ -118,11 +118,20 @@ function parseWindow(payload: unknown, what: string): [number, number] {
  * Checks a value for a hold register: u16 always, plus the register's own range where it has one
  * (percentages 0–100, cut-off SOC 10–90, times of the windows).
  */
+/** Every hold register the payload contract names as a percentage (…_pct) is 0–100 when written raw. */
+const PERCENT_HOLDS: ReadonlyMap<number, string> = new Map(
+  Object.entries(HOLD_NAMES)
+    .filter(([, h]) => h.key.endsWith("_pct"))
+    .map(([reg, h]) => [Number(reg), h.key]),
+);
+
 export function checkHoldValue(register: number, value: unknown): number {
   const what = `value for register ${register}`;
   for (const [name, s] of Object.entries(PERCENT_SETTINGS)) {
     if (s.register === register) return integerIn(value, `${what} (${name})`, s.min, s.max);
   }
+  const percent = PERCENT_HOLDS.get(register);
+  if (percent) return integerIn(value, `${what} (${percent})`, 0, 100);
   const n = integerIn(value, what, 0, 0xffff);
   if (TIME_REGISTERS.has(register) && ((n & 0xff) > 23 || n >> 8 > 59)) {
     throw new LxpCommandError(`${what} is a time window (hour in the low byte 0–23, minute in the high byte 0–59), got ${n}`);

@@ -101,19 +101,22 @@ describe("lxp-in node", function () {
     const port = await server.listen();
     await helper.load([lxpDongleNode, lxpInNode], [
       ...flow({ port: String(port) }),
-      { id: "in2", z: "f1", type: "lxp-in", dongle: "d1", heartbeats: true, inputRegs: false, holds: false, wires: [["out2"]] },
+      { id: "in2", z: "f1", type: "lxp-in", dongle: "d1", heartbeats: true, inputRegs: false, holds: true, wires: [["out2"]] },
       { id: "out2", z: "f1", type: "helper" },
     ]);
     const out = collect("out");
     const out2 = collect("out2");
     await server.waitForConnection();
     server.write(Buffer.concat([heartbeat, holdClock, bank0]));
-    await waitFor(() => out.length === 2 && out2.length === 1);
+    await waitFor(() => out.length === 2 && out2.length === 2);
     assert.deepEqual(out.map((m) => m.topic), ["lxp/2222222222/hold/12", "lxp/2222222222/inputs/1"]);
-    assert.equal(out2[0].topic, "lxp/2222222222/heartbeat");
+    assert.deepEqual(out2.map((m) => m.topic), ["lxp/2222222222/heartbeat", "lxp/2222222222/hold/12"]);
     assert.equal(server.connections, 1, "two lxp-in nodes share one connection");
-    // Each node gets its own copy: changing one must not change the other.
-    assert.notEqual(out[0].payload, out2[0].payload);
+    // Each node gets its own copy of the same frame's message: changing one leaves the other.
+    out[0].payload.registers["12"] = -1;
+    out[0].payload.inverter_time = "changed";
+    assert.equal(out2[1].payload.registers["12"], 1558);
+    assert.equal(out2[1].payload.inverter_time, "2022-06-20 05:16:57");
   });
 
   it("merges the three banks of a broadcast cycle into one inputs/all message", async () => {

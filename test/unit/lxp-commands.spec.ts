@@ -54,6 +54,10 @@ describe("lxp command vocabulary", () => {
     refuses("set/hold/64", 101, /charge_rate_pct.*from 0 to 100/);
     refuses("set/hold/104", [0, 9], /register 105 \(discharge_cutoff_soc_limit_pct\) must be a whole number from 10 to 90/);
     refuses("set/hold/68", 24, /time window/);
+    refuses("set/hold/83", 500, /forced_discharge_soc_limit_pct\) must be a whole number from 0 to 100/);
+    refuses("set/hold/75", 1000, /charge_priority_soc_limit_pct/);
+    refuses("set/hold/160", [20, 101], /register 161 \(ac_charge_end_soc_pct\)/);
+    assert.deepEqual(parseCommand("set/hold/103", 100), { kind: "write", register: 103, values: [100], multi: false });
     refuses("set/hold/1", [], /1–127 values/);
   });
 
