@@ -76,6 +76,7 @@ export = function register(RED: NodeAPI): void {
     const topic = `pylon/${portNode.label}`;
     const perPack = config.perPack === true;
     let timer: ReturnType<typeof setInterval> | undefined;
+    let first: ReturnType<typeof setImmediate> | undefined;
     let closing = false;
 
     const onState = (change: StateChange): void => {
@@ -117,7 +118,7 @@ export = function register(RED: NodeAPI): void {
         runCycle().catch((err: Error) => this.error(err, { topic, payload: err.message }));
       };
       timer = setInterval(tick, intervalMs);
-      setImmediate(tick);
+      first = setImmediate(tick);
     }
 
     this.on("input", (msg: NodeMessageInFlow, send, done) => {
@@ -129,7 +130,9 @@ export = function register(RED: NodeAPI): void {
 
     this.on("close", (_removed: boolean, done: () => void) => {
       closing = true;
+      poller.stop();
       if (timer) clearInterval(timer);
+      if (first) clearImmediate(first);
       link.off("state", onState);
       link.deregister(this);
       this.status({});

@@ -6,13 +6,26 @@ import {
   formatCid2,
   PylonAddressMode,
   PylonCommand,
+  PylonFrame,
   PylonPack,
   PylonStack,
   summarizeStack,
 } from "./pylon";
 
 export interface PylonRequester {
-  request(frame: string, options?: { timeoutMs?: number; retries?: number }): Promise<{ raw: string }>;
+  request(
+    frame: string,
+    options?: { timeoutMs?: number; retries?: number; accept?: (frame: PylonFrame) => boolean },
+  ): Promise<{ raw: string }>;
+}
+
+function isAddressMismatch(decode: () => unknown): boolean {
+  try {
+    decode();
+    return false;
+  } catch (err) {
+    return (err as { reason?: unknown }).reason === "address_mismatch";
+  }
 }
 
 export interface PollerOptions {
@@ -48,6 +61,9 @@ export interface PollResult {
 
 type Identity = Omit<PylonPack, "address">;
 
+/** After an identity read with timeouts, how long until it is tried again. */
+const IDENTITY_RETRY_MS = 60_000;
+
 const IDENTITY_COMMANDS = [
   PylonCommand.SERIAL_NUMBER,
   PylonCommand.MANUFACTURER_INFO,
@@ -75,6 +91,7 @@ export class PylonPoller {
   private discoveredAt = -Infinity;
   private readonly identity = new Map<number, { at: number; values: Identity }>();
   private running: Promise<PollResult> | undefined;
+  private stopped = false;
 
   constructor(link: PylonRequester, options: PollerOptions) {
     const packs = options.packs;
@@ -118,12 +135,16 @@ export class PylonPoller {
     this.identity.clear();
   }
 
+  /** Ends the poller: a running cycle stops before its next request (a closed node must not hold the bus). */
+  stop(): void {
+    this.stopped = true;
+  }
+
   private async cycle(now: number): Promise<PollResult> {
     const started = performance.now();
     const errors: PollError[] = [];
     if (this.options.packs === "auto" && now - this.discoveredAt >= this.options.rediscoverIntervalMs) {
-      await this.discover(errors);
-      this.discoveredAt = now;
+      if (await this.discover(errors)) this.discoveredAt = now;
     }
     const packs: PylonPack[] = [];
     for (const pack of this.packNumbers) {
@@ -134,33 +155,59 @@ export class PylonPoller {
     return { payload, durationMs: performance.now() - started };
   }
 
-  /** Probes 0x4F upward from pack 1; the first silence ends the stack (and is not an error). */
-  private async discover(errors: PollError[]): Promise<void> {
+  /**
+   * Probes upward from pack 1 until the first silence above the packs already known (that silence
+   * ends the stack and is not an error). A known pack that is silent now stays in the list, so
+   * the poll reports it instead of hiding it and every pack above it. Returns whether the result
+   * stands (false: nothing found, or the port was down; try again next cycle).
+   */
+  private async discover(errors: PollError[]): Promise<boolean> {
+    const probe = this.probeCommand;
+    const known = this.packNumbers.length ? Math.max(...this.packNumbers) : 0;
     const found: number[] = [];
     for (let pack = 1; pack <= this.options.maxPacks; pack++) {
       try {
-        await this.ask(PylonCommand.PROTOCOL_VERSION, pack, { retries: 0 });
+        await this.ask(probe, pack, { retries: 0 });
         found.push(pack);
       } catch (err) {
-        if (errorName(err) === "timeout") break;
+        const why = errorName(err);
+        if (why === "not_connected" || why === "closed") {
+          errors.push({ address: this.addressOf(pack), command: formatCid2(probe), error: why });
+          return false;
+        }
+        if (why === "timeout") {
+          if (pack > known) break;
+          found.push(pack); // known before: poll it and report its silence
+          continue;
+        }
         // A pack that answers with a bad frame is there; count it and say why.
-        errors.push({ address: this.addressOf(pack), command: formatCid2(PylonCommand.PROTOCOL_VERSION), error: errorName(err) });
+        errors.push({ address: this.addressOf(pack), command: formatCid2(probe), error: why });
         found.push(pack);
       }
     }
     if (found.length === 0) {
       // Silence at the first pack is not the end of a stack but no stack at all.
-      if (!errors.some((e) => e.address === this.addressOf(1))) {
-        errors.push({ address: this.addressOf(1), command: formatCid2(PylonCommand.PROTOCOL_VERSION), error: "timeout" });
-      }
-      if (this.packNumbers.length > 0) return; // keep the last known stack rather than none
+      errors.push({ address: this.addressOf(1), command: formatCid2(probe), error: "timeout" });
+      return false;
     }
     this.packNumbers = found;
+    return true;
+  }
+
+  /**
+   * Discovery asks a command that names the pack: on the console port every request goes to ADR 1,
+   * where the master would answer 0x4F for any pack number. On RS485 0x4F is the cheapest.
+   */
+  private get probeCommand(): number {
+    return this.options.mode === "rs232" ? PylonCommand.SERIAL_NUMBER : PylonCommand.PROTOCOL_VERSION;
   }
 
   private async ask(cid2: number, pack: number, options?: { retries?: number }): Promise<PylonPack> {
+    if (this.stopped) throw Object.assign(new Error("the poller was stopped"), { code: "closed" });
     const request = buildPackRequest(cid2, this.options.mode, pack);
-    const { raw } = await this.link.request(request, options);
+    // A slow pack's late reply names another pack: not the answer, keep waiting for ours.
+    const accept = (frame: PylonFrame): boolean => !isAddressMismatch(() => decodeReply(cid2, frame.raw, { request }));
+    const { raw } = await this.link.request(request, { ...options, accept });
     const reply = decodeReply(cid2, raw, { request });
     return { ...reply.packs[0], address: this.addressOf(pack) };
   }
@@ -197,6 +244,8 @@ export class PylonPoller {
     const values: Identity = {};
     let complete = true;
     for (const cid2 of IDENTITY_COMMANDS) {
+      // 0x51 answers with the master's identity at every address (pylon.md §5.2): ask the first pack only.
+      if (cid2 === PylonCommand.MANUFACTURER_INFO && pack !== this.packNumbers[0]) continue;
       try {
         const { address: _address, ...fields } = await this.ask(cid2, pack);
         Object.assign(values, fields);
@@ -205,8 +254,10 @@ export class PylonPoller {
         errors.push({ address: this.addressOf(pack), command: formatCid2(cid2), error: errorName(err) });
       }
     }
-    // A partial read is used now but retried next cycle.
-    this.identity.set(pack, { at: complete ? now : -Infinity, values: { ...cached?.values, ...values } });
+    // A partial read is used now and tried again a minute later, not every cycle.
+    const at = complete ? now : now - this.options.identityIntervalMs + IDENTITY_RETRY_MS;
+    this.identity.set(pack, { at, values: { ...cached?.values, ...values } });
     return { ...cached?.values, ...values };
   }
+
 }

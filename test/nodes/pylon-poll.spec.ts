@@ -33,6 +33,7 @@ describe("pylon-poll node", () => {
     await helper.unload();
     battery.stop();
     MockBinding.reset();
+    helper.settings({}); // later spec files must get the real serial binding again
     await sim.close();
     await new Promise<void>((resolve) => helper.stopServer(resolve));
   });

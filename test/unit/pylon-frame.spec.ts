@@ -250,10 +250,11 @@ describe("pylon reply decoding: 0x42 layouts", () => {
     assert.equal(decodeReply(0x42, single, { request: { adr: 2, info: 2 } }).packs[0].address, 2);
     // Asked for all packs, the same byte means "2 packs", which the INFO does not hold.
     assertFrameError(() => decodeReply(0x42, single, { request: { adr: 2, info: ALL_PACKS } }), "truncated");
-    // An FF reply read as a single pack is pack "3" with the first block's values.
+    // An FF reply read as the answer to a single-pack request names "pack 3", not the pack asked
+    // for (2): it is not the answer (the same check catches a slow pack's late reply).
     const ff = vector("pp-us2000-3packs-ff").reply!;
-    const asSingle = decodeReply(0x42, ff, { request: { adr: 2, info: 2 } }).packs;
-    assert.deepEqual(asSingle, [{ ...us2000, address: 3 }]);
+    assertFrameError(() => decodeReply(0x42, ff, { request: { adr: 2, info: 2 } }), "address_mismatch");
+    assert.deepEqual(decodeReply(0x42, ff, { request: { adr: 2, info: 3 } }).packs, [{ ...us2000, address: 3 }]);
   });
 });
 

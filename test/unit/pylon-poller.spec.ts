@@ -56,12 +56,12 @@ describe("PylonPoller", () => {
     const poller = new PylonPoller(bus, { mode: "rs485", packs: 2, identityIntervalMs: 60_000 });
     await poller.poll(0);
     const first = bus.asked.length;
-    assert.equal(first, 2 * (2 + 5));
+    assert.equal(first, 2 * 2 + 5 + 4, "0x42 + 0x44 per pack, identity: 0x51 from the first pack only");
     const second = await poller.poll(30_000);
     assert.equal(bus.asked.length - first, 2 * 2, "only 0x42 and 0x44 per pack");
     assert.equal(second.payload.packs[0].serial, sim.pack(2).serial, "cached identity stays in the message");
     await poller.poll(61_000);
-    assert.equal(bus.asked.length - first, 2 * 2 + 2 * 7);
+    assert.equal(bus.asked.length - first, 2 * 2 + first);
   });
 
   it("a silent pack goes into errors and does not hold up the others", async () => {
@@ -121,5 +121,59 @@ describe("PylonPoller discovery without any pack", () => {
     const { payload } = await poller.poll(0);
     assert.deepEqual(payload.packs, []);
     assert.deepEqual(payload.errors, [{ address: 2, command: "0x4F", error: "timeout" }]);
+  });
+});
+
+describe("PylonPoller discovery edge cases", () => {
+  it("on the console port discovers by pack number, not by the master's 0x4F answer", async () => {
+    const sim = new PylonStackSimulator({ packs: 2, mode: "rs232", clock: "manual", seed: 2 });
+    const poller = new PylonPoller(new SimRequester(sim), { mode: "rs232", packs: "auto" });
+    const { payload } = await poller.poll(0);
+    assert.deepEqual(poller.packs, [1, 2]);
+    assert.deepEqual(payload.errors, []);
+  });
+
+  it("a known pack that falls silent does not hide the packs above it", async () => {
+    const sim = new PylonStackSimulator({ packs: 3, clock: "manual", seed: 2 });
+    const poller = new PylonPoller(new SimRequester(sim), { mode: "rs485", packs: "auto", rediscoverIntervalMs: 0 });
+    await poller.poll(0);
+    sim.setFaults(3, { silent: true });
+    const { payload } = await poller.poll(1000); // rediscovers
+    assert.deepEqual(poller.packs, [1, 2, 3]);
+    assert.deepEqual(payload.packs.map((p) => p.address), [2, 4]);
+    assert.deepEqual(payload.errors, [{ address: 3, command: "0x42", error: "timeout" }]);
+  });
+
+  it("finding nothing is retried next cycle, not after the rediscovery interval", async () => {
+    const sim = new PylonStackSimulator({ packs: 2, clock: "manual", seed: 2 });
+    sim.setFaults(2, { silent: true });
+    const poller = new PylonPoller(new SimRequester(sim), { mode: "rs485", packs: "auto" });
+    assert.deepEqual((await poller.poll(0)).payload.packs, []);
+    sim.setFaults(2, { silent: false });
+    const { payload } = await poller.poll(10_000);
+    assert.deepEqual(payload.packs.map((p) => p.address), [2, 3]);
+  });
+
+  it("a port that is down counts no phantom packs", async () => {
+    const down: PylonRequester = {
+      request: async () => {
+        throw new PylonLinkError("not_connected", "port closed");
+      },
+    };
+    const poller = new PylonPoller(down, { mode: "rs485", packs: "auto" });
+    const { payload } = await poller.poll(0);
+    assert.deepEqual(poller.packs, []);
+    assert.deepEqual(payload.errors, [{ address: 2, command: "0x4F", error: "not_connected" }]);
+  });
+
+  it("stop() ends a running cycle before its next request", async () => {
+    const sim = new PylonStackSimulator({ packs: 3, clock: "manual", seed: 2 });
+    const bus = new SimRequester(sim);
+    const poller = new PylonPoller(bus, { mode: "rs485", packs: 3 });
+    const cycle = poller.poll(0);
+    poller.stop();
+    const { payload } = await cycle;
+    assert.ok(bus.asked.length <= 1, `asked ${bus.asked.length} after stop()`);
+    assert.ok(payload.errors.every((e) => e.error === "closed"));
   });
 });

@@ -18,6 +18,11 @@ import type { PylonTransport, StateChange } from "./types";
 export interface PylonRequestOptions {
   /** Reply timeout per attempt; default: the link's. */
   timeoutMs?: number;
+  /**
+   * Whether a verified frame from the request's ADR is the answer; a frame it refuses counts as a
+   * late reply and the wait goes on (the caller knows which pack the reply must name).
+   */
+  accept?: (frame: PylonFrame) => boolean;
   /** Extra attempts after a timeout or a corrupt reply; default: the link's. */
   retries?: number;
 }
@@ -59,6 +64,7 @@ type Timer = ReturnType<typeof setTimeout>;
 
 interface Job {
   frame: string;
+  accept?: (frame: PylonFrame) => boolean;
   timeoutMs: number;
   retries: number;
   done: boolean;
@@ -83,6 +89,15 @@ interface Waiter {
   wake: () => void;
   /** Also wake on the next transport state change (waiting for an open to finish). */
   onStateChange: boolean;
+}
+
+/** The caller's accept() verdict; a throwing accept() is a bug of the caller, so the frame is taken. */
+function accepts(job: Job, frame: PylonFrame): boolean {
+  try {
+    return job.accept ? job.accept(frame) : true;
+  } catch {
+    return true;
+  }
 }
 
 /** ADR of a request frame (`~` VER ADR …). */
@@ -187,7 +202,7 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
     }
     this.stats.requests++;
     return new Promise<PylonExchange>((resolve, reject) => {
-      this.queue.push({ frame, timeoutMs, retries, done: false, resolve, reject });
+      this.queue.push({ frame, accept: options.accept, timeoutMs, retries, done: false, resolve, reject });
       void this.pump();
     });
   }
@@ -278,7 +293,7 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
         attempt.finish({ ok: false, error, retryable: true });
         return;
       }
-      if (frame.adr !== requestAddress(attempt.job.frame)) {
+      if (frame.adr !== requestAddress(attempt.job.frame) || !accepts(attempt.job, frame)) {
         // A slow pack answering an earlier request: not ours, keep waiting for the right one.
         this.stats.lateReplies++;
         continue;

@@ -1,6 +1,6 @@
 // The one place a reply frame is decoded: envelope checks, CID1, ADR, RTN, then the INFO decoder
 // of the command it answers. Used by pylon-poll and by `lxp-pylon decode pylon`.
-import { FORBIDDEN_COMMANDS, formatCid2, isReadCommand, rtnName, rtnReason } from "./commands";
+import { FORBIDDEN_COMMANDS, formatCid2, isReadCommand, READ_COMMANDS, rtnName, rtnReason } from "./commands";
 import { INFO_DECODERS, PackSelection } from "./decode";
 import { PylonCommandError, PylonFrameError } from "./errors";
 import { CID1_BATTERY, parseFrame, PylonFrame } from "./frame";
@@ -78,5 +78,18 @@ export function decodeReply(cid2: number, frame: string | Uint8Array, options: D
   checkReplyHeader(parsed, request);
   const selection: PackSelection =
     request?.selector === undefined ? "auto" : request.selector === ALL_PACKS ? "all" : "single";
-  return { command: formatCid2(cid2), packs: INFO_DECODERS[cid2](parsed, selection) };
+  const packs = INFO_DECODERS[cid2](parsed, selection);
+  if (selection === "single" && READ_COMMANDS[cid2].selectsPack && request?.selector !== undefined) {
+    // The reply names the pack it describes: on the console port (every ADR is 1) this is the only
+    // way to tell a slow pack's late reply from the answer to the request in flight.
+    const other = packs.find((p) => p.address !== request.selector);
+    if (other) {
+      throw new PylonFrameError(
+        "address_mismatch",
+        `reply about pack ${formatCid2(other.address)} to a request for pack ${formatCid2(request.selector)}`,
+        parsed.raw,
+      );
+    }
+  }
+  return { command: formatCid2(cid2), packs };
 }
