@@ -41,6 +41,7 @@ function standIn(holds: Map<number, number>, allowed = true) {
   const link = {
     writePolicy: { allowed },
     target: () => target,
+    waitForTarget: async () => target,
     requester: { run: <T>(task: (x: typeof exchange) => Promise<T>) => task(exchange) },
   } as unknown as DongleLink;
   return { link, sent };
