@@ -72,8 +72,8 @@ export = function register(RED: NodeAPI): void {
       override = { fill: "yellow", shape: "ring", text: `no data for ${Math.round(silentMs / 1000)} s, reconnecting` };
       showStatus();
     };
-    const onQuiet = (silentMs: number): void => {
-      override = { fill: "yellow", shape: "ring", text: quietHint(silentMs, link.options.answerHeartbeats === true) };
+    const onQuiet = (silentMs: number, filtered: number): void => {
+      override = { fill: "yellow", shape: "ring", text: quietHint(silentMs, link.options.answerHeartbeats === true, filtered) };
       quiet = true;
       showStatus();
     };

@@ -45,9 +45,9 @@ export = function register(RED: NodeAPI): void {
       if (busy === 0) last = undefined;
       showStatus();
     };
-    const onQuiet = (silentMs: number): void => {
+    const onQuiet = (silentMs: number, filtered: number): void => {
       if (busy > 0) return;
-      last = { fill: "yellow", shape: "ring", text: quietHint(silentMs, link.options.answerHeartbeats === true) };
+      last = { fill: "yellow", shape: "ring", text: quietHint(silentMs, link.options.answerHeartbeats === true, filtered) };
       showStatus();
     };
 

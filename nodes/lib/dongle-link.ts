@@ -58,7 +58,7 @@ export type DongleLinkEvents = {
   "bad-frame": [error: LxpFrameError];
   watchdog: [silentMs: number];
   /** No input data for two broadcast intervals while connected (§5: answering heartbeats may help). */
-  "input-quiet": [silentMs: number];
+  "input-quiet": [silentMs: number, filteredFrames: number];
 };
 
 export const DEFAULT_BROADCAST_INTERVAL_S = 300;
@@ -85,6 +85,8 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
   /** Param 0 as the dongle last reported it. */
   private broadcastIntervalFromDongle: number | undefined;
   private lastInputAt = 0;
+  /** stats.filtered when input data last arrived: frames the datalog filter dropped since then. */
+  private filteredAtLastInput = 0;
   private quietReported = false;
   private quietTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -217,6 +219,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
 
   private restartQuietWatch(): void {
     this.lastInputAt = Date.now();
+    this.filteredAtLastInput = this.stats.filtered;
     this.quietReported = false;
     if (this.quietTimer) return;
     this.quietTimer = setInterval(() => this.checkQuiet(), Math.min(30000, Math.max(50, this.broadcastIntervalS * 250)));
@@ -228,7 +231,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     const up = this.lastState.state === "connected" || this.lastState.state === "listening";
     if (!up || this.quietReported || silentMs <= 2 * this.broadcastIntervalS * 1000) return;
     this.quietReported = true;
-    this.emit("input-quiet", silentMs);
+    this.emit("input-quiet", silentMs, this.stats.filtered - this.filteredAtLastInput);
   }
 
   /** Remembers who is talking (for requests), the broadcast interval, and answers heartbeats. */
@@ -249,6 +252,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     if (frame.inverter.length === 10) this.learnedInverters.set(frame.datalog, frame.inverter);
     if (frame.role === "reply" && frame.deviceFunction === DeviceFunction.READ_INPUT) {
       this.lastInputAt = Date.now();
+      this.filteredAtLastInput = this.stats.filtered;
       this.quietReported = false;
     }
   }

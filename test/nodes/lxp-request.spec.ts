@@ -384,6 +384,18 @@ describe("lxp-request node", function () {
       assert.equal(fake!.received.length, 0);
     });
 
+    it("blames the datalog filter, not the heartbeats, when only other dongles' frames arrive", async () => {
+      await start({ dongle: { broadcastInterval: "1", datalog: "ZZ00000000" } });
+      const stranger = { datalog: "AB12345678", inverter: "CD98765432" };
+      const timer = setInterval(() => fake!.push(encodeReadReply(stranger, DeviceFunction.READ_INPUT, 0, new Array(40).fill(0))), 300);
+      try {
+        await waitFor(() => lastStatus("in1")?.fill === "yellow", 5000, "yellow status");
+      } finally {
+        clearInterval(timer);
+      }
+      assert.match(lastStatus("in1").text, /no input data for 1 min: \d+ frames from other datalogs \(check the datalog filter\)/);
+    });
+
     it("suggests answering heartbeats when no input data came for two broadcast intervals", async () => {
       await start({ dongle: { broadcastInterval: "1" } });
       const inStatus = statuses("in1");
