@@ -2,6 +2,7 @@
 import type { Node, NodeAPI, NodeMessage } from "node-red";
 import type { LxpDongleNode, LxpInDef } from "./types";
 import { BankMerger } from "./lib/bank-merger";
+import { linkOf } from "./lib/config-node";
 import type { DecodedMessage } from "./lib/dongle-link";
 import type { LxpFrameError, MessageKind } from "./lib/lxp";
 import { quietHint } from "./lib/lxp-quiet-hint";
@@ -27,18 +28,8 @@ const STATUS_INTERVAL_MS = 1000;
 export = function register(RED: NodeAPI): void {
   function LxpIn(this: Node, config: LxpInDef): void {
     RED.nodes.createNode(this, config);
-    const dongle = RED.nodes.getNode(config.dongle) as LxpDongleNode | null;
-    if (!dongle) {
-      this.status({ fill: "red", shape: "ring", text: "no dongle configured" });
-      this.error("no lxp-dongle configured: open the node and pick or add one");
-      return;
-    }
-    const link = dongle.link;
-    if (!link) {
-      this.status({ fill: "red", shape: "ring", text: "dongle config invalid" });
-      this.error(`the lxp-dongle configuration is invalid: ${dongle.configError ?? "unknown error"}`);
-      return;
-    }
+    const link = linkOf(this, RED.nodes.getNode(config.dongle) as LxpDongleNode | null, "lxp-dongle", "dongle");
+    if (!link) return;
 
     const emit = kindFilter(config);
     const merger = config.mergeBanks === true ? new BankMerger() : undefined;

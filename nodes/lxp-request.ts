@@ -1,6 +1,7 @@
 // lxp-request: sends one command of lxp-bridge's vocabulary per message to the inverter through an
 // lxp-dongle and outputs the decoded reply (§15) with msg.result and msg.request. The work is in
 // lib/lxp-control.ts; this file maps it to Node-RED (status, errors, automatic time sync).
+import { linkOf } from "./lib/config-node";
 import type { Node, NodeAPI, NodeMessage } from "node-red";
 import type { LxpDongleNode, LxpRequestDef } from "./types";
 import { CommandRequest, ControlOutcome, runCommand } from "./lib/lxp-control";
@@ -22,17 +23,8 @@ export = function register(RED: NodeAPI): void {
       this.error(`invalid configuration: ${(err as Error).message}`);
       return;
     }
-    if (!dongle) {
-      this.status({ fill: "red", shape: "ring", text: "no dongle configured" });
-      this.error("no lxp-dongle configured: open the node and pick or add one");
-      return;
-    }
-    const link = dongle.link;
-    if (!link) {
-      this.status({ fill: "red", shape: "ring", text: "dongle config invalid" });
-      this.error(`the lxp-dongle configuration is invalid: ${dongle.configError ?? "unknown error"}`);
-      return;
-    }
+    const link = linkOf(this, dongle, "lxp-dongle", "dongle");
+    if (!link) return;
 
     let state: StateChange = link.state;
     let last: NodeStatusLike | undefined;

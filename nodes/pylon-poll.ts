@@ -1,5 +1,6 @@
 // pylon-poll: polls a PylonTech stack on an interval and/or per input message; one message per
 // cycle as in pylon.md §14, optionally one per pack.
+import { linkOf } from "./lib/config-node";
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
 import { PollResult, PylonPoller } from "./lib/pylon-poller";
 import type { StateChange } from "./lib/transport";
@@ -47,17 +48,8 @@ export = function register(RED: NodeAPI): void {
   function PylonPoll(this: Node, config: PylonPollDef): void {
     RED.nodes.createNode(this, config);
     const portNode = RED.nodes.getNode(config.port) as PylonPortNode | null;
-    if (!portNode) {
-      this.status({ fill: "red", shape: "ring", text: "no port configured" });
-      this.error("no pylon-port configured: open the node and pick or add one");
-      return;
-    }
-    const link = portNode.link;
-    if (!link || !portNode.mode) {
-      this.status({ fill: "red", shape: "ring", text: "port config invalid" });
-      this.error(`the pylon-port configuration is invalid: ${portNode.configError ?? "unknown error"}`);
-      return;
-    }
+    const link = linkOf(this, portNode, "pylon-port", "port");
+    if (!link || !portNode?.mode) return; // the mode is set with the link
     let poller: PylonPoller;
     let intervalMs: number;
     try {

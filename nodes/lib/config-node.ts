@@ -38,3 +38,31 @@ export function ownLink<L extends ClosableLink>(node: ConfigNodeLike<L>, build: 
     );
   });
 }
+
+interface UserNodeLike {
+  status(status: { fill: "red"; shape: "ring"; text: string }): void;
+  error(message: string): void;
+}
+
+/**
+ * The link of the config node a user node picked, or undefined after telling the user (red status,
+ * logged error) that none is picked or its configuration is invalid.
+ */
+export function linkOf<L>(
+  node: UserNodeLike,
+  configNode: { link?: L; configError?: string } | null,
+  type: string,
+  noun: string,
+): L | undefined {
+  if (!configNode) {
+    node.status({ fill: "red", shape: "ring", text: `no ${noun} configured` });
+    node.error(`no ${type} configured: open the node and pick or add one`);
+    return undefined;
+  }
+  if (!configNode.link) {
+    node.status({ fill: "red", shape: "ring", text: `${noun} config invalid` });
+    node.error(`the ${type} configuration is invalid: ${configNode.configError ?? "unknown error"}`);
+    return undefined;
+  }
+  return configNode.link;
+}

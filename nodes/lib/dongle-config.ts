@@ -1,5 +1,6 @@
 // Validates an lxp-dongle configuration (editor values arrive as strings, possibly from ${ENV}
 // substitution) into DongleLink options. Shared by the config node and the CLI.
+import { number, text } from "./config-values";
 import type { DongleLinkOptions } from "./dongle-link";
 import { parseRegisterList } from "./lxp-write-policy";
 
@@ -25,15 +26,7 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 export const DATALOG_PATTERN = /^[A-Za-z0-9]{10}$/;
 
-const text = (v: unknown): string => (v === undefined || v === null ? "" : String(v).trim());
 
-function number(v: unknown, what: string, min: number, max: number, fallback: number): number {
-  const s = text(v);
-  if (s === "") return fallback;
-  const n = Number(s);
-  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${what} must be a number from ${min} to ${max}, got "${s}"`);
-  return n;
-}
 
 /** A checkbox: true, or "true" from an ${ENV} value. */
 const checked = (v: unknown): boolean => v === true || text(v).toLowerCase() === "true";

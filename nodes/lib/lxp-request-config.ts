@@ -1,5 +1,6 @@
 // Validates an lxp-request node's settings (editor strings, possibly from ${ENV}) and resolves the
 // command a message asks for. Shared with the editor's validators through the tests.
+import { number, text } from "./config-values";
 
 export interface RequestSettings {
   command?: string;
@@ -18,17 +19,7 @@ export interface RequestConfigInput {
   autoSync?: unknown;
 }
 
-const text = (v: unknown): string => (v === undefined || v === null ? "" : String(v).trim());
 
-function number(v: unknown, what: string, min: number, max: number, fallback: number, integer = false): number {
-  const s = text(v);
-  if (s === "") return fallback;
-  const n = Number(s);
-  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw new Error(`${what} must be a ${integer ? "whole " : ""}number from ${min} to ${max}, got "${s}"`);
-  }
-  return n;
-}
 
 /** A fixed value: JSON when it parses (50, true, {"start":…}), else the text itself ("on"). */
 export function parseFixedValue(raw: string): unknown {

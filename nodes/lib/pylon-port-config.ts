@@ -1,5 +1,6 @@
 // Validates a pylon-port configuration (strings from the editor, possibly ${ENV}) into
 // PylonPortLink options plus the addressing mode. Shared by the config node and the CLI.
+import { number, text } from "./config-values";
 import { isHost } from "./dongle-config";
 import type { PylonPortLinkOptions } from "./pylon-link";
 import type { PylonAddressMode } from "./pylon";
@@ -22,17 +23,7 @@ export interface PylonPortConfig {
   mode: PylonAddressMode;
 }
 
-const text = (v: unknown): string => (v === undefined || v === null ? "" : String(v).trim());
 
-function number(v: unknown, what: string, min: number, max: number, fallback: number, integer = false): number {
-  const s = text(v);
-  if (s === "") return fallback;
-  const n = Number(s);
-  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw new Error(`${what} must be ${integer ? "a whole number" : "a number"} from ${min} to ${max}, got "${s}"`);
-  }
-  return n;
-}
 
 export function parsePylonPortConfig(input: PylonPortConfigInput): PylonPortConfig {
   const mode = text(input.mode) || "rs485";
