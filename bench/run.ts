@@ -13,14 +13,14 @@ const combined = hexBuf(lxpVector("lb_parse_read_inputs_all_protocol5_reply").he
 function decodeThroughput(seconds: number): number {
   const until = performance.now() + seconds * 1000;
   let frames = 0;
-  let keys = 0;
+  let sink = 0; // uses each result so the work cannot be optimised away
   while (performance.now() < until) {
     for (let k = 0; k < 1000; k++) {
-      keys += Object.keys(frameToMessage(parseFrame(combined)).msg.payload).length;
+      sink += frameToMessage(parseFrame(combined)).msg.payload.soc as number;
     }
     frames += 1000;
   }
-  if (keys === 0) throw new Error("nothing decoded");
+  if (sink === 0) throw new Error("nothing decoded");
   return frames / seconds;
 }
 

@@ -32,6 +32,16 @@ describe("package in the real Node-RED runtime", function () {
     assert.match(html, /data-template-name="pylon-port"/);
   });
 
+  it("serves the shared editor helpers from resources/ at the URL the node HTML loads", async () => {
+    const res = await red.get("/resources/node-red-contrib-lxp-pylon/editor-validators.js", "*/*");
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /javascript/);
+    assert.match(await res.text(), /LxpPylonEditor = /);
+    const html = await (await red.get("/nodes", "text/html")).text();
+    assert.match(html, /<script src="resources\/node-red-contrib-lxp-pylon\/editor-validators\.js"><\/script>/);
+    assert.equal((await red.get("/resources/node-red-contrib-lxp-pylon/missing.js", "*/*")).status, 404);
+  });
+
   it("decodes a datagram in a deployed flow and serves it over HTTP", async () => {
     const port = await freeUdpPort();
     await red.deploy([

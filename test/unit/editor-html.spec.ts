@@ -12,6 +12,10 @@ import { parseRequestConfig } from "../../nodes/lib/lxp-request-config";
 const root = join(__dirname, "..", "..");
 const nodesDir = join(root, "nodes");
 const iconsDir = join(root, "icons");
+const resourcesDir = join(root, "resources");
+const moduleName = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { name: string }).name;
+/** How a node's HTML loads a file of resources/: relative, so it works under any httpAdminRoot. */
+const resourcePrefix = `resources/${moduleName}/`;
 
 type Validator = (this: Record<string, unknown>, value: unknown, opt?: Record<string, unknown>) => boolean | string;
 
@@ -40,11 +44,30 @@ interface EditorFile {
   type: string;
   html: string;
   definitions: Map<string, NodeDefinition>;
+  /** The files of resources/ it loads with <script src="resources/<module>/…">, in order. */
+  resources: string[];
   /** The sandbox's global object: a test may put a fake `$` there to run oneditprepare. */
   context: vm.Context;
 }
 
-/** Runs every text/javascript block of an editor file against a stub RED; returns what it registered. */
+/**
+ * The file of resources/ that `<script src>` names, as Node-RED serves it at resources/<module>/<path>;
+ * fails unless the URL is one of this package's resources and the file exists.
+ */
+function resourceFile(file: string, src: string): string {
+  assert.ok(src.startsWith(resourcePrefix), `${file}: <script src="${src}"> is not one of this package's resources (${resourcePrefix}…)`);
+  const rel = src.slice(resourcePrefix.length);
+  assert.ok(rel !== "" && !rel.split("/").includes(".."), `${file}: <script src="${src}"> leaves resources/`);
+  const path = join(resourcesDir, rel);
+  assert.ok(existsSync(path), `${file} loads <script src="${src}">, but resources/${rel} is missing`);
+  return path;
+}
+
+/**
+ * Runs the scripts of an editor file in document order against a stub RED, as the editor does: each
+ * `<script src="resources/<module>/…">` from the repository's resources/ folder, then every text/javascript
+ * block. Returns what it registered.
+ */
 function loadEditor(file: string): EditorFile {
   const html = readFileSync(join(nodesDir, file), "utf8");
   const definitions = new Map<string, NodeDefinition>();
@@ -64,10 +87,23 @@ function loadEditor(file: string): EditorFile {
   };
   // No `$` in the sandbox: validators must not need jQuery when no edit dialog is open.
   const context = vm.createContext({ RED, console });
-  const scripts = [...html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)].map((m) => m[1]);
-  assert.ok(scripts.length > 0, `${file} has no <script type="text/javascript"> block`);
-  for (const code of scripts) vm.runInContext(code, context, { filename: file });
-  return { file, type: basename(file, ".html"), html, definitions, context };
+  const resources: string[] = [];
+  let inline = 0;
+  for (const m of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)) {
+    const attrs = m[1];
+    const src = /\ssrc="([^"]*)"/.exec(attrs)?.[1];
+    if (src !== undefined) {
+      assert.equal(m[2].trim(), "", `${file}: <script src="${src}"> has a body`);
+      const path = resourceFile(file, src);
+      vm.runInContext(readFileSync(path, "utf8"), context, { filename: path });
+      resources.push(src.slice(resourcePrefix.length));
+    } else if (/\stype="text\/javascript"/.test(attrs)) {
+      vm.runInContext(m[2], context, { filename: file });
+      inline++;
+    }
+  }
+  assert.ok(inline > 0, `${file} has no <script type="text/javascript"> block`);
+  return { file, type: basename(file, ".html"), html, definitions, resources, context };
 }
 
 /** The inner text of `<script type="text/html" data-<kind>-name="type">`, or undefined. */
@@ -243,6 +279,35 @@ describe("editor HTML", () => {
     for (const type of ["lxp-dongle", "lxp-in", "lxp-request", "pylon-port", "pylon-poll"]) {
       assert.ok(editors.has(type), `${type}: found ${editorFiles.join(", ")}`);
     }
+  });
+
+  describe("shared editor helpers (resources/editor-validators.js)", () => {
+    it("are loaded by every editor file that uses them, before its own script", () => {
+      for (const file of editorFiles) {
+        const html = readFileSync(join(nodesDir, file), "utf8");
+        if (!html.includes("LxpPylonEditor")) continue;
+        const tag = `<script src="${resourcePrefix}editor-validators.js"></script>`;
+        const at = html.indexOf(tag);
+        assert.ok(at >= 0, `${file} uses LxpPylonEditor without ${tag}`);
+        assert.ok(at < html.indexOf('<script type="text/javascript">'), `${file} loads the helpers after its own script`);
+        assert.deepEqual(editors.get(basename(file, ".html"))?.resources, ["editor-validators.js"], file);
+      }
+    });
+
+    it("ship with the package (resources/ is in package.json files)", () => {
+      const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { files: string[] };
+      assert.ok(pkg.files.includes("resources"), `package.json files: ${pkg.files.join(", ")}`);
+    });
+
+    it("are defined once more harmlessly (the editor loads the file once per node set)", () => {
+      const context = vm.createContext({});
+      const code = readFileSync(join(resourcesDir, "editor-validators.js"), "utf8");
+      vm.runInContext(code, context);
+      vm.runInContext(code, context);
+      const E = context.LxpPylonEditor as { numberIn: (...args: unknown[]) => Validator; text: (v: unknown) => string };
+      assert.equal(E.text("  x "), "x");
+      assert.throws(() => E.numberIn("port", 1, 2, { onlyFor: "tcp" }), /transportOf/, "onlyFor needs a transport getter");
+    });
   });
 
   for (const file of editorFiles) {
