@@ -2,7 +2,7 @@
 // cycle as in pylon.md §14, optionally one per pack.
 import { linkOf } from "./lib/config-node";
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
-import { PollResult, PylonPoller } from "./lib/pylon-poller";
+import type { PollResult, PylonPoller } from "./lib/pylon-poller";
 import type { StateChange } from "./lib/transport";
 import type { PylonPollDef, PylonPortNode } from "./types";
 
@@ -49,12 +49,13 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, config);
     const portNode = RED.nodes.getNode(config.port) as PylonPortNode | null;
     const link = linkOf(this, portNode, "pylon-port", "port");
-    if (!link || !portNode?.mode) return; // the mode is set with the link
+    const pollers = portNode?.pollers;
+    if (!link || !portNode?.mode || !pollers) return; // mode and pollers are set with the link
     let poller: PylonPoller;
     let intervalMs: number;
     try {
       intervalMs = parseSeconds(config.interval, "interval (s)", 10, 86400) * 1000;
-      poller = new PylonPoller(link, {
+      poller = pollers.acquire({
         mode: portNode.mode,
         packs: parsePacks(config.packs),
         chargeManagement: config.chargeManagement === true,
@@ -83,15 +84,21 @@ export = function register(RED: NodeAPI): void {
       }
     };
 
-    const outputs = (result: PollResult, base?: NodeMessageInFlow): NodeMessage[] => {
+    const outputs = (shared: PollResult, base?: NodeMessageInFlow): NodeMessage[] => {
+      // Other pylon-poll nodes of this port may send the same result: each sends its own copy.
+      const result = { ...shared, payload: structuredClone(shared.payload) };
       const cycle = { ...(base ?? {}), topic, payload: result.payload } as NodeMessage;
       if (!perPack) return [cycle];
       const packs = result.payload.packs.map((pack) => ({ topic: `${topic}/${pack.address}`, payload: pack }) as NodeMessage);
       return [cycle, ...packs];
     };
 
-    const runCycle = async (msg?: NodeMessageInFlow, send = (m: NodeMessage) => this.send(m)): Promise<void> => {
-      const result = await poller.poll();
+    const runCycle = async (
+      msg?: NodeMessageInFlow,
+      send = (m: NodeMessage) => this.send(m),
+      maxAgeMs?: number,
+    ): Promise<void> => {
+      const result = await poller.poll(Date.now(), { maxAgeMs });
       if (closing) return;
       this.status(cycleStatus(result));
       for (const out of outputs(result, msg)) send(out);
@@ -107,7 +114,8 @@ export = function register(RED: NodeAPI): void {
 
     if (intervalMs > 0) {
       const tick = (): void => {
-        runCycle().catch((err: Error) => this.error(err, { topic, payload: err.message }));
+        // A cycle another node of this port ran within most of our interval is fresh enough.
+        runCycle(undefined, undefined, intervalMs * 0.9).catch((err: Error) => this.error(err, { topic, payload: err.message }));
       };
       timer = setInterval(tick, intervalMs);
       first = setImmediate(tick);
@@ -122,7 +130,7 @@ export = function register(RED: NodeAPI): void {
 
     this.on("close", (_removed: boolean, done: () => void) => {
       closing = true;
-      poller.stop();
+      pollers.release(poller);
       if (timer) clearInterval(timer);
       if (first) clearImmediate(first);
       link.off("state", onState);

@@ -3,6 +3,7 @@
 import type { NodeAPI } from "node-red";
 import { ownLink } from "./lib/config-node";
 import { listSerialPorts, PylonPortLink, SerialTransport, type SerialBinding } from "./lib/pylon-link";
+import { PollerPool } from "./lib/poller-pool";
 import { parsePylonPortConfig, portLabel } from "./lib/pylon-port-config";
 import type { PylonPortDef, PylonPortNode } from "./types";
 
@@ -18,6 +19,7 @@ export = function register(RED: NodeAPI): void {
           new SerialTransport({ path: (o as { path: string }).path, baudRate: (o as { baudRate?: number }).baudRate, reconnectMs: o.reconnectMs, binding });
       }
       this.link = new PylonPortLink(link);
+      this.pollers = new PollerPool(this.link);
       this.mode = mode;
       this.label = portLabel(config.name, link);
     });

@@ -2,6 +2,7 @@
 import type { Node, NodeDef } from "node-red";
 import type { DongleLink } from "./lib/dongle-link";
 import type { PylonPortLink } from "./lib/pylon-link";
+import type { PollerPool } from "./lib/poller-pool";
 import type { PylonAddressMode } from "./lib/pylon";
 
 export interface LxpDongleDef extends NodeDef {
@@ -69,6 +70,8 @@ export interface PylonPortNode extends Node {
   mode?: PylonAddressMode;
   /** `{port}` in the topic `pylon/{port}`. */
   label?: string;
+  /** Pollers shared by the pylon-poll nodes of this port. */
+  pollers?: PollerPool;
   configError?: string;
 }
 

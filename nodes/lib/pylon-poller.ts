@@ -91,6 +91,7 @@ export class PylonPoller {
   private discoveredAt = -Infinity;
   private readonly identity = new Map<number, { at: number; values: Identity }>();
   private running: Promise<PollResult> | undefined;
+  private last: { at: number; result: PollResult } | undefined;
   private stopped = false;
 
   constructor(link: PylonRequester, options: PollerOptions) {
@@ -119,12 +120,24 @@ export class PylonPoller {
     return this.packNumbers;
   }
 
-  /** Runs one cycle; a call while a cycle runs joins it instead of starting another. */
-  poll(now = Date.now()): Promise<PollResult> {
+  /**
+   * Runs one cycle; a call while a cycle runs joins it instead of starting another, and with
+   * `maxAgeMs` a result that recent is returned as it is (pollers sharing a bus).
+   */
+  poll(now = Date.now(), options: { maxAgeMs?: number } = {}): Promise<PollResult> {
+    const last = this.last;
+    if (!this.running && last && options.maxAgeMs !== undefined && now - last.at <= options.maxAgeMs) {
+      return Promise.resolve(last.result);
+    }
     if (!this.running) {
-      this.running = this.cycle(now).finally(() => {
-        this.running = undefined;
-      });
+      this.running = this.cycle(now)
+        .then((result) => {
+          this.last = { at: now, result };
+          return result;
+        })
+        .finally(() => {
+          this.running = undefined;
+        });
     }
     return this.running;
   }

@@ -67,6 +67,25 @@ describe("pylon-poll node", () => {
     assert.deepEqual(out[1].payload.cell_voltages, out[0].payload.packs[0].cell_voltages);
   });
 
+  it("pylon-poll nodes with the same settings on one port share the bus: one cycle serves them all", async () => {
+    await helper.load([pylonPortNode, pylonPollNode], [
+      ...flow({}, { interval: "0.3", packs: "2" }),
+      { id: "poll2", z: "f1", type: "pylon-poll", port: "p1", packs: "2", interval: "0.3", wires: [["out2"]] },
+      { id: "out2", z: "f1", type: "helper" },
+    ]);
+    const out = collect("out");
+    const out2 = collect("out2");
+    await waitFor(() => out.length >= 4 && out2.length >= 4, 10000, "four cycles on each node");
+    const analogRequests = battery.writes.filter((w) => w.text.slice(7, 9) === "42").length;
+    const cycles = analogRequests / 2;
+    const messages = out.length + out2.length;
+    assert.ok(cycles <= Math.max(out.length, out2.length) + 1, `${cycles} cycles for ${messages} messages`);
+    assert.equal((helper.getNode("p1") as any).pollers.size, 1);
+    // Same data, separate objects: one flow changing its message cannot touch the other's.
+    out[0].payload.packs[0].soc = -1;
+    assert.notEqual(out2.find((m) => m.payload.stack.time === out[0].payload.stack.time)?.payload.packs[0].soc, -1);
+  });
+
   it("a silent pack goes into errors; the status counts it", async () => {
     await helper.load([pylonPortNode, pylonPollNode], flow({}, { packs: "3" }));
     const out = collect("out");

@@ -2,6 +2,7 @@
 // corrupt packs, identity caching, the §14 message.
 import assert from "node:assert/strict";
 import { PylonRequester, PylonPoller } from "../../nodes/lib/pylon-poller";
+import { PollerPool } from "../../nodes/lib/poller-pool";
 import { parseFrame } from "../../nodes/lib/pylon";
 import { PylonLinkError } from "../../nodes/lib/pylon-link";
 import { PylonStackSimulator } from "../../sim/pylon-stack";
@@ -175,5 +176,39 @@ describe("PylonPoller discovery edge cases", () => {
     const { payload } = await cycle;
     assert.ok(bus.asked.length <= 1, `asked ${bus.asked.length} after stop()`);
     assert.ok(payload.errors.every((e) => e.error === "closed"));
+  });
+});
+
+describe("PollerPool and result reuse", () => {
+  it("hands out one poller per set of settings and stops it with its last user", async () => {
+    const sim = new PylonStackSimulator({ packs: 1, clock: "manual", seed: 4 });
+    const bus = new SimRequester(sim);
+    const pool = new PollerPool(bus);
+    const a = pool.acquire({ mode: "rs485", packs: 1 });
+    const b = pool.acquire({ mode: "rs485", packs: 1 });
+    const c = pool.acquire({ mode: "rs485", packs: 1, chargeManagement: true });
+    assert.equal(a, b);
+    assert.notEqual(a, c);
+    assert.equal(pool.size, 2);
+    pool.release(a);
+    assert.equal((await b.poll(0)).payload.packs.length, 1, "still in use by b");
+    pool.release(b);
+    assert.equal(pool.size, 1);
+    const asked = bus.asked.length;
+    const { payload } = await a.poll(1);
+    assert.equal(bus.asked.length, asked, "a stopped poller sends nothing");
+    assert.ok(payload.errors.every((e) => e.error === "closed"));
+  });
+
+  it("returns a result no older than maxAgeMs instead of polling again", async () => {
+    const sim = new PylonStackSimulator({ packs: 1, clock: "manual", seed: 4 });
+    const bus = new SimRequester(sim);
+    const poller = new PylonPoller(bus, { mode: "rs485", packs: 1 });
+    const first = await poller.poll(1000);
+    const asked = bus.asked.length;
+    assert.equal(await poller.poll(5000, { maxAgeMs: 4000 }), first);
+    assert.equal(bus.asked.length, asked);
+    assert.notEqual(await poller.poll(5001, { maxAgeMs: 4000 }), first);
+    assert.ok(bus.asked.length > asked);
   });
 });

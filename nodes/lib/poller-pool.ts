@@ -1,0 +1,39 @@
+// One PylonPoller per set of poll settings on a bus: several pylon-poll nodes on the same
+// pylon-port (e.g. a dashboard, a file writer and an MQTT publisher) share its cycles instead of
+// each sending every request again. No Node-RED imports.
+import { PollerOptions, PylonPoller, PylonRequester } from "./pylon-poller";
+
+export class PollerPool {
+  private readonly entries = new Map<string, { poller: PylonPoller; users: number }>();
+
+  constructor(private readonly link: PylonRequester) {}
+
+  /** The poller for these settings, created on first use; pair every acquire() with release(). */
+  acquire(options: PollerOptions): PylonPoller {
+    const key = JSON.stringify([options.mode, options.packs, options.chargeManagement ?? false, options.identityIntervalMs]);
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = { poller: new PylonPoller(this.link, options), users: 0 };
+      this.entries.set(key, entry);
+    }
+    entry.users++;
+    return entry.poller;
+  }
+
+  /** Gives a poller back; the last user stops it, so a running cycle ends before its next request. */
+  release(poller: PylonPoller): void {
+    for (const [key, entry] of this.entries) {
+      if (entry.poller !== poller) continue;
+      if (--entry.users === 0) {
+        poller.stop();
+        this.entries.delete(key);
+      }
+      return;
+    }
+  }
+
+  /** Pollers in use (for tests and status). */
+  get size(): number {
+    return this.entries.size;
+  }
+}
