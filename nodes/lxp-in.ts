@@ -32,7 +32,7 @@ export = function register(RED: NodeAPI): void {
     if (!link) return;
 
     const emit = kindFilter(config);
-    const merger = config.mergeBanks === true ? new BankMerger() : undefined;
+    const merger = config.mergeBanks === true || String(config.mergeBanks) === "true" ? new BankMerger() : undefined;
     let badFrames = 0;
     let lastFrameAt: number | undefined;
     let state: StateChange = link.state;

@@ -46,31 +46,6 @@ function controlOptions(argv: string[]) {
   }
 }
 
-/** Waits until the link knows the datalog and inverter serials (configured or learned from frames). */
-function waitForTarget(link: DongleLink, timeoutMs: number): Promise<void> {
-  const known = (): boolean => {
-    try {
-      link.target();
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (known()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      link.off("message", check);
-      resolve(); // runCommand reports what is still unknown
-    };
-    const check = (): void => {
-      if (known()) done();
-    };
-    const timer = setTimeout(done, timeoutMs);
-    link.on("message", check);
-  });
-}
-
 function refused(error: LxpRequestError, request: CommandRequest): ControlOutcome {
   return { msg: { topic: request.topic, payload: error.message, result: "fail", request, reason: error.message }, error };
 }
@@ -82,7 +57,6 @@ export async function lxpControlCommand(argv: string[]): Promise<number> {
   try {
     checkCommand(link, request); // a refused or invalid command never opens the connection
     link.register(process);
-    await waitForTarget(link, settings.timeoutMs * (settings.retries + 1));
     outcome = await runCommand(link, request, { timeoutMs: settings.timeoutMs, retries: settings.retries });
   } catch (err) {
     if (!(err instanceof LxpRequestError)) throw err;

@@ -80,6 +80,8 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
   private lastState: StateChange = { state: "idle" };
   private closed = false;
   private requesterInstance: LxpRequester | undefined;
+  /** Requests waiting for the serials to be learned; close() ends their wait. */
+  private readonly targetWaiters = new Set<() => void>();
   private learnedDatalog: string | undefined;
   private readonly learnedInverters = new Map<string, string>();
   /** Param 0 as the dongle last reported it. */
@@ -177,6 +179,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
       const done = (): void => {
         clearTimeout(timer);
         this.off("message", check);
+        this.targetWaiters.delete(done);
         resolve();
       };
       const check = (): void => {
@@ -184,6 +187,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
       };
       const timer = setTimeout(done, timeoutMs);
       this.on("message", check);
+      this.targetWaiters.add(done);
     });
     return this.target();
   }
@@ -195,6 +199,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const stopWaiting of [...this.targetWaiters]) stopWaiting();
     this.requesterInstance?.close();
     this.users.clear();
     if (this.idleTimer) clearTimeout(this.idleTimer);

@@ -1,6 +1,7 @@
 // Messages of the payload contract (§15): topics, derived keys, faults, holds, writes, params.
 import assert from "node:assert/strict";
 import {
+  crc16Modbus,
   encodeExceptionReply,
   encodeReadParamReply,
   encodeReadReply,
@@ -9,6 +10,7 @@ import {
   frameToMessage,
   inputsTopicSuffix,
   parseFrame,
+  LxpFrameError,
 } from "../../nodes/lib/lxp";
 import { hexBuf, lxpVector } from "../support/vectors";
 
@@ -180,5 +182,15 @@ describe("LXP messages", () => {
     const req = msgOf(hexBuf(lxpVector("lb_build_read_param").hex));
     assert.equal(req.kind, "request");
     assert.equal(req.msg.topic, "lxp/2222222222/request/param/7");
+  });
+
+  it("rejects a read reply that carries no registers", () => {
+    const one = encodeReadReply(target, 4, 0, [7]);
+    // Same frame with byte count 0 and no value: lengths and CRC made consistent again.
+    const empty = Buffer.concat([one.subarray(0, 34), Buffer.from([0]), Buffer.alloc(2)]);
+    empty.writeUInt16LE(empty.length - 6, 4);
+    empty.writeUInt16LE(empty.length - 20, 18);
+    empty.writeUInt16LE(crc16Modbus(empty, 20, empty.length - 2), empty.length - 2);
+    assert.throws(() => parseFrame(empty), (err: unknown) => err instanceof LxpFrameError && /no registers/.test(err.message));
   });
 });

@@ -204,6 +204,7 @@ function parseTranslated(buf: Buffer, base: FrameBase): TranslatedFrame {
       }
       if (bodyLength < 1) throw new LxpFrameError("read reply without a byte count", buf);
       const byteCount = buf[body];
+      if (byteCount === 0) throw new LxpFrameError("read reply carries no registers", buf);
       if (byteCount !== bodyLength - 1 || byteCount % 2 !== 0) {
         throw new LxpFrameError(`byte count ${byteCount} does not match the ${bodyLength - 1} value bytes`, buf);
       }
