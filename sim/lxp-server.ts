@@ -1,6 +1,7 @@
 // The simulated dongle's network side. TCP: a server on port 8000-style that any number of clients
 // join; like a real dongle, every frame goes to every client. UDP: frames sent to one host:port
 // (optionally broadcast); requests arriving on that socket are answered too.
+import { listenTcp } from "./listen-tcp";
 import dgram from "node:dgram";
 import net from "node:net";
 import { LxpFrame, LxpFrameError, LxpStreamParser, parseDatagram } from "../nodes/lib/lxp";
@@ -72,16 +73,8 @@ export class LxpTcpServer implements LxpSimTransport {
   }
 
   static async listen(receiver: LxpSimReceiver, options: LxpTcpServeOptions = {}, onClients: (count: number) => void = () => undefined): Promise<LxpTcpServer> {
-    const host = options.host ?? "127.0.0.1";
-    const server = net.createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-    return new LxpTcpServer(server, host, (server.address() as net.AddressInfo).port, receiver, onClients);
+    const { server, host, port } = await listenTcp(options);
+    return new LxpTcpServer(server, host, port, receiver, onClients);
   }
 
   get description(): string {

@@ -1,5 +1,6 @@
 // Serves a simulated stack on TCP like an RS485-to-TCP gateway (ser2net, USR-N540, Elfin EW10):
 // every connection sees the same bus; each gets its own frame splitter.
+import { listenTcp } from "./listen-tcp";
 import net from "node:net";
 import type { PylonStackSimulator } from "./pylon-stack";
 
@@ -20,16 +21,8 @@ export class PylonTcpServer {
   ) {}
 
   static async listen(stack: PylonStackSimulator, options: PylonTcpServeOptions = {}): Promise<PylonTcpServer> {
-    const host = options.host ?? "127.0.0.1";
-    const server = net.createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-    const bound = new PylonTcpServer(server, host, (server.address() as net.AddressInfo).port);
+    const { server, host, port } = await listenTcp(options);
+    const bound = new PylonTcpServer(server, host, port);
     server.on("connection", (socket) => bound.accept(stack, socket));
     return bound;
   }

@@ -3,7 +3,7 @@ import { MockBinding } from "@serialport/binding-mock";
 import { SerialPortStream } from "@serialport/stream";
 import { SerialTransport, type SerialBinding, type SerialTransportOptions, type StateChange } from "../../nodes/lib/pylon-link";
 import { MockBattery, replyTo, requestFor } from "./pylon-link-helpers";
-import { delay, nextEvent, settledHandles } from "./transport-helpers";
+import { delay, nextEvent, record, settledHandles } from "./transport-helpers";
 
 const PATH = "/dev/ttyPYLON0";
 
@@ -11,18 +11,6 @@ function nextState(t: SerialTransport, state: string, ms = 2000): Promise<StateC
   return nextEvent<[StateChange]>(t, "state", (c) => c.state === state, ms).then(([c]) => c);
 }
 
-/** Records every event name emitted (to prove "error" never is) and every state change. */
-function record(t: SerialTransport): { events: string[]; states: StateChange[] } {
-  const events: string[] = [];
-  const states: StateChange[] = [];
-  const emit = t.emit.bind(t) as (name: string, ...args: unknown[]) => boolean;
-  (t as unknown as { emit: typeof emit }).emit = (name, ...args) => {
-    events.push(name);
-    return emit(name, ...args);
-  };
-  t.on("state", (c) => states.push(c));
-  return { events, states };
-}
 
 describe("pylon-link SerialTransport", () => {
   let battery: MockBattery;

@@ -1,5 +1,6 @@
 // Shared helpers for the transport specs: loopback servers, event waits with deadlines, leak checks.
 import { createServer, type Server, type Socket } from "node:net";
+import type { PylonTransport } from "../../nodes/lib/pylon-link";
 import type { LxpTransport, StateChange, TransportState } from "../../nodes/lib/transport";
 
 export const WAIT_MS = 2000;
@@ -37,7 +38,7 @@ export async function nextState(t: LxpTransport, state: TransportState, ms = WAI
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Records every event name emitted (to prove "error" never is) and every state change. */
-export function record(t: LxpTransport): { events: string[]; states: StateChange[] } {
+export function record(t: LxpTransport | PylonTransport): { events: string[]; states: StateChange[] } {
   const events: string[] = [];
   const states: StateChange[] = [];
   const emit = t.emit.bind(t) as (name: string, ...args: unknown[]) => boolean;
