@@ -6,9 +6,9 @@ import { execFileSync } from "node:child_process";
 import { CliProcess, runCli } from "../support/cli";
 import { waitFor } from "../support/net";
 import { PylonStackSimulator } from "../../sim/pylon-stack";
-import { SHARED_DIR } from "../support/vectors";
+import { FIXTURES_DIR } from "../support/vectors";
 
-const vectors: any[] = JSON.parse(readFileSync(join(SHARED_DIR, "vectors", "pylon-vectors.json"), "utf8"));
+const vectors: any[] = JSON.parse(readFileSync(join(FIXTURES_DIR, "pylon-vectors.json"), "utf8"));
 const vec = (id: string): any => vectors.find((v) => v.id === id);
 
 describe("lxp-pylon decode pylon", () => {

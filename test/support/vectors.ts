@@ -1,8 +1,8 @@
-// Loads the shared test vectors (shared/ sits beside the repository; SHARED_DIR overrides).
+// Loads the LuxPower test vectors: real frames from public captures, test/fixtures/lxp-vectors.json.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-export const SHARED_DIR = process.env.SHARED_DIR ?? join(__dirname, "..", "..", "..", "shared");
+export const FIXTURES_DIR = join(__dirname, "..", "fixtures");
 
 export interface LxpVector {
   id: string;
@@ -15,7 +15,7 @@ export interface LxpVector {
 }
 
 export function lxpVectors(): LxpVector[] {
-  return JSON.parse(readFileSync(join(SHARED_DIR, "vectors", "lxp-vectors.json"), "utf8"));
+  return JSON.parse(readFileSync(join(FIXTURES_DIR, "lxp-vectors.json"), "utf8"));
 }
 
 export function lxpVector(id: string): LxpVector {

@@ -1,4 +1,4 @@
-// Loads shared/vectors/pylon-vectors.json (SHARED_DIR overrides the checkout-relative default).
+// Loads test/fixtures/pylon-vectors.json: real PylonTech frames from public captures, each with its source.
 import fs from "node:fs";
 import path from "node:path";
 
@@ -19,10 +19,9 @@ export interface PylonVector {
   verifies: boolean;
 }
 
-export const sharedDir = process.env.SHARED_DIR ?? path.join(__dirname, "../../../shared");
 
 export const vectors: PylonVector[] = JSON.parse(
-  fs.readFileSync(path.join(sharedDir, "vectors/pylon-vectors.json"), "utf8"),
+  fs.readFileSync(path.join(__dirname, "../fixtures/pylon-vectors.json"), "utf8"),
 );
 
 export function vector(id: string): PylonVector {
