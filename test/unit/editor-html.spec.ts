@@ -34,6 +34,7 @@ interface NodeDefinition {
   outputs?: number;
   icon?: string;
   label?: string | ((this: Record<string, unknown>) => string);
+  paletteLabel?: string;
   inputLabels?: string | string[] | ((this: Record<string, unknown>, index: number) => string);
   outputLabels?: string | string[] | ((this: Record<string, unknown>, index: number) => string);
   oneditprepare?: (this: Record<string, unknown>) => void;
@@ -357,6 +358,14 @@ describe("editor HTML", () => {
         if (def.category === "config" && !def.icon) return;
         assert.ok(def.icon, "no icon");
         assert.ok(existsSync(join(iconsDir, def.icon)), `icons/${def.icon} is missing`);
+      });
+
+      it("has a palette label the palette shows as written (it splits words at '-': \"lxp - in\")", () => {
+        const def = definition(type);
+        if (def.category === "config") return;
+        assert.equal(typeof def.paletteLabel, "string", "no paletteLabel: the palette would show the type split at '-'");
+        assert.ok(def.paletteLabel && !def.paletteLabel.includes("-"), `paletteLabel "${def.paletteLabel}"`);
+        assert.equal(def.paletteLabel, type.replace("-", " "));
       });
 
       it("labels a node with its defaults and with a name", () => {
