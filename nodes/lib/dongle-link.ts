@@ -192,7 +192,6 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     if (!this.missingSerial(needInverter, 0)) return this.target(needInverter);
     const unreachable = this.connectionError();
     if (unreachable) throw unreachable;
-    const started = Date.now();
     const failure = await new Promise<LxpRequestError | undefined>((resolve) => {
       const done = (error?: LxpRequestError): void => {
         clearTimeout(timer);
@@ -214,7 +213,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
       this.targetWaiters.add(onClose);
     });
     if (failure) throw failure;
-    const missing = this.missingSerial(needInverter, Date.now() - started);
+    const missing = this.missingSerial(needInverter, timeoutMs);
     if (missing) throw missing;
     return this.target(needInverter);
   }
