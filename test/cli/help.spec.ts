@@ -56,7 +56,7 @@ describe("lxp-pylon --version and --help", () => {
           assert.ok(option.help.trim().length > 10, `--${name} has a meaning`);
           assert.ok(r.stdout.includes(option.help), `--${name}'s meaning is printed`);
         }
-        assert.match(r.stdout, /^  -h, --help +show this help$/m);
+        assert.match(r.stdout, /^ {2}-h, --help +show this help$/m);
         assert.match(r.stdout, new RegExp(`^examples:\\n  lxp-pylon ${command.name} `, "m"));
         assert.equal(runCli([...words, "-h"]).stdout, r.stdout, "-h");
         assert.equal(runCli(["help", ...words]).stdout, r.stdout, "help <command>");
