@@ -18,10 +18,14 @@ export function packageVersion(): string {
   }
 }
 
+/** Every usage line of a command, then its summary. */
+function usageLines(c: CommandSpec): string[] {
+  return [...c.usage.map((u) => `  ${PROGRAM} ${c.name} ${u}`), `      ${c.summary}`];
+}
+
 function overview(): string {
-  const rows = COMMANDS.map((c) => [`${PROGRAM} ${c.name} ${c.usage[0]}`, c.summary]);
   const lines = [`${PROGRAM}: LuxPower/EG4 inverters and PylonTech batteries from the command line`, "", "usage:"];
-  for (const [usage, summary] of rows) lines.push(`  ${usage}`, `      ${summary}`);
+  for (const c of COMMANDS) lines.push(...usageLines(c));
   lines.push(
     `  ${PROGRAM} help <command>          the command's options and examples (also: <command> --help)`,
     `  ${PROGRAM} --version               the package version`,
@@ -33,7 +37,7 @@ function overview(): string {
 
 function groupHelp(word: string, commands: CommandSpec[]): string {
   const lines = [`${PROGRAM} ${word}: ${commands.map((c) => c.name).join(", ")}`, ""];
-  for (const c of commands) lines.push(`  ${PROGRAM} ${c.name} ${c.usage[0]}`, `      ${c.summary}`);
+  for (const c of commands) lines.push(...usageLines(c));
   lines.push("", `Run ${PROGRAM} ${commands[0].name} --help for its options and examples.`);
   return `${lines.join("\n")}\n`;
 }
