@@ -111,7 +111,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     this.setMaxListeners(0); // one listener per user node; many nodes may share a dongle
   }
 
-  /** "tcp 192.168.1.50:8000" / "udp 0.0.0.0:8000" for status texts and logs. */
+  /** "192.168.1.50:8000" / "udp 0.0.0.0:8000" for status texts, logs and errors. */
   get description(): string {
     const o = this.options;
     return o.transport === "tcp" ? `${o.host}:${o.port}` : `udp ${o.bind ?? "0.0.0.0"}:${o.port}`;
