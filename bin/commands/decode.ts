@@ -1,35 +1,52 @@
 // `lxp-pylon decode lxp`: the messages lxp-in would emit for the given bytes, as a JSON array.
-import { parseArgs } from "node:util";
 import { frameToMessage, LxpStreamParser } from "../../nodes/lib/lxp";
+import { defineCommand } from "./command-spec";
 import { CliError, readInput } from "./io";
 
-export function decodeCommand(argv: string[]): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { file: { type: "string" }, "current-divisor": { type: "string" } },
-    allowPositionals: true,
-  });
-  const divisor = Number(values["current-divisor"] ?? 100);
-  if (divisor !== 10 && divisor !== 100) throw new CliError("--current-divisor must be 10 or 100", 2);
-  const bytes = readInput(positionals, values.file);
+export const decodeLxpCommand = defineCommand({
+  name: "decode lxp",
+  summary: "decode LuxPower frames, print the messages lxp-in would emit as a JSON array",
+  usage: ["<hex>... [options]", "- [options]", "--file F [options]"],
+  arguments: [
+    ["<hex>...", "the frames as hex; spaces, colons, dashes and 0x prefixes are allowed"],
+    ["-", "read the hex from stdin"],
+  ],
+  options: {
+    file: { type: "string", value: "F", help: "read raw bytes (not hex) from file F, e.g. a capture" },
+    "current-divisor": { type: "string", value: "10|100", help: "BMS current divisor of the inverter firmware", default: "100" },
+  },
+  notes: [
+    "Prints a JSON array of messages (topic, payload, lxp). Exit 0 when every frame decodes; 1 with a",
+    "one-line reason on stderr for an invalid or incomplete frame; 2 on bad usage.",
+  ],
+  examples: [
+    'lxp-pylon decode lxp "a1 1a 02 00 0d 00 01 c1 42 41 31 39 35 32 30 31 37 36 00"',
+    "echo a11a02000d0001c14241313935323031373600 | lxp-pylon decode lxp -",
+    "lxp-pylon decode lxp --file capture.bin",
+  ],
+  run({ values, positionals }) {
+    const divisor = Number(values["current-divisor"] ?? 100);
+    if (divisor !== 10 && divisor !== 100) throw new CliError("--current-divisor must be 10 or 100", 2);
+    const bytes = readInput(positionals, values.file);
 
-  const parser = new LxpStreamParser();
-  const items = parser.push(bytes);
-  const messages = [];
-  const problems: string[] = [];
-  for (const item of items) {
-    if (item.error) problems.push(item.error.message);
-    else messages.push(frameToMessage(item.frame, { currentDivisor: divisor }).msg);
-  }
-  if (parser.buffered > 0) {
-    const tail = bytes.subarray(bytes.length - parser.buffered);
-    const want = tail.length >= 6 ? ` of ${tail.readUInt16LE(4) + 6}` : "";
-    problems.push(`incomplete frame: ${tail.length}${want} bytes`);
-  }
-  if (messages.length > 0 || problems.length === 0) process.stdout.write(`${JSON.stringify(messages, null, 2)}\n`);
-  if (problems.length > 0) {
-    process.stderr.write(`invalid frame: ${problems.join("; ")}\n`);
-    return 1;
-  }
-  return 0;
-}
+    const parser = new LxpStreamParser();
+    const items = parser.push(bytes);
+    const messages = [];
+    const problems: string[] = [];
+    for (const item of items) {
+      if (item.error) problems.push(item.error.message);
+      else messages.push(frameToMessage(item.frame, { currentDivisor: divisor }).msg);
+    }
+    if (parser.buffered > 0) {
+      const tail = bytes.subarray(bytes.length - parser.buffered);
+      const want = tail.length >= 6 ? ` of ${tail.readUInt16LE(4) + 6}` : "";
+      problems.push(`incomplete frame: ${tail.length}${want} bytes`);
+    }
+    if (messages.length > 0 || problems.length === 0) process.stdout.write(`${JSON.stringify(messages, null, 2)}\n`);
+    if (problems.length > 0) {
+      process.stderr.write(`invalid frame: ${problems.join("; ")}\n`);
+      return 1;
+    }
+    return 0;
+  },
+});

@@ -1,22 +1,22 @@
 // `lxp-pylon listen lxp`: one JSON line per decoded message until interrupted. Uses the same
 // DongleLink as the lxp-dongle node, so it behaves like Node-RED (reconnects, watchdog, resync).
-import { parseArgs } from "node:util";
+import { DongleLinkOptions } from "../../nodes/lib/dongle-link";
 import { parseDongleConfig, splitHostPort } from "../../nodes/lib/dongle-config";
 import { DongleLink } from "../../nodes/lib/dongle-link";
+import { defineCommand, OptionValues } from "./command-spec";
 import { CliError } from "./io";
+import { CLI_CONNECT_TIMEOUT_MS, connectFailedError, stateLine } from "./link-log";
 
-export function listenOptions(argv: string[]) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      tcp: { type: "string" },
-      udp: { type: "string" },
-      datalog: { type: "string" },
-      watchdog: { type: "string" },
-      "current-divisor": { type: "string" },
-      reconnect: { type: "string" },
-    },
-  });
+const LISTEN_OPTIONS = {
+  tcp: { type: "string", value: "HOST[:PORT]", help: "connect to the dongle's TCP server (port 8000 when not given)" },
+  udp: { type: "string", value: "[HOST:]PORT", help: "receive the dongle's UDP datagrams on this local address (host 0.0.0.0 when not given)" },
+  datalog: { type: "string", value: "SERIAL", help: "pass on only frames of this 10-character datalog serial", default: "every datalog" },
+  watchdog: { type: "string", value: "S", help: "tcp: reconnect after S seconds without any bytes (0 = off)", default: "600" },
+  "current-divisor": { type: "string", value: "10|100", help: "BMS current divisor of the inverter firmware", default: "100" },
+  reconnect: { type: "string", value: "S", help: "first reconnect delay after a drop, doubling up to 60 s", default: "5" },
+} as const;
+
+export function listenOptions(values: OptionValues<typeof LISTEN_OPTIONS>): DongleLinkOptions {
   if (!values.tcp === !values.udp) throw new CliError("give exactly one of --tcp HOST[:PORT] or --udp [HOST:]PORT", 2);
   const common = {
     datalog: values.datalog,
@@ -37,27 +37,59 @@ export function listenOptions(argv: string[]) {
   }
 }
 
-export function listenCommand(argv: string[]): Promise<number> {
-  const link = new DongleLink({ ...listenOptions(argv), idleCloseMs: 0 });
-  const log = (line: string): void => {
-    process.stderr.write(`${new Date().toISOString()} ${line}\n`);
-  };
-  link.on("state", (change) => {
-    const why = change.error?.message ?? change.detail;
-    const where = link.description;
-    log(`${change.state} ${where}${why ? `: ${why}` : ""}`);
-  });
-  link.on("watchdog", (ms) => log(`no data for ${Math.round(ms / 1000)} s, reconnecting`));
-  link.on("bad-frame", (err) => log(`bad frame: ${err.message} (raw ${err.raw.slice(0, 120)})`));
-  link.on("message", ({ msg }) => {
-    process.stdout.write(`${JSON.stringify(msg)}\n`);
-  });
-  link.register(process);
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      void link.close().then(() => resolve(0));
+export const listenLxpCommand = defineCommand({
+  name: "listen lxp",
+  summary: "print each message of a LuxPower dongle as a JSON line until interrupted",
+  usage: ["--tcp HOST[:PORT] [options]", "--udp [HOST:]PORT [options]"],
+  options: LISTEN_OPTIONS,
+  notes: [
+    "Messages go to stdout, one JSON line each (topic, payload, lxp: the datalog and inverter serials are in",
+    "msg.lxp); connection changes and bad frames go to stderr. Ctrl-C exits 0. If the first connection fails",
+    "(refused, unreachable, unknown host; no answer within 5 s; for --udp the address cannot be bound) it",
+    "exits 1 naming the address and the cause; after that it reconnects by itself like the lxp-dongle node.",
+    "Only one TCP client is served reliably by a dongle: stop other tools connected to it first.",
+  ],
+  examples: [
+    "lxp-pylon listen lxp --tcp 192.168.1.50",
+    "lxp-pylon listen lxp --tcp 192.168.1.50:8000 --datalog BA12345678 --watchdog 900",
+    "lxp-pylon listen lxp --udp 0.0.0.0:8000",
+  ],
+  run({ values }) {
+    const options = listenOptions(values);
+    const link = new DongleLink({ ...options, connectTimeoutMs: CLI_CONNECT_TIMEOUT_MS, idleCloseMs: 0 });
+    const log = (line: string): void => {
+      process.stderr.write(`${new Date().toISOString()} ${line}\n`);
     };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
-}
+    return new Promise<number>((resolve, reject) => {
+      let reachedOnce = false;
+      let failed = false;
+      let stopping = false;
+      const stop = (result: () => void): void => {
+        if (stopping) return;
+        stopping = true;
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+        void link.close().then(result);
+      };
+      const onSignal = (): void => stop(() => resolve(0));
+      link.on("state", (change) => {
+        if (change.state === "connected" || change.state === "listening") reachedOnce = true;
+        if (failed) return; // the error says it all: no "retry in" or "closed" lines before it
+        if (change.state === "disconnected" && change.connectFailed && !reachedOnce) {
+          failed = true;
+          const error = connectFailedError(change, link.description, options.transport === "udp");
+          return stop(() => reject(error));
+        }
+        log(stateLine(change, link.description));
+      });
+      link.on("watchdog", (ms) => log(`no data for ${Math.round(ms / 1000)} s, reconnecting`));
+      link.on("bad-frame", (err) => log(`bad frame: ${err.message} (raw ${err.raw.slice(0, 120)})`));
+      link.on("message", ({ msg }) => {
+        process.stdout.write(`${JSON.stringify(msg)}\n`);
+      });
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      link.register(process);
+    });
+  },
+});

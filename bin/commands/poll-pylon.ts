@@ -1,82 +1,93 @@
 // `lxp-pylon poll pylon`: one JSON line per poll cycle, the message pylon-poll would send.
 // Uses the same PylonPortLink and PylonPoller as the nodes.
-import { parseArgs } from "node:util";
 import { PylonPortLink } from "../../nodes/lib/pylon-link";
 import { PylonPoller } from "../../nodes/lib/pylon-poller";
 import { parsePylonPortConfig, portLabel } from "../../nodes/lib/pylon-port-config";
 import { splitHostPort } from "../../nodes/lib/dongle-config";
+import { defineCommand } from "./command-spec";
 import { CliError } from "./io";
+import { stateLine } from "./link-log";
 
-export async function pollPylonCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      serial: { type: "string" },
-      baud: { type: "string" },
-      tcp: { type: "string" },
-      mode: { type: "string" },
-      packs: { type: "string" },
-      once: { type: "boolean" },
-      interval: { type: "string" },
-      "charge-management": { type: "boolean" },
-      timeout: { type: "string" },
-      gap: { type: "string" },
-      retries: { type: "string" },
-    },
-  });
-  if (!values.serial === !values.tcp) throw new CliError("give exactly one of --serial PATH or --tcp HOST:PORT", 2);
-  const packsText = values.packs ?? "auto";
-  const packs = packsText === "auto" ? "auto" : Number(packsText);
-  const intervalS = values.once ? 0 : Number(values.interval ?? 10);
-  if (!Number.isFinite(intervalS) || intervalS < 0) throw new CliError(`--interval must be seconds ≥ 0, got "${values.interval}"`, 2);
-  let link: PylonPortLink;
-  let poller: PylonPoller;
-  let topic: string;
-  try {
-    const gateway = values.tcp ? splitHostPort(values.tcp, 0) : undefined;
-    const config = parsePylonPortConfig({
-      transport: values.tcp ? "tcp" : "serial",
-      path: values.serial,
-      baud: values.baud,
-      host: gateway?.host,
-      port: gateway?.port || "",
-      mode: values.mode,
-      timeout: values.timeout,
-      gap: values.gap,
-      retries: values.retries,
-    });
-    link = new PylonPortLink(config.link);
-    poller = new PylonPoller(link, { mode: config.mode, packs: packs as number | "auto", chargeManagement: values["charge-management"] });
-    topic = `pylon/${portLabel(undefined, config.link)}`;
-  } catch (err) {
-    throw new CliError((err as Error).message, 2);
-  }
-
-  link.on("state", (change) => {
-    const why = change.error?.message ?? change.detail;
-    process.stderr.write(`${new Date().toISOString()} ${change.state} ${link.description}${why ? `: ${why}` : ""}\n`);
-  });
-  link.register(process);
-  let stopping = false;
-  const stop = (): void => {
-    stopping = true;
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-  let code = 0;
-  try {
-    for (;;) {
-      const started = Date.now();
-      const result = await poller.poll();
-      if (stopping) break;
-      process.stdout.write(`${JSON.stringify({ topic, payload: result.payload })}\n`);
-      code = result.payload.packs.length > 0 ? 0 : 1;
-      if (intervalS === 0) break;
-      while (!stopping && Date.now() - started < intervalS * 1000) await new Promise((r) => setTimeout(r, 50));
-      if (stopping) break;
+export const pollPylonCommand = defineCommand({
+  name: "poll pylon",
+  summary: "poll a PylonTech battery stack, print each cycle as a JSON line",
+  usage: ["--serial PATH [options]", "--tcp HOST:PORT [options]"],
+  options: {
+    serial: { type: "string", value: "PATH", help: "serial port of the RS485/RS232 adapter, e.g. /dev/ttyUSB0" },
+    baud: { type: "string", value: "N", help: "serial baud rate: 115200, 9600 or 1200", default: "115200; 1200 with --mode rs232" },
+    tcp: { type: "string", value: "HOST:PORT", help: "RS485-to-TCP gateway in raw mode (ser2net, USR, Waveshare, Elfin)" },
+    mode: { type: "string", value: "rs485|rs232", help: "rs485: the packs answer at addresses 2, 3, …; rs232: the console port's binary protocol (address 1)", default: "rs485" },
+    packs: { type: "string", value: "auto|N", help: "how many packs to poll; auto asks the stack", default: "auto" },
+    once: { type: "boolean", help: "poll one cycle and exit (1 when no pack answered)", default: "off, poll every --interval" },
+    interval: { type: "string", value: "S", help: "seconds between cycle starts, until interrupted", default: "10" },
+    "charge-management": { type: "boolean", help: "also read 0x92 (charge/discharge limits and request flags) every cycle", default: "off" },
+    timeout: { type: "string", value: "MS", help: "reply timeout per request", default: "1000; 2000 with --tcp" },
+    gap: { type: "string", value: "MS", help: "pause between requests on the bus", default: "50" },
+    retries: { type: "string", value: "N", help: "extra attempts after a timeout", default: "1" },
+  },
+  notes: [
+    "Each line is the message pylon-poll sends (topic, payload). Connection changes go to stderr. Ctrl-C exits",
+    "0; with --once the exit code is 1 when no pack answered.",
+  ],
+  examples: [
+    "lxp-pylon poll pylon --serial /dev/ttyUSB0 --once",
+    "lxp-pylon poll pylon --tcp 192.168.1.60:8899 --packs 3 --interval 10",
+    "lxp-pylon poll pylon --serial /dev/ttyUSB0 --mode rs232 --once",
+  ],
+  async run({ values }) {
+    if (!values.serial === !values.tcp) throw new CliError("give exactly one of --serial PATH or --tcp HOST:PORT", 2);
+    const packsText = values.packs ?? "auto";
+    const packs = packsText === "auto" ? "auto" : Number(packsText);
+    const intervalS = values.once ? 0 : Number(values.interval ?? 10);
+    if (!Number.isFinite(intervalS) || intervalS < 0) throw new CliError(`--interval must be seconds ≥ 0, got "${values.interval}"`, 2);
+    let link: PylonPortLink;
+    let poller: PylonPoller;
+    let topic: string;
+    try {
+      const gateway = values.tcp ? splitHostPort(values.tcp, 0) : undefined;
+      const config = parsePylonPortConfig({
+        transport: values.tcp ? "tcp" : "serial",
+        path: values.serial,
+        baud: values.baud,
+        host: gateway?.host,
+        port: gateway?.port || "",
+        mode: values.mode,
+        timeout: values.timeout,
+        gap: values.gap,
+        retries: values.retries,
+      });
+      link = new PylonPortLink(config.link);
+      poller = new PylonPoller(link, { mode: config.mode, packs: packs as number | "auto", chargeManagement: values["charge-management"] });
+      topic = `pylon/${portLabel(undefined, config.link)}`;
+    } catch (err) {
+      throw new CliError((err as Error).message, 2);
     }
-  } finally {
-    await link.close();
-  }
-  return stopping ? 0 : code;
-}
+
+    link.on("state", (change) => {
+      process.stderr.write(`${new Date().toISOString()} ${stateLine(change, link.description)}\n`);
+    });
+    link.register(process);
+    let stopping = false;
+    const stop = (): void => {
+      stopping = true;
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    let code = 0;
+    try {
+      for (;;) {
+        const started = Date.now();
+        const result = await poller.poll();
+        if (stopping) break;
+        process.stdout.write(`${JSON.stringify({ topic, payload: result.payload })}\n`);
+        code = result.payload.packs.length > 0 ? 0 : 1;
+        if (intervalS === 0) break;
+        while (!stopping && Date.now() - started < intervalS * 1000) await new Promise((r) => setTimeout(r, 50));
+        if (stopping) break;
+      }
+    } finally {
+      await link.close();
+    }
+    return stopping ? 0 : code;
+  },
+});

@@ -1,8 +1,8 @@
 // `lxp-pylon sim pylon`: a simulated PylonTech stack behind a TCP gateway or a socat pty until
 // interrupted. stdout starts with "listening tcp H:P" or "pty PATH", then
 // "stack mode=… packs=… addresses=…"; the log goes to stderr.
-import { parseArgs } from "node:util";
 import { isPackModelName, PylonPackFaults, PylonPackModelName, PylonStackSimulator } from "../../sim/pylon-stack";
+import { defineCommand } from "./command-spec";
 import { CliError } from "./io";
 import { logLine, numberOption, portOption, runUntilSignal } from "./sim-args";
 
@@ -46,63 +46,70 @@ function packsOption(value: string | undefined): number | PylonPackModelName[] {
   });
 }
 
-export async function simPylonCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      tcp: { type: "string" },
-      host: { type: "string" },
-      pty: { type: "boolean" },
-      packs: { type: "string" },
-      mode: { type: "string" },
-      faults: { type: "string" },
-      latency: { type: "string" },
-      speed: { type: "string" },
-      seed: { type: "string" },
-    },
-  });
-  if (values.pty && values.tcp !== undefined) throw new CliError("give one of --tcp PORT or --pty", 2);
-  const mode = values.mode ?? "rs485";
-  if (mode !== "rs485" && mode !== "rs232") throw new CliError(`--mode must be rs485 or rs232, got "${mode}"`, 2);
-  const faults = parsePylonFaults(values.faults);
-  const packs = packsOption(values.packs);
-  let stack: PylonStackSimulator;
-  try {
-    stack = new PylonStackSimulator({
-      packs,
-      mode,
-      seed: numberOption(values.seed, "seed", Date.now() % 1_000_000),
-      latencyMs: numberOption(values.latency, "latency", 0),
-      timeScale: numberOption(values.speed, "speed", 1, 0.001),
-    });
-  } catch (err) {
-    throw err instanceof CliError ? err : new CliError((err as Error).message, 2);
-  }
-  for (const pack of stack.packs) Object.assign(pack.faults, faults.all);
-  for (const n of faults.silentPacks) {
-    const pack = stack.packs[n - 1];
-    if (!pack) throw new CliError(`fault silent=${n}: the stack has ${stack.packs.length} packs`, 2);
-    pack.faults.silent = true;
-  }
-  let dropTimer: NodeJS.Timeout | undefined;
-  try {
-    if (values.pty) {
-      const pty = await stack.openPty();
-      process.stdout.write(`pty ${pty.path}\n`);
-    } else {
-      const server = await stack.listenTcp({ host: values.host ?? "127.0.0.1", port: portOption(values.tcp, "tcp", 8899) });
-      process.stdout.write(`listening tcp ${server.host}:${server.port}\n`);
-      if (faults.dropEverySeconds > 0) dropTimer = setInterval(() => server.dropClients(), faults.dropEverySeconds * 1000);
+export const simPylonCommand = defineCommand({
+  name: "sim pylon",
+  summary: "run a simulated PylonTech battery stack until interrupted",
+  usage: ["[--tcp PORT | --pty] [options]"],
+  options: {
+    tcp: { type: "string", value: "PORT", help: "serve as an RS485-to-TCP gateway on this port (0 = any free port)", default: "8899" },
+    host: { type: "string", value: "H", help: "address the TCP gateway listens on", default: "127.0.0.1" },
+    pty: { type: "boolean", help: "serve on a pseudo-terminal instead of TCP (needs socat); its path is printed", default: "off" },
+    packs: { type: "string", value: "N|MODELS", help: "number of packs (1–16) or their models, e.g. US3000,US2000,US3000", default: "2" },
+    mode: { type: "string", value: "rs485|rs232", help: "answer as the RS485 bus or the console port (RS232)", default: "rs485" },
+    faults: { type: "string", value: "LIST", help: `faults: ${PYLON_FAULTS_SYNTAX}`, default: "none" },
+    latency: { type: "string", value: "MS", help: "delay before each reply", default: "0" },
+    speed: { type: "string", value: "X", help: "simulated seconds per real second", default: "1" },
+    seed: { type: "string", value: "N", help: "random seed; the same seed gives the same values", default: "from the clock" },
+  },
+  notes: [
+    'stdout starts with "listening tcp HOST:PORT" or "pty PATH", then "stack mode=… packs=… addresses=…";',
+    "the log goes to stderr. Ctrl-C exits 0.",
+  ],
+  examples: ["lxp-pylon sim pylon --tcp 8899 --packs US3000,US2000,US3000", "lxp-pylon sim pylon --pty --packs 3"],
+  async run({ values }) {
+    if (values.pty && values.tcp !== undefined) throw new CliError("give one of --tcp PORT or --pty", 2);
+    const mode = values.mode ?? "rs485";
+    if (mode !== "rs485" && mode !== "rs232") throw new CliError(`--mode must be rs485 or rs232, got "${mode}"`, 2);
+    const faults = parsePylonFaults(values.faults);
+    const packs = packsOption(values.packs);
+    let stack: PylonStackSimulator;
+    try {
+      stack = new PylonStackSimulator({
+        packs,
+        mode,
+        seed: numberOption(values.seed, "seed", Date.now() % 1_000_000),
+        latencyMs: numberOption(values.latency, "latency", 0),
+        timeScale: numberOption(values.speed, "speed", 1, 0.001),
+      });
+    } catch (err) {
+      throw err instanceof CliError ? err : new CliError((err as Error).message, 2);
     }
-  } catch (err) {
-    await stack.close();
-    throw err instanceof CliError ? err : new CliError(`cannot start the simulator: ${(err as Error).message}`);
-  }
-  const models = stack.packs.map((p) => p.model).join(",");
-  process.stdout.write(`stack mode=${stack.mode} packs=${models} addresses=${stack.addresses.join(",")}\n`);
-  logLine(`simulating ${stack.packs.length} packs; Ctrl-C stops`);
-  return runUntilSignal(async () => {
-    clearInterval(dropTimer);
-    await stack.close();
-  });
-}
+    for (const pack of stack.packs) Object.assign(pack.faults, faults.all);
+    for (const n of faults.silentPacks) {
+      const pack = stack.packs[n - 1];
+      if (!pack) throw new CliError(`fault silent=${n}: the stack has ${stack.packs.length} packs`, 2);
+      pack.faults.silent = true;
+    }
+    let dropTimer: NodeJS.Timeout | undefined;
+    try {
+      if (values.pty) {
+        const pty = await stack.openPty();
+        process.stdout.write(`pty ${pty.path}\n`);
+      } else {
+        const server = await stack.listenTcp({ host: values.host ?? "127.0.0.1", port: portOption(values.tcp, "tcp", 8899) });
+        process.stdout.write(`listening tcp ${server.host}:${server.port}\n`);
+        if (faults.dropEverySeconds > 0) dropTimer = setInterval(() => server.dropClients(), faults.dropEverySeconds * 1000);
+      }
+    } catch (err) {
+      await stack.close();
+      throw err instanceof CliError ? err : new CliError(`cannot start the simulator: ${(err as Error).message}`);
+    }
+    const models = stack.packs.map((p) => p.model).join(",");
+    process.stdout.write(`stack mode=${stack.mode} packs=${models} addresses=${stack.addresses.join(",")}\n`);
+    logLine(`simulating ${stack.packs.length} packs; Ctrl-C stops`);
+    return runUntilSignal(async () => {
+      clearInterval(dropTimer);
+      await stack.close();
+    });
+  },
+});

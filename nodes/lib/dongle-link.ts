@@ -3,9 +3,10 @@
 import { EventEmitter } from "node:events";
 import { DeviceFunction, frameToMessage, LxpFrame, LxpFrameError, LxpMessage, LxpStreamParser, MessageKind, parseDatagram, StreamItem, Target, TcpFunction } from "./lxp";
 import { LxpRequester } from "./lxp-requester";
+import { missingSerialError, SerialHints } from "./lxp-missing-serial";
 import { LxpRequestError } from "./lxp-request-error";
 import { WRITES_OFF, WritePolicy } from "./lxp-write-policy";
-import { LxpTransport, PeerAddress, StateChange, TcpClientTransport, UdpListenerTransport } from "./transport";
+import { describeConnectFailure, LxpTransport, PeerAddress, StateChange, TcpClientTransport, UdpListenerTransport } from "./transport";
 
 export interface DongleLinkOptions {
   transport: "tcp" | "udp";
@@ -20,6 +21,8 @@ export interface DongleLinkOptions {
   reconnectMs?: number;
   /** tcp: reconnect after this long without bytes (0 = off). */
   watchdogMs?: number;
+  /** tcp: give up a connect attempt after this long (default 10000). */
+  connectTimeoutMs?: number;
   /** Only frames from this datalog serial are passed on; also the datalog requests go to. */
   datalog?: string;
   /** Inverter serial for requests; learned from replies when not given. */
@@ -31,6 +34,8 @@ export interface DongleLinkOptions {
   /** Seconds between the inverter's input broadcasts until param 0 tells (default 300). */
   broadcastIntervalS?: number;
   currentDivisor?: 10 | 100;
+  /** Where the user gives a serial that could not be learned (default: the lxp-dongle fields). */
+  serialHints?: SerialHints;
   /** Grace period before the transport closes when the last user leaves (a partial redeploy re-registers). */
   idleCloseMs?: number;
   /** Tests inject a transport here. */
@@ -65,7 +70,13 @@ export const DEFAULT_BROADCAST_INTERVAL_S = 300;
 
 function defaultTransport(o: DongleLinkOptions): LxpTransport {
   if (o.transport === "tcp") {
-    return new TcpClientTransport({ host: o.host as string, port: o.port, reconnectMs: o.reconnectMs, watchdogMs: o.watchdogMs });
+    return new TcpClientTransport({
+      host: o.host as string,
+      port: o.port,
+      reconnectMs: o.reconnectMs,
+      watchdogMs: o.watchdogMs,
+      connectTimeoutMs: o.connectTimeoutMs,
+    });
   }
   return new UdpListenerTransport({ port: o.port, address: o.bind, source: o.source, reconnectMs: o.reconnectMs });
 }
@@ -78,6 +89,8 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
   private readonly users = new Set<object>();
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private lastState: StateChange = { state: "idle" };
+  /** The last failed connect (or bind), until a connection succeeds. */
+  private connectFailure: StateChange | undefined;
   private closed = false;
   private requesterInstance: LxpRequester | undefined;
   /** Requests waiting for the serials to be learned; close() ends their wait. */
@@ -98,7 +111,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     this.setMaxListeners(0); // one listener per user node; many nodes may share a dongle
   }
 
-  /** "tcp 192.168.1.50:8000" / "udp 0.0.0.0:8000" for status texts and logs. */
+  /** "192.168.1.50:8000" / "udp 0.0.0.0:8000" for status texts, logs and errors. */
   get description(): string {
     const o = this.options;
     return o.transport === "tcp" ? `${o.host}:${o.port}` : `udp ${o.bind ?? "0.0.0.0"}:${o.port}`;
@@ -148,48 +161,75 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     return this.broadcastIntervalFromDongle ?? this.options.broadcastIntervalS ?? DEFAULT_BROADCAST_INTERVAL_S;
   }
 
-  /** Datalog and inverter serial for requests: configured, else learned from frames. */
-  target(): Target {
-    const datalog = this.options.datalog ?? this.learnedDatalog;
-    if (!datalog) {
-      throw new LxpRequestError("unknown_target", "the datalog serial is not known yet: enter it in the lxp-dongle configuration or wait for the dongle's first frame");
-    }
-    const inverter = this.options.inverter ?? this.learnedInverters.get(datalog);
-    if (!inverter) {
-      throw new LxpRequestError("unknown_target", `the inverter serial behind datalog ${datalog} is not known yet: enter it in the lxp-dongle configuration or wait for an input broadcast`);
-    }
-    return { datalog, inverter };
+  /**
+   * Why requests cannot reach the dongle now: the last connect attempt failed (refused, unreachable,
+   * unknown host; for UDP the bind). Cleared once a connection succeeds; the transport keeps retrying.
+   */
+  connectionError(): LxpRequestError | undefined {
+    const failure = this.connectFailure;
+    if (!failure) return undefined;
+    const verb = this.options.transport === "tcp" ? "cannot connect to" : "cannot listen on";
+    return new LxpRequestError("not_connected", `${verb} ${this.description}: ${describeConnectFailure(failure)}`);
+  }
+
+  /**
+   * Datalog and inverter serial for requests: configured, else learned from frames. Without
+   * `needInverter` (param reads) the inverter may be "" when it is not known.
+   */
+  target(needInverter = true): Target {
+    const missing = this.missingSerial(needInverter, 0);
+    if (missing) throw missing;
+    const { datalog, inverter } = this.knownSerials();
+    return { datalog: datalog as string, inverter: inverter ?? "" };
   }
 
   /**
    * The target, waiting up to `timeoutMs` for frames that reveal the serials when they are not
-   * configured (right after a deploy nothing has been heard yet).
+   * configured (right after a deploy nothing has been heard yet). Any frame tells the datalog, only a
+   * reply or an input broadcast the inverter. Fails at once when the dongle cannot be reached.
    */
-  async waitForTarget(timeoutMs: number): Promise<Target> {
-    const known = (): Target | undefined => {
-      try {
-        return this.target();
-      } catch {
-        return undefined;
-      }
-    };
-    const now = known();
-    if (now) return now;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
+  async waitForTarget(timeoutMs: number, needInverter = true): Promise<Target> {
+    if (!this.missingSerial(needInverter, 0)) return this.target(needInverter);
+    const unreachable = this.connectionError();
+    if (unreachable) throw unreachable;
+    const failure = await new Promise<LxpRequestError | undefined>((resolve) => {
+      const done = (error?: LxpRequestError): void => {
         clearTimeout(timer);
-        this.off("message", check);
-        this.targetWaiters.delete(done);
-        resolve();
+        this.off("message", onMessage);
+        this.off("state", onState);
+        this.targetWaiters.delete(onClose);
+        resolve(error);
       };
-      const check = (): void => {
-        if (known()) done();
+      const onMessage = (): void => {
+        if (!this.missingSerial(needInverter, 0)) done();
       };
+      const onState = (change: StateChange): void => {
+        if (change.state === "disconnected" && change.connectFailed) done(this.connectionError());
+      };
+      const onClose = (): void => done(new LxpRequestError("closed", "the dongle connection was closed while waiting for its serials"));
       const timer = setTimeout(done, timeoutMs);
-      this.on("message", check);
-      this.targetWaiters.add(done);
+      this.on("message", onMessage);
+      this.on("state", onState);
+      this.targetWaiters.add(onClose);
     });
-    return this.target();
+    if (failure) throw failure;
+    const missing = this.missingSerial(needInverter, timeoutMs);
+    if (missing) throw missing;
+    return this.target(needInverter);
+  }
+
+  private knownSerials(): { datalog?: string; inverter?: string } {
+    const datalog = this.options.datalog ?? this.learnedDatalog;
+    const inverter = this.options.inverter ?? (datalog ? this.learnedInverters.get(datalog) : undefined);
+    return { datalog, inverter };
+  }
+
+  private missingSerial(needInverter: boolean, waitedMs: number): LxpRequestError | undefined {
+    const { datalog, inverter } = this.knownSerials();
+    const context = { waitedMs, broadcastIntervalS: this.broadcastIntervalS, hints: this.options.serialHints };
+    if (!datalog) return missingSerialError("datalog", context);
+    if (needInverter && !inverter) return missingSerialError("inverter", { ...context, datalog });
+    return undefined;
   }
 
   /** Sends bytes to the dongle; false when not connected (or, on UDP, no dongle heard yet). */
@@ -212,6 +252,8 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     const transport = (this.options.createTransport ?? defaultTransport)(this.options);
     this.transport = transport;
     transport.on("state", (change) => {
+      if (change.state === "connected" || change.state === "listening") this.connectFailure = undefined;
+      else if (change.state === "disconnected" && change.connectFailed) this.connectFailure = change;
       if (change.state === "connected") this.parser.reset();
       if (change.state === "connected" || change.state === "listening") this.restartQuietWatch();
       this.lastState = change;
@@ -271,6 +313,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     await transport.close();
     transport.removeAllListeners();
     this.parser.reset();
+    this.connectFailure = undefined;
     this.lastState = { state: "closed" };
   }
 

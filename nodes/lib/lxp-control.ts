@@ -24,6 +24,8 @@ export interface ControlOptions {
   timeoutMs: number;
   /** Extra attempts after a timeout. */
   retries: number;
+  /** How long to wait for the dongle's serials when they are neither configured nor learned yet (default: timeoutMs × (retries + 1)). */
+  serialWaitMs?: number;
   /** The host's clock, for sync_time. */
   now?: () => Date;
   /** Aborted when the requesting node closes: its queued commands must not reach the inverter. */
@@ -103,7 +105,9 @@ export function checkCommand(link: DongleLink, request: CommandRequest): Command
 export async function runCommand(link: DongleLink, request: CommandRequest, options: ControlOptions): Promise<ControlOutcome> {
   try {
     const command = checkCommand(link, request);
-    const target = await link.waitForTarget(options.timeoutMs * (options.retries + 1));
+    const waitMs = options.serialWaitMs ?? options.timeoutMs * (options.retries + 1);
+    // A param read names the dongle only: the datalog serial (any frame, heartbeats too) is enough.
+    const target = await link.waitForTarget(waitMs, command.kind !== "read-param");
     return await link.requester.run((exchange) => new Session(guard(exchange, options.signal), target, options, request).execute(command));
   } catch (err) {
     if (err instanceof LxpRequestError) return fail(err, request);

@@ -4,6 +4,7 @@
 import type { DecodedMessage, DongleLink } from "./dongle-link";
 import { classifyFrame, describeMismatch, Expectation } from "./lxp-match";
 import { LxpRequestError } from "./lxp-request-error";
+import type { StateChange } from "./transport";
 
 export interface LxpExchange {
   frame: Buffer;
@@ -92,9 +93,12 @@ export class LxpRequester {
       let attempts = 0;
       let lastWriteFailed = false;
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const onState = (change: { state: string }): void => {
-        // Written while the connection was down: send again as soon as it is up.
-        if (lastWriteFailed && isUp(change.state)) write();
+      const onState = (change: StateChange): void => {
+        if (!lastWriteFailed) return;
+        // Written while the connection was down: send again as soon as it is up, or give up when
+        // the connect attempt fails (the transport keeps retrying in the background).
+        if (isUp(change.state)) write();
+        else if (change.state === "disconnected" && change.connectFailed) failUnreachable();
       };
       const finish = (error: LxpRequestError | undefined, decoded?: DecodedMessage): void => {
         if (timer) clearTimeout(timer);
@@ -108,10 +112,17 @@ export class LxpRequester {
       const write = (): void => {
         lastWriteFailed = !this.link.write(ex.frame);
       };
+      /** True when it failed the exchange because the dongle cannot be reached. */
+      const failUnreachable = (): boolean => {
+        const unreachable = this.link.connectionError();
+        if (unreachable) finish(new LxpRequestError("not_connected", `${ex.description}: ${unreachable.message}`));
+        return unreachable !== undefined;
+      };
       const attempt = (): void => {
         attempts++;
         if (attempts > 1) this.stats.retries++;
         write();
+        if (lastWriteFailed && failUnreachable()) return;
         timer = setTimeout(onTimeout, ex.timeoutMs);
       };
       const onTimeout = (): void => {

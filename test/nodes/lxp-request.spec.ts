@@ -352,7 +352,8 @@ describe("lxp-request node", function () {
       // Nothing heard within the request's timeout: the request fails and nothing is sent.
       const early = await ask(out, "read/hold/21");
       assert.equal(early.result, "fail");
-      assert.match(early.reason, /the datalog serial is not known yet/);
+      assert.match(early.reason, /the datalog serial is not known yet: no frame came from the dongle in the 0\.5 s waited/);
+      assert.match(early.reason, /enter it as "Datalog" in the lxp-dongle configuration/);
       assert.equal(fake!.received.length, 0);
       // A request made before the first broadcast waits for it (right after a deploy).
       const before = out.length;
@@ -416,6 +417,52 @@ describe("lxp-request node", function () {
       assert.match(lastStatus("r1").text, /^ok read\/hold\/21 \d\d:\d\d:\d\d$/);
       await ask(out, "read/bogus");
       assert.equal(lastStatus("r1").fill, "red");
+    });
+  });
+
+  describe("unreachable dongle", () => {
+    /** A loopback port with nothing listening on it. */
+    async function closedPort(): Promise<number> {
+      const probe = new FakeInverter();
+      const port = await probe.listen();
+      await probe.close();
+      return port;
+    }
+
+    it("fails requests at once with the address and the cause instead of waiting, and works once the dongle is back", async () => {
+      const port = await closedPort();
+      const flow: FlowNode[] = [
+        { id: "f1", type: "tab" },
+        // Waiting for serials (2 × 30 s) or replies would outlast ask()'s 5 s: only an immediate failure passes.
+        { id: "d1", type: "lxp-dongle", transport: "tcp", host: "127.0.0.1", port: String(port), reconnect: "0.1", watchdog: "0" },
+        { id: "d2", type: "lxp-dongle", transport: "tcp", host: "127.0.0.1", port: String(port), reconnect: "0.1", watchdog: "0", ...SERIALS },
+        { id: "r1", z: "f1", type: "lxp-request", dongle: "d1", timeout: "30", retries: "1", wires: [["out"]] },
+        { id: "r2", z: "f1", type: "lxp-request", dongle: "d2", timeout: "30", retries: "1", wires: [["out"]] },
+        { id: "out", z: "f1", type: "helper" },
+        { id: "catch1", z: "f1", type: "catch", scope: null, uncaught: false, wires: [["caught"]] },
+        { id: "caught", z: "f1", type: "helper" },
+      ];
+      await helper.load([lxpDongleNode, lxpRequestNode], flow);
+      const out = collect("out");
+      const caught = collect("caught");
+      const refused = `cannot connect to 127.0.0.1:${port}: connection refused`;
+
+      const unknownSerials = await ask(out, "read/hold/21");
+      assert.equal(unknownSerials.result, "fail");
+      assert.equal(unknownSerials.reason, refused);
+      const knownSerials = await ask(out, "read/hold/21", undefined, "r2");
+      assert.equal(knownSerials.result, "fail");
+      assert.equal(knownSerials.reason, `read hold 21 ×1: ${refused}`);
+      await waitFor(() => caught.length === 2);
+      assert.match(caught[0].error.message, new RegExp(`${refused}$`));
+      assert.match(lastStatus("r1").text, /^fail read\/hold\/21: cannot connect to 127\.0\.0\.1:\d+: connection refused/);
+
+      // The dongle keeps reconnecting in the background; once it is up, requests go through.
+      fake = new FakeInverter();
+      await fake.dongle.listen(port);
+      await waitFor(() => (helper.getNode("d2") as any).link.state.state === "connected", 10000, "the reconnect");
+      const ok = await ask(out, "read/hold/21", undefined, "r2");
+      assert.equal(ok.result, "ok");
     });
   });
 

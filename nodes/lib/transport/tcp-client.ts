@@ -38,6 +38,8 @@ export class TcpClientTransport extends EventEmitter<TransportEvents> implements
   private currentState: TransportState = "idle";
   private lastData: number | undefined;
   private connectedAt = 0;
+  /** Whether the current socket ever connected (a failure before that is a failed connect). */
+  private socketConnected = false;
   private socket: Socket | undefined;
   private readonly backoff: Backoff;
   private retryTimer: Timer | undefined;
@@ -111,11 +113,13 @@ export class TcpClientTransport extends EventEmitter<TransportEvents> implements
   private connect(): void {
     this.retryTimer = undefined;
     if (this.closing) return;
-    this.setState({ state: "connecting", detail: `${this.host}:${this.port}` });
+    // No detail: the address is the transport's own description, users print it already.
+    this.setState({ state: "connecting" });
     if (this.closing) return;
 
     const socket = new Socket();
     this.socket = socket;
+    this.socketConnected = false;
     this.dropReason = undefined;
     socket.on("connect", () => this.onConnect(socket));
     socket.on("data", (chunk: Buffer) => this.onData(socket, chunk));
@@ -142,11 +146,12 @@ export class TcpClientTransport extends EventEmitter<TransportEvents> implements
     socket.setNoDelay(true);
     socket.setKeepAlive(true, this.keepAliveMs);
     this.backoff.reset();
+    this.socketConnected = true;
     this.connectedAt = Date.now();
     if (this.watchdogMs > 0) {
       this.watchdogTimer = setTimeout(() => this.onWatchdog(socket), this.watchdogMs);
     }
-    this.setState({ state: "connected", detail: `${this.host}:${this.port}` });
+    this.setState({ state: "connected" });
   }
 
   private onData(socket: Socket, chunk: Buffer): void {
@@ -188,7 +193,7 @@ export class TcpClientTransport extends EventEmitter<TransportEvents> implements
     const reason = this.dropReason ?? { detail: "connection closed" };
     const retryInMs = this.backoff.next();
     this.retryTimer = setTimeout(() => this.connect(), retryInMs);
-    this.setState({ state: "disconnected", ...reason, retryInMs });
+    this.setState({ state: "disconnected", ...reason, retryInMs, connectFailed: !this.socketConnected });
   }
 
   private clearTimers(): void {

@@ -11,6 +11,8 @@ export interface StateChange {
   detail?: string;
   /** With "disconnected": how long until the next attempt. */
   retryInMs?: number;
+  /** With "disconnected": the attempt never got through (refused, unreachable, unknown host, bind failed). */
+  connectFailed?: boolean;
 }
 
 export interface PeerAddress {

@@ -30,6 +30,8 @@ export class UdpListenerTransport extends EventEmitter<TransportEvents> implemen
   private lastData: number | undefined;
   private socket: Socket | undefined;
   private localPort: number | undefined;
+  /** Whether the current socket got bound (a failure before that is a failed bind). */
+  private socketListening = false;
   private peer: PeerAddress | undefined;
   private ignored = 0;
   private failedSends = 0;
@@ -125,10 +127,11 @@ export class UdpListenerTransport extends EventEmitter<TransportEvents> implemen
   private bind(): void {
     this.retryTimer = undefined;
     if (this.closing) return;
-    this.setState({ state: "connecting", detail: `binding ${this.address}:${this.port}` });
+    this.setState({ state: "connecting" });
     if (this.closing) return;
 
     this.failure = undefined;
+    this.socketListening = false;
     // reuseAddr: a redeploy can bind again while the old socket is still closing.
     const socket = createSocket({ type: "udp4", reuseAddr: true });
     this.socket = socket;
@@ -146,6 +149,7 @@ export class UdpListenerTransport extends EventEmitter<TransportEvents> implemen
   private onListening(socket: Socket): void {
     if (socket !== this.socket || this.closing) return;
     this.backoff.reset();
+    this.socketListening = true;
     try {
       this.localPort = socket.address().port;
     } catch {
@@ -184,7 +188,7 @@ export class UdpListenerTransport extends EventEmitter<TransportEvents> implemen
     const error = this.failure ?? new Error("UDP socket closed unexpectedly");
     const retryInMs = this.backoff.next();
     this.retryTimer = setTimeout(() => this.bind(), retryInMs);
-    this.setState({ state: "disconnected", error, detail: error.message, retryInMs });
+    this.setState({ state: "disconnected", error, detail: error.message, retryInMs, connectFailed: !this.socketListening });
   }
 
   private setState(change: StateChange): void {
