@@ -1,4 +1,4 @@
-// lxp-in: emits one message per frame the dongle sends, decoded as in the payload contract (§15).
+// lxp-in: emits one message per frame the dongle sends, decoded as in the payload contract (docs/lxp-payloads.md).
 import type { Node, NodeAPI, NodeMessage } from "node-red";
 import type { LxpDongleNode, LxpInDef } from "./types";
 import { BankMerger } from "./lib/bank-merger";

@@ -1,5 +1,5 @@
 // lxp-request: sends one command of lxp-bridge's vocabulary per message to the inverter through an
-// lxp-dongle and outputs the decoded reply (§15) with msg.result and msg.request. The work is in
+// lxp-dongle and outputs the decoded reply (docs/lxp-payloads.md) with msg.result and msg.request. The work is in
 // lib/lxp-control.ts; this file maps it to Node-RED (status, errors, automatic time sync).
 import { linkOf } from "./lib/config-node";
 import type { Node, NodeAPI, NodeMessage } from "node-red";

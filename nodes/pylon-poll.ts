@@ -1,5 +1,5 @@
 // pylon-poll: polls a PylonTech stack on an interval and/or per input message; one message per
-// cycle as in pylon.md §14, optionally one per pack.
+// cycle as in docs/pylon-payloads.md, optionally one per pack.
 import { linkOf } from "./lib/config-node";
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
 import type { PollResult, PylonPoller } from "./lib/pylon-poller";

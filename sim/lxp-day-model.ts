@@ -188,7 +188,7 @@ export class LxpDayModel {
     return Math.floor(this.total.discharge / this.batteryCapacityWh);
   }
 
-  /** Operating state for input register 0 (§8.6). */
+  /** Operating state for input register 0 (lxp-protocol.md §8.6). */
   get status(): number {
     const f = this.current;
     const pv = f.pv1 + f.pv2 > 0;

@@ -1,4 +1,4 @@
-// A simulated LuxPower datalog dongle with its inverter (shared/protocols/lxp.md): pushes input
+// A simulated LuxPower datalog dongle with its inverter (docs/lxp-protocol.md): pushes input
 // banks and heartbeats, answers reads, writes and param reads with the package's own codec, keeps
 // hold registers as state, and runs a day of PV, load and battery (lxp-day-model.ts). Time follows
 // the wall clock × speed or moves only when told (tests); the same seed gives the same values.
@@ -43,11 +43,11 @@ export * from "./lxp-faults";
 export * from "./lxp-registers";
 export * from "./lxp-server";
 
-/** Modbus exception "illegal data value", what real dongles answer for ranges a model lacks (§3). */
+/** Modbus exception "illegal data value", what real dongles answer for ranges a model lacks (lxp-protocol.md §3). */
 export const EXCEPTION_ILLEGAL_VALUE = 3;
 /** Most registers one read may ask for. */
 export const MAX_READ_COUNT = 127;
-/** Param 0: seconds between automatic input broadcasts (§6). */
+/** Param 0: seconds between automatic input broadcasts (lxp-protocol.md §6). */
 export const PARAM_INTERVAL = 0;
 export const PARAM_DATALOG = 1;
 

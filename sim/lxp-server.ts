@@ -131,7 +131,7 @@ export interface LxpUdpSendOptions {
   bindHost?: string;
 }
 
-/** One datagram per frame: a frame never spans datagrams (§15), so the split fault does not apply. */
+/** One datagram per frame: a frame never spans datagrams (lxp-protocol.md §7), so the split fault does not apply. */
 export class LxpUdpSender implements LxpSimTransport {
   private constructor(
     private readonly socket: dgram.Socket,

@@ -1,14 +1,14 @@
 // Static data of the simulated pack models, in wire units (mV, mAh, 0.1 A, 0.1 K). Values come
-// from real replies: US2000B and US3000C captures of pylon-vectors.json and pylon.md §5.
+// from real replies: US2000B and US3000C captures of pylon-vectors.json and pylon-protocol.md §5.
 export type PylonPackModelName = "US2000" | "US3000";
 
-/** Capacity layout of 0x42: 2 = 16-bit mAh fields, 4 = 0xFFFF markers + 24-bit fields (§5.3). */
+/** Capacity layout of 0x42: 2 = 16-bit mAh fields, 4 = 0xFFFF markers + 24-bit fields (pylon-protocol.md §5.3). */
 export type PylonCapacityLayout = 2 | 4;
 
 export interface PylonPackLayout {
   model: PylonPackModelName;
   cellCount: number;
-  /** First sensor = BMS board, then the four cell groups (§5.3). */
+  /** First sensor = BMS board, then the four cell groups (pylon-protocol.md §5.3). */
   temperatureCount: number;
   capacityMah: number;
   capacityLayout: PylonCapacityLayout;
@@ -22,9 +22,9 @@ export interface PylonPackLayout {
   serialPrefix: string;
   /** Per cell, for the voltage step under current. */
   cellResistanceOhm: number;
-  /** 0x47's 12 words as sent (§5.5). */
+  /** 0x47's 12 words as sent (pylon-protocol.md §5.5). */
   systemParameters: readonly number[];
-  /** 0x92 limits as sent (§5.6). */
+  /** 0x92 limits as sent (pylon-protocol.md §5.6). */
   chargeVoltageLimitMv: number;
   dischargeVoltageLimitMv: number;
   chargeCurrentLimitDeciAmps: number;

@@ -13,7 +13,7 @@ export type PylonCurrentSource = number | ((elapsedSeconds: number) => number);
 
 export interface PylonSimPackOptions {
   model?: PylonPackModelName;
-  /** Overrides the model's 0x42 layout (a US2000 behind a US3000 master reports 4, §5.3). */
+  /** Overrides the model's 0x42 layout (a US2000 behind a US3000 master reports 4, pylon-protocol.md §5.3). */
   capacityLayout?: PylonCapacityLayout;
   /** Initial state of charge in %; default: seeded, 40–90. */
   soc?: number;
@@ -66,7 +66,7 @@ const TEMPERATURE_HIGH_C = 50;
 const TEMPERATURE_LOW_C = 0;
 const MODULE_HIGH_MV = 54000;
 const MODULE_LOW_MV = 46000;
-/** |current| above this counts as charging or discharging in Status3 (0.1 A, §5.4). */
+/** |current| above this counts as charging or discharging in Status3 (0.1 A, pylon-protocol.md §5.4). */
 const EFFECTIVE_CURRENT_DECIAMPS = 1;
 
 export function alarmCode(state: PylonAlarmState): number {
@@ -269,7 +269,7 @@ export class PylonPackModel {
     return this.remainingExactMah >= this.layout.capacityMah;
   }
 
-  /** The §14 object a poller should decode from this pack's 0x42 reply. */
+  /** The docs/pylon-payloads.md pack object a poller should decode from this pack's 0x42 reply. */
   analogValues(): PylonAnalogValues {
     const cellsMv = this.cellsMv;
     const minMv = Math.min(...cellsMv);
@@ -311,7 +311,7 @@ export class PylonPackModel {
     };
   }
 
-  /** Status1..Status5 of 0x44 (§5.4), consistent with alarmStates(). */
+  /** Status1..Status5 of 0x44 (pylon-protocol.md §5.4), consistent with alarmStates(). */
   statusBytes(): [number, number, number, number, number] {
     const a = this.alarmStates();
     const charging = this.currentDeciA > EFFECTIVE_CURRENT_DECIAMPS;
@@ -341,7 +341,7 @@ export class PylonPackModel {
     return states.some((s) => s !== "normal");
   }
 
-  /** 0x92 (§5.6): a full pack refuses charge, an empty one discharge; low SOC asks for charge. */
+  /** 0x92 (pylon-protocol.md §5.6): a full pack refuses charge, an empty one discharge; low SOC asks for charge. */
   chargeManagement(): PylonSimChargeManagement {
     const soc = this.soc;
     const full = this.fullyCharged;

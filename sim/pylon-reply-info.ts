@@ -1,4 +1,4 @@
-// The INFO bytes of each reply the simulator sends, laid out as pylon.md §5 describes. The envelope
+// The INFO bytes of each reply the simulator sends, laid out as pylon-protocol.md §5 describes. The envelope
 // around them comes from the codec's encodeReply.
 import { PylonPackModel, alarmCode } from "./pylon-pack-model";
 
@@ -109,7 +109,7 @@ export function alarmInfo(packs: readonly PylonPackModel[], commandValue: number
 export function systemParametersInfo(pack: PylonPackModel): number[] {
   const w = new InfoWriter().u8(flagByte([pack]), "INFOFLAG");
   const p = pack.layout.systemParameters;
-  // Words 3, 4, 5, 6, 10, 11, 12 are signed on the wire (§5.5).
+  // Words 3, 4, 5, 6, 10, 11, 12 are signed on the wire (pylon-protocol.md §5.5).
   const signed = new Set([2, 3, 4, 5, 9, 10, 11]);
   p.forEach((v, i) => (signed.has(i) ? w.s16(v, `system parameter ${i + 1}`) : w.u16(v, `system parameter ${i + 1}`)));
   return w.done();

@@ -1,4 +1,4 @@
-// A simulated PylonTech stack answering the binary protocol (pylon.md §2–§6, §9): N packs on rs485
+// A simulated PylonTech stack answering the binary protocol (pylon-protocol.md §2–§6, §9): N packs on rs485
 // addresses (ADR 2, 3, …, INFO = ADR) or behind one rs232 console port (ADR 1, INFO = pack
 // number). Replies are built with the codec's envelope; absent addresses stay silent as on a real
 // bus. Time moves with the wall clock or only by advance(), so a seed gives reproducible values.
@@ -77,7 +77,7 @@ export interface PylonStackOptions {
   timeScale?: number;
   /** Reply latency of every pack not given its own, in ms. Default 0. */
   latencyMs?: number;
-  /** Old US2000/US3000 firmware answers INFO 0xFF (default); false = C-series silence (§4.3). */
+  /** Old US2000/US3000 firmware answers INFO 0xFF (default); false = C-series silence (pylon-protocol.md §4.3). */
   answerAllPacks?: boolean;
   /** VER of every reply. Default 0x20. */
   ver?: number;
@@ -286,7 +286,7 @@ export class PylonStackSimulator {
     return this.byAddress.get(adr);
   }
 
-  /** A bad CHKSUM/LENGTH gets an error RTN when the ADR still names a pack (§2.3). */
+  /** A bad CHKSUM/LENGTH gets an error RTN when the ADR still names a pack (pylon-protocol.md §2.3). */
   private replyToBrokenRequest(text: string, reason: PylonFrameErrorReason): PylonSimReply | null {
     const rtn = ENVELOPE_ERROR_RTN[reason];
     const adrText = /^~[0-9A-Fa-f]{2}([0-9A-Fa-f]{2})/.exec(text.trim())?.[1];
@@ -302,7 +302,7 @@ export class PylonStackSimulator {
     if (!isReadCommand(cid2)) return this.send(host, adr, RTN_CID2_INVALID);
     if (!READ_COMMANDS[cid2].selectsPack) {
       if (cid2 === PylonCommand.PROTOCOL_VERSION) return this.send(host, adr, RTN_NORMAL);
-      // Every address answers with the master's identity (§9.3).
+      // Every address answers with the master's identity (pylon-protocol.md §9.3).
       if (cid2 === PylonCommand.MANUFACTURER_INFO) return this.send(host, adr, RTN_NORMAL, manufacturerInfo(this.packs[0]));
       return this.send(host, adr, RTN_NORMAL, systemParametersInfo(host));
     }
@@ -328,7 +328,7 @@ export class PylonStackSimulator {
     }
   }
 
-  /** INFO 0xFF: only 0x42/0x44 at the master, only on old firmware (§4.3). Silent packs are left out. */
+  /** INFO 0xFF: only 0x42/0x44 at the master, only on old firmware (pylon-protocol.md §4.3). Silent packs are left out. */
   private allPacks(frame: PylonFrame, host: PylonPackModel): PylonSimReply | null {
     const { adr, cid2 } = frame;
     const groupCommand = cid2 === PylonCommand.ANALOG_VALUES || cid2 === PylonCommand.ALARM_INFO;

@@ -1,4 +1,4 @@
-// `lxp-pylon decode pylon --command 0x42 <frame>`: the §14 object for one reply frame.
+// `lxp-pylon decode pylon --command 0x42 <frame>`: the object of docs/pylon-payloads.md for one reply frame.
 import { decodeReply, parseCid2, PylonError } from "../../nodes/lib/pylon";
 import { defineCommand } from "./command-spec";
 import { CliError } from "./io";

@@ -27,7 +27,7 @@ export interface DongleLinkOptions {
   datalog?: string;
   /** Inverter serial for requests; learned from replies when not given. */
   inverter?: string;
-  /** Echo every heartbeat, so the inverter keeps sending data without the cloud (§5). */
+  /** Echo every heartbeat, so the inverter keeps sending data without the cloud (lxp-protocol.md §5). */
   answerHeartbeats?: boolean;
   /** What lxp-request may write (off unless enabled). */
   writes?: WritePolicy;
@@ -62,7 +62,7 @@ export type DongleLinkEvents = {
   message: [decoded: DecodedMessage];
   "bad-frame": [error: LxpFrameError];
   watchdog: [silentMs: number];
-  /** No input data for two broadcast intervals while connected (§5: answering heartbeats may help). */
+  /** No input data for two broadcast intervals while connected (lxp-protocol.md §5: answering heartbeats may help). */
   "input-quiet": [silentMs: number, filteredFrames: number];
 };
 

@@ -1,4 +1,4 @@
-// Parses a command of lxp-bridge's vocabulary (shared/protocols/lxp.md §10), given as a topic plus a
+// Parses a command of lxp-bridge's vocabulary (docs/lxp-protocol.md §10), given as a topic plus a
 // payload, into one plan for the controller. All value checks happen here, before anything is sent.
 import { HOLD_NAMES, REG21_BITS, TIME_WINDOWS } from "./lxp/hold-registers";
 
@@ -21,7 +21,7 @@ export class LxpCommandError extends Error {
   }
 }
 
-/** Named percentage settings (§10) → register and allowed range. */
+/** Named percentage settings (lxp-protocol.md §10) → register and allowed range. */
 export const PERCENT_SETTINGS: Readonly<Record<string, { register: number; min: number; max: number }>> = {
   charge_rate_pct: { register: 64, min: 0, max: 100 },
   discharge_rate_pct: { register: 65, min: 0, max: 100 },
@@ -30,7 +30,7 @@ export const PERCENT_SETTINGS: Readonly<Record<string, { register: number; min: 
   discharge_cutoff_soc_limit_pct: { register: 105, min: 10, max: 90 },
 };
 
-/** Boolean settings (§10) → bit of register 21. */
+/** Boolean settings (lxp-protocol.md §10) → bit of register 21. */
 export const BIT_SETTINGS: Readonly<Record<string, number>> = {
   ac_charge: REG21_BITS.indexOf("ac_charge_en"),
   charge_priority: REG21_BITS.indexOf("charge_priority_en"),
@@ -89,7 +89,7 @@ export function parseBoolean(value: unknown, what: string): boolean {
   throw new LxpCommandError(`${what} needs on or off (1 t true on y yes / 0 f false off n no), got ${JSON.stringify(value)}`);
 }
 
-/** "HH:MM" → hour in the low byte, minute in the high byte (§9). */
+/** "HH:MM" → hour in the low byte, minute in the high byte (lxp-protocol.md §9). */
 export function encodeTime(value: unknown, what: string): number {
   const m = typeof value === "string" ? /^\s*(\d{1,2}):(\d{2})\s*$/.exec(value) : null;
   if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) {

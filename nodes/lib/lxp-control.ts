@@ -1,6 +1,6 @@
 // Runs one command of the vocabulary against a dongle: safety checks first (nothing is sent when a
-// check fails), then the exchanges, each write verified by its echo and a read-back (§4c, §4d, §9).
-// Used by the lxp-request node and `lxp-pylon lxp`; the output is frameToMessage's message (§15).
+// check fails), then the exchanges, each write verified by its echo and a read-back (lxp-protocol.md §4c, §4d, §9).
+// Used by the lxp-request node and `lxp-pylon lxp`; the output is frameToMessage's message (docs/lxp-payloads.md).
 import type { DecodedMessage, DongleLink } from "./dongle-link";
 import { Command, CLOCK_REGISTER, LxpCommandError, parseCommand, writtenRegisters } from "./lxp-commands";
 import { ExchangeFn } from "./lxp-requester";

@@ -1,5 +1,5 @@
 // Decides whether a frame from the dongle answers the request in flight. The dongle also passes on
-// replies meant for the cloud or other clients (§1, §12.6): only datalog + inverter + device function
+// replies meant for the cloud or other clients (lxp-protocol.md §1, §12.6): only datalog + inverter + device function
 // + register (+ count for reads) identify our answer; exceptions match by the function without 0x80.
 import { DeviceFunction, EXCEPTION_BIT, TcpFunction } from "./lxp/constants";
 import type { LxpFrame } from "./lxp/frame";

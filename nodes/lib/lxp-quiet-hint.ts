@@ -1,5 +1,5 @@
 // Status text when the inverter stopped sending input data (DongleLink "input-quiet"): most often
-// nobody answers the dongle's heartbeats because the cloud is unreachable (§5).
+// nobody answers the dongle's heartbeats because the cloud is unreachable (lxp-protocol.md §5).
 
 export function quietHint(silentMs: number, answering: boolean, filteredFrames = 0): string {
   const minutes = Math.max(1, Math.round(silentMs / 60000));

@@ -1,5 +1,5 @@
 // One PylonTech poll cycle over a shared bus: discovery, per-pack commands, identity refreshes and
-// the §14 message. No Node-RED imports: pylon-poll and `lxp-pylon poll pylon` both drive it.
+// the message of docs/pylon-payloads.md. No Node-RED imports: pylon-poll and `lxp-pylon poll pylon` both drive it.
 import {
   buildPackRequest,
   decodeReply,
@@ -75,7 +75,7 @@ const IDENTITY_COMMANDS = [
 /** Failures worth asking again next cycle; an error reply (RTN) is an answer and waits for the next refresh. */
 const TRANSIENT = new Set(["timeout", "not_connected", "closed", "checksum", "length_checksum", "length_mismatch", "framing", "bad_hex", "truncated"]);
 
-/** The short cause §14 asks for: `timeout`, `checksum`, an RTN name, … */
+/** The short cause of docs/pylon-payloads.md `errors[].error`: `timeout`, `checksum`, an RTN name, … */
 export function errorName(err: unknown): string {
   const e = err as { code?: unknown; reason?: unknown; message?: unknown };
   if (typeof e.reason === "string") return e.reason;
@@ -257,7 +257,7 @@ export class PylonPoller {
     const values: Identity = {};
     let complete = true;
     for (const cid2 of IDENTITY_COMMANDS) {
-      // 0x51 answers with the master's identity at every address (pylon.md §5.2): ask the first pack only.
+      // 0x51 answers with the master's identity at every address (pylon-protocol.md §5.2): ask the first pack only.
       if (cid2 === PylonCommand.MANUFACTURER_INFO && pack !== this.packNumbers[0]) continue;
       try {
         const { address: _address, ...fields } = await this.ask(cid2, pack);

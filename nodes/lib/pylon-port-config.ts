@@ -54,7 +54,7 @@ export function parsePylonPortConfig(input: PylonPortConfigInput): PylonPortConf
   throw new Error(`transport must be "serial" or "tcp", got "${transport}"`);
 }
 
-/** §14's `{port}` in the topic: the config node's name, else the device's last path segment or host:port. */
+/** The `{port}` of the topic (docs/pylon-payloads.md): the config node's name, else the device's last path segment or host:port. */
 export function portLabel(name: string | undefined, link: PylonPortLinkOptions): string {
   if (name && name.trim()) return name.trim();
   if (link.transport === "serial") return link.path.split(/[\\/]/).filter(Boolean).pop() ?? link.path;

@@ -1,5 +1,5 @@
-// The inverter clock in hold registers 12–14 (§9: year−2000/month, day/hour, minute/second, low byte
-// first) against the host's local time, as lxp-bridge's scheduler does it (§10).
+// The inverter clock in hold registers 12–14 (lxp-protocol.md §9: year−2000/month, day/hour, minute/second, low byte
+// first) against the host's local time, as lxp-bridge's scheduler does it (lxp-protocol.md §10).
 
 /** Inverter clock more than this far off the host's local time is set again. */
 export const SYNC_TOLERANCE_S = 120;

@@ -1,4 +1,4 @@
-// `lxp-pylon decode pylon`: the §14 object for a reply, or a one-line reason and exit 1.
+// `lxp-pylon decode pylon`: the docs/pylon-payloads.md object for a reply, or a one-line reason and exit 1.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

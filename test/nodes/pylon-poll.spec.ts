@@ -38,7 +38,7 @@ describe("pylon-poll node", () => {
     await new Promise<void>((resolve) => helper.stopServer(resolve));
   });
 
-  it("discovers the stack and emits one §14 message per cycle, keeping the input's properties", async () => {
+  it("discovers the stack and emits one docs/pylon-payloads.md message per cycle, keeping the input's properties", async () => {
     await helper.load([pylonPortNode, pylonPollNode], flow({}));
     const out = collect("out");
     (helper.getNode("poll") as any).receive({ topic: "ignored", correlation: 42 });

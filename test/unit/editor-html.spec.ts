@@ -925,7 +925,7 @@ describe("editor HTML", () => {
       assert.ok(fake.calls.some((c) => c.method === "appendTo"), "an option is added");
     });
 
-    it("documents the topic, every payload key of pylon.md §14 and the status", () => {
+    it("documents the topic, every payload key of docs/pylon-payloads.md and the status", () => {
       const help = block(editors.get(T)?.html ?? "", "help", T) ?? "";
       for (const h of ["Inputs", "Outputs", "Details", "Status"]) assert.match(help, new RegExp(`<h3>${h}</h3>`));
       const keys = [

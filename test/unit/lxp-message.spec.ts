@@ -1,4 +1,4 @@
-// Messages of the payload contract (§15): topics, derived keys, faults, holds, writes, params.
+// Messages of the payload contract (docs/lxp-payloads.md): topics, derived keys, faults, holds, writes, params.
 import assert from "node:assert/strict";
 import {
   crc16Modbus,

@@ -1,4 +1,4 @@
-// Every vector of shared/vectors/lxp-vectors.json decodes to the values given there. Each `expect`
+// Every vector of test/fixtures/lxp-vectors.json decodes to the values given there. Each `expect`
 // key is mapped to what our codec produced; an unmapped key fails the test so nothing is skipped.
 import assert from "node:assert/strict";
 import {
@@ -128,7 +128,7 @@ function check(vec: LxpVector, key: string, value: unknown, ctx: Ctx): void {
   assert.deepEqual(ctx.payload[name], value, `${vec.id}: ${name}`);
 }
 
-describe("LXP vectors (shared/vectors/lxp-vectors.json)", () => {
+describe("LXP vectors (test/fixtures/lxp-vectors.json)", () => {
   const vectors = lxpVectors();
 
   it("holds the expected number of vectors", () => {

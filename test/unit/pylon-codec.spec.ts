@@ -1,5 +1,5 @@
-// Every frame of shared/vectors/pylon-vectors.json through the codec: envelope checks, requests
-// byte-exact, replies decoded to the payload contract of pylon.md §14.
+// Every frame of test/fixtures/pylon-vectors.json through the codec: envelope checks, requests
+// byte-exact, replies decoded to the payload contract of docs/pylon-payloads.md.
 import assert from "node:assert/strict";
 import {
   ALL_PACKS,
@@ -20,7 +20,7 @@ import { expectedRejection, PylonVector, vector, vectors } from "./pylon-vectors
 
 const STATES: Record<number, PylonAlarmState> = { 0: "normal", 1: "low", 2: "high", 0xf0: "fault" };
 
-/** Vector keys with no counterpart in the §14 payload (raw flags and layout markers). */
+/** Vector keys with no counterpart in the payload (docs/pylon-payloads.md) (raw flags and layout markers). */
 const NOT_IN_CONTRACT = new Set([
   "computed",
   "computed_by_spec",
@@ -96,7 +96,7 @@ function checkPack(actual: PylonPack, expected: Record<string, any>, where: stri
     moduleUnderVoltageLimitV: (e) => assert.equal(sp?.module_under_voltage, e),
     dischargeHighTempLimitC: (e) => assert.equal(sp?.discharge_high_temperature, e),
     dischargeLowTempLimitC: (e) => assert.equal(sp?.discharge_low_temperature, e),
-    // 0x51, 0x93, 0x96, 0x4F; §14 removes the padding the vectors keep
+    // 0x51, 0x93, 0x96, 0x4F; the payload removes the padding the vectors keep
     deviceName: (e) => assert.equal(actual.device_name, e.replace(/[-\0 ]+$/, "")),
     manufacturer: (e) => assert.equal(actual.manufacturer, e.replace(/[-\0 ]+$/, "")),
     softwareVersion: (e) => assert.equal(actual.software_version, e),
@@ -166,7 +166,7 @@ function faultMask(cells: number[] | undefined): number {
   return cells.reduce((acc, n) => acc | (1 << (n - 1)), 0);
 }
 
-/** The vectors' camelCase bit names → §14 keys. */
+/** The vectors' camelCase bit names → payload keys. */
 const BIT_KEYS: Record<string, string> = {
   moduleUnderVoltage: "module_under_voltage",
   chargeOverTemp: "charge_over_temperature",
@@ -195,7 +195,7 @@ function checkBits(obj: object | undefined, expected: Record<string, boolean>): 
   for (const [name, value] of Object.entries(expected)) {
     if (NOT_IN_CONTRACT.has(name)) continue;
     const key = BIT_KEYS[name];
-    assert.ok(key, `no §14 key for bit ${name}`);
+    assert.ok(key, `no payload key for bit ${name}`);
     assert.equal((obj as Record<string, unknown>)[key], value, `${name} → ${key}`);
   }
 }
@@ -306,7 +306,7 @@ describe("pylon codec against pylon-vectors.json", () => {
 });
 
 describe("pylon vectors: details the generic loop does not cover", () => {
-  it("RTN replies carry the §2.3 name as a snake_case reason", () => {
+  it("RTN replies carry the pylon-protocol.md §2.3 name as a snake_case reason", () => {
     assert.throws(() => decodeReply(0x42, vector("robske-rtn04").reply!), {
       reason: "cid2_invalid",
       rtn: 4,

@@ -35,7 +35,7 @@ function assertFrameError(fn: () => unknown, reason: string, message?: RegExp): 
   });
 }
 
-describe("pylon checksums (§2.1, §2.2)", () => {
+describe("pylon checksums (pylon-protocol.md §2.1, §2.2)", () => {
   it("LENGTH fields of the worked examples", () => {
     assert.equal(lengthField(0), 0x0000);
     assert.equal(lengthField(2), 0xe002);
@@ -381,7 +381,7 @@ describe("pylon reply checks", () => {
   });
 });
 
-describe("pylon stack summary (§14 stack)", () => {
+describe("pylon stack summary (docs/pylon-payloads.md stack)", () => {
   it("sums and averages the packs with analog values", () => {
     const packs = decodeReply(0x42, vector("pp-us3000-4packs-ff").reply!).packs;
     const serialOnly = { address: 9, serial: "X" };

@@ -1,5 +1,5 @@
 // The poll cycle against the simulated stack, without a bus in between: discovery, silent and
-// corrupt packs, identity caching, the §14 message.
+// corrupt packs, identity caching, the docs/pylon-payloads.md message.
 import assert from "node:assert/strict";
 import { PylonRequester, PylonPoller } from "../../nodes/lib/pylon-poller";
 import { PollerPool } from "../../nodes/lib/poller-pool";

@@ -1,4 +1,4 @@
-// The frame splitter: arbitrary chunks in, whole `~ ... CR` frames out (pylon.md §0, §8).
+// The frame splitter: arbitrary chunks in, whole `~ ... CR` frames out (pylon-protocol.md §0, §8).
 import assert from "node:assert/strict";
 import {
   decodeReply,

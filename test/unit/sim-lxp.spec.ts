@@ -328,7 +328,7 @@ describe("LxpDongleSimulator", () => {
       sim.advance(3661);
       const clock = await client.request(encodeReadHold(target, 12, 3));
       assert.equal(payloadOf(clock).inverter_time, "2024-06-21 13:01:01");
-      const set = [22 | (6 << 8), 19 | (20 << 8), 23 | (33 << 8)]; // 2022-06-19 20:23:33 as in §4d
+      const set = [22 | (6 << 8), 19 | (20 << 8), 23 | (33 << 8)]; // 2022-06-19 20:23:33 as in lxp-protocol.md §4d
       const reply = await client.request(encodeWriteMulti(target, 12, set));
       assert.equal(reply.role, "reply");
       assert.equal(sim.clock.now(), new Date(2022, 5, 19, 20, 23, 33).getTime());

@@ -1,4 +1,4 @@
-// Wire constants of the LuxPower dongle protocol (shared/protocols/lxp.md §2–§3).
+// Wire constants of the LuxPower dongle protocol (docs/lxp-protocol.md §2–§3).
 export const PREFIX_0 = 0xa1;
 export const PREFIX_1 = 0x1a;
 export const HEADER_LENGTH = 18; // prefix .. datalog serial

@@ -1,4 +1,4 @@
-// Turns register values into the named, scaled payload fields of the contract (§8, §9, §15).
+// Turns register values into the named, scaled payload fields of the contract (lxp-protocol.md §8, §9; docs/lxp-payloads.md).
 import { decodeInputRegisters, InputIds, registersToAscii } from "./input-decoder";
 import { HOLD_NAMES, LEAD_ACID_TEMPERATURE_REGS, REG110_BITS, REG21_BITS, TIME_WINDOWS } from "./hold-registers";
 

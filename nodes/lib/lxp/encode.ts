@@ -1,4 +1,4 @@
-// Builds frames a client sends (§2–§6): byte-exact with lxp-bridge's requests in the vectors.
+// Builds frames a client sends (lxp-protocol.md §2–§6): byte-exact with lxp-bridge's requests in the vectors.
 import { crc16Modbus } from "./crc16";
 import { DeviceFunction, HEADER_LENGTH, PREFIX_0, PREFIX_1, SERIAL_LENGTH, TcpFunction } from "./constants";
 
@@ -96,7 +96,7 @@ export function encodeWriteMulti(target: Target, register: number, values: reado
   return translated(target.protocol ?? 2, target.datalog, target.inverter, inner(DeviceFunction.WRITE_MULTI, target.inverter, register, body));
 }
 
-/** A heartbeat frame; answering a heartbeat means echoing the received bytes unchanged (§5). */
+/** A heartbeat frame; answering a heartbeat means echoing the received bytes unchanged (lxp-protocol.md §5). */
 export function encodeHeartbeat(datalog: string, protocol = 2): Buffer {
   const buf = header(HEADER_LENGTH + 1, protocol, TcpFunction.HEARTBEAT, datalog);
   buf[HEADER_LENGTH] = 0;
@@ -149,7 +149,7 @@ export function encodeWriteMultiReply(target: Target, register: number, count: n
   return translated(target.protocol ?? 2, target.datalog, target.inverter, body);
 }
 
-/** Exception reply: function | 0x80 and, as real dongles do, direction byte 0 (§3). */
+/** Exception reply: function | 0x80 and, as real dongles do, direction byte 0 (lxp-protocol.md §3). */
 export function encodeExceptionReply(target: Target, fn: number, register: number, code: number): Buffer {
   const body = inner((fn | 0x80) & 0xff, target.inverter, register, Buffer.from([code]), 0);
   return translated(target.protocol ?? 2, target.datalog, target.inverter, body);

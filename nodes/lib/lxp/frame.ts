@@ -1,5 +1,5 @@
-// Parses one complete LuxPower dongle frame (shared/protocols/lxp.md §2–§6). Validation order
-// follows §7: prefix, lengths, CRC, then the body's own counts.
+// Parses one complete LuxPower dongle frame (docs/lxp-protocol.md §2–§6). Validation order
+// follows lxp-protocol.md §7: prefix, lengths, CRC, then the body's own counts.
 import { crc16Modbus } from "./crc16";
 import {
   DeviceFunction,

@@ -1,4 +1,4 @@
-// Holding registers with names in the payload contract (§9, §15 of shared/protocols/lxp.md).
+// Holding registers with names in the payload contract (docs/lxp-protocol.md §9, docs/lxp-payloads.md).
 
 /** Plain numeric hold registers: reg → name, with a divisor and signedness where needed. */
 export const HOLD_NAMES: Readonly<Record<number, { key: string; scale?: number; signed?: boolean }>> = {

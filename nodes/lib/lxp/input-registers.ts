@@ -1,4 +1,4 @@
-// Input register map (function 0x04), §8 of shared/protocols/lxp.md, with lxp-bridge's JSON keys
+// Input register map (function 0x04), docs/lxp-protocol.md §8, with lxp-bridge's JSON keys
 // (the suggested names where lxp-bridge has none). `scale` divides the raw value.
 
 export type InputDecode =
@@ -6,7 +6,7 @@ export type InputDecode =
   | "s16"
   | "u32" // two registers, low word first
   | "soc_soh" // low byte SOC, high byte SOH
-  | "pf" // power factor, §8 reg 19
+  | "pf" // power factor, lxp-protocol.md §8 reg 19
   | "bms_current" // max charge/discharge current: divisor chosen per model (÷100 or ÷10)
   | "ascii5"; // five registers of ASCII, low byte first
 
@@ -191,7 +191,7 @@ export function fieldWidth(field: InputField): number {
   return field.decode === "u32" ? 2 : field.decode === "ascii5" ? 5 : 1;
 }
 
-/** Operating state names for input register 0 (§8.6). */
+/** Operating state names for input register 0 (lxp-protocol.md §8.6). */
 export const STATUS_TEXT: Readonly<Record<number, string>> = {
   0x00: "Standby",
   0x01: "Fault",
@@ -212,7 +212,7 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
   0xc0: "PV + battery off-grid",
 };
 
-/** Fault bits of input registers 60–61 (§8.7), index = bit. */
+/** Fault bits of input registers 60–61 (lxp-protocol.md §8.7), index = bit. */
 export const FAULT_TEXT: readonly string[] = [
   "internal comms 1",
   "model fault",
@@ -248,7 +248,7 @@ export const FAULT_TEXT: readonly string[] = [
   "internal comms 4",
 ];
 
-/** Warning bits of input registers 62–63 (§8.7), index = bit. */
+/** Warning bits of input registers 62–63 (lxp-protocol.md §8.7), index = bit. */
 export const WARNING_TEXT: readonly string[] = [
   "battery comms failure",
   "AFCI comms failure",

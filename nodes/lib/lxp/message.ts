@@ -1,4 +1,4 @@
-// Builds the Node-RED message for a decoded frame: the payload contract of §15. lxp-in, lxp-request
+// Builds the Node-RED message for a decoded frame: the payload contract of docs/lxp-payloads.md. lxp-in, lxp-request
 // and the CLI all call this, so the same bytes always give the same message.
 import { DeviceFunction, EXCEPTION_BIT, EXCEPTION_CODES } from "./constants";
 import { decodeHolds, decodeInputs, DecodeOptions } from "./decode";

@@ -1,4 +1,4 @@
-// Reassembles frames from a byte stream fed in arbitrary chunks (§7): frames split across reads,
+// Reassembles frames from a byte stream fed in arbitrary chunks (lxp-protocol.md §7): frames split across reads,
 // several frames per read, resynchronisation on the next A1 1A after garbage or a bad frame.
 import { DEFAULT_MAX_FRAME_LENGTH, HEADER_LENGTH, PREFIX_0, PREFIX_1, TcpFunction, TRANSLATED_HEADER_LENGTH } from "./constants";
 import { LxpFrameError } from "./errors";
@@ -111,7 +111,7 @@ export class LxpStreamParser {
   }
 }
 
-/** Parses one UDP datagram on its own: whole frames only, a cut-off tail is an error (§15). */
+/** Parses one UDP datagram on its own: whole frames only, a cut-off tail is an error (lxp-protocol.md §7). */
 export function parseDatagram(datagram: Buffer, options: StreamParserOptions = {}): StreamItem[] {
   const parser = new LxpStreamParser(options);
   const items = parser.push(datagram);

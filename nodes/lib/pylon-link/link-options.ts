@@ -9,7 +9,7 @@ export type PylonLinkTarget =
   | { transport: "tcp"; host: string; port: number };
 
 export type PylonPortLinkOptions = PylonLinkTarget & {
-  /** Reply timeout per attempt. Default 1000 ms on serial, 2000 ms through a TCP gateway (pylon.md §8). */
+  /** Reply timeout per attempt. Default 1000 ms on serial, 2000 ms through a TCP gateway (pylon-protocol.md §8). */
   timeoutMs?: number;
   /** Quiet time between the end of one exchange and the next request. Default 50 ms. */
   gapMs?: number;

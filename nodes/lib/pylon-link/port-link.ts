@@ -1,5 +1,5 @@
 // One PylonTech bus (serial port or TCP gateway) shared by every node that polls it: a FIFO of
-// requests with exactly one in flight, the reply being the next frame after the write (pylon.md §0, §8).
+// requests with exactly one in flight, the reply being the next frame after the write (pylon-protocol.md §0, §8).
 import { EventEmitter } from "node:events";
 import { performance } from "node:perf_hooks";
 import { parseFrame, type PylonFrame, PylonFrameError, PylonFrameSplitter } from "../pylon";

@@ -1,5 +1,5 @@
 // Loads serialport's modules on first use, so a broken native install fails one port with a clear
-// status instead of the whole package at require time (node-red-guide §4).
+// status instead of the whole package at require time (Node-RED would drop every node of it).
 import { createRequire } from "node:module";
 import type { BindingInterface } from "@serialport/bindings-interface";
 import type * as SerialStreamModule from "@serialport/stream";

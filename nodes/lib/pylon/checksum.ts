@@ -1,4 +1,4 @@
-// Checksums of the PylonTech ASCII-hex frame (pylon.md §2.1, §2.2).
+// Checksums of the PylonTech ASCII-hex frame (pylon-protocol.md §2.1, §2.2).
 
 /**
  * LCHKSUM for a LENID: the nibble sum negated in 4 bits. The `& 0xf` matters: the spec's

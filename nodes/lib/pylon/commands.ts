@@ -1,5 +1,5 @@
 // Command codes (CID2), the read commands this package sends, the ones it never sends, and the
-// return codes of replies (pylon.md §2.3, §5).
+// return codes of replies (pylon-protocol.md §2.3, §5).
 
 export const PylonCommand = {
   ANALOG_VALUES: 0x42,

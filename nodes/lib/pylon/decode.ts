@@ -1,5 +1,5 @@
-// INFO decoders per read command, producing the objects of the payload contract (pylon.md §5, §14).
-// Lengths come from the counts inside INFO; bytes after the last field are ignored (§9.5).
+// INFO decoders per read command, producing the objects of the payload contract (pylon-protocol.md §5, docs/pylon-payloads.md).
+// Lengths come from the counts inside INFO; bytes after the last field are ignored (pylon-protocol.md §9.5).
 import { PylonCommand, PylonReadCommand } from "./commands";
 import { PylonFrameError } from "./errors";
 import { PylonFrame } from "./frame";
@@ -21,7 +21,7 @@ import {
 export type PackSelection = "single" | "all" | "auto";
 
 const KELVIN_TENTHS_AT_0C = 2731;
-/** Raw −100.0 °C: what a missing or broken sensor reads (§3). */
+/** Raw −100.0 °C: what a missing or broken sensor reads (pylon-protocol.md §3). */
 const MISSING_SENSOR_RAW = 1731;
 
 const celsius = (raw: number): number => (raw - KELVIN_TENTHS_AT_0C) / 10;
@@ -56,7 +56,7 @@ function readAnalogPack(r: InfoReader, address: number): PylonPack {
   }
   const total16 = r.u16("total capacity");
   const cycles = r.u16("cycle count");
-  // Key on the count, not on the 0xFFFF marker (§5.3): >= 4 means 24-bit capacities follow.
+  // Key on the count, not on the 0xFFFF marker (pylon-protocol.md §5.3): >= 4 means 24-bit capacities follow.
   const extended = userDefined >= 4;
   const remainingMah = extended ? r.u24("remaining capacity 2") : remaining16;
   const totalMah = extended ? r.u24("total capacity 2") : total16;
@@ -180,7 +180,7 @@ export function decodeSystemParameters(frame: PylonFrame): PylonPack[] {
   return [{ address: frame.adr, system_parameters: p }];
 }
 
-/** 0x92 has no INFOFLAG: the command value comes first (§9.9). */
+/** 0x92 has no INFOFLAG: the command value comes first (pylon-protocol.md §9.9). */
 export function decodeChargeManagement(frame: PylonFrame): PylonPack[] {
   const r = new InfoReader(frame.info, frame.raw);
   const address = r.u8("command value");

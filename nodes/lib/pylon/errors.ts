@@ -24,7 +24,7 @@ export type PylonFrameErrorReason =
 
 /** A frame that is malformed, fails a check, or carries a non-zero return code. */
 export class PylonFrameError extends PylonError {
-  /** snake_case cause, usable as `errors[].error` of the payload (pylon.md §14). */
+  /** snake_case cause, usable as `errors[].error` of the payload (docs/pylon-payloads.md). */
   readonly reason: PylonFrameErrorReason;
   /** The offending frame text as received. */
   readonly raw: string;

@@ -1,5 +1,5 @@
 // The frame envelope: `~` VER ADR CID1 CID2 LENGTH INFO CHKSUM CR, all but SOI/EOI as hex text
-// (pylon.md §2). Encodes any CID2 except the forbidden ones; parses and verifies any frame.
+// (pylon-protocol.md §2). Encodes any CID2 except the forbidden ones; parses and verifies any frame.
 import { frameChecksum, lengthChecksum, lengthField } from "./checksum";
 import { FORBIDDEN_COMMANDS, formatCid2, isForbiddenCommand } from "./commands";
 import { PylonCommandError, PylonFrameError } from "./errors";

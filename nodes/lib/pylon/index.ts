@@ -1,4 +1,4 @@
-// PylonTech RS485/RS232 binary protocol codec: pure functions, no I/O (pylon.md §2–§5, §14).
+// PylonTech RS485/RS232 binary protocol codec: pure functions, no I/O (pylon-protocol.md §2–§5, docs/pylon-payloads.md).
 export * from "./checksum";
 export * from "./commands";
 export * from "./errors";

@@ -1,4 +1,4 @@
-// Request frames for the read commands, and the two addressing schemes (pylon.md §4, §6):
+// Request frames for the read commands, and the two addressing schemes (pylon-protocol.md §4, §6):
 // rs485 puts the pack address in ADR and repeats it in INFO (first pack = 2, group m adds 0x10·m);
 // rs232 (the console port's binary protocol) always talks to ADR 1 and picks the pack by INFO.
 import { formatCid2, isReadCommand, READ_COMMANDS } from "./commands";
@@ -7,7 +7,7 @@ import { assertNotForbidden, encodeFrame } from "./frame";
 
 export type PylonAddressMode = "rs485" | "rs232";
 
-/** Pack selector for "all packs" (only old firmware answers it, §4.3). */
+/** Pack selector for "all packs" (only old firmware answers it, pylon-protocol.md §4.3). */
 export const ALL_PACKS = 0xff;
 
 export interface PylonAddressing {
@@ -19,7 +19,7 @@ export interface PylonAddressing {
 
 /**
  * ADR and INFO for pack `pack` (1 = first pack, or ALL_PACKS) of battery group `group` (0..7;
- * 0 for a single group, §4.2).
+ * 0 for a single group, pylon-protocol.md §4.2).
  */
 export function packAddressing(mode: PylonAddressMode, pack: number, group = 0): { adr: number; info: number } {
   if (!Number.isInteger(group) || group < 0 || group > 7) {
@@ -37,7 +37,7 @@ export function packAddressing(mode: PylonAddressMode, pack: number, group = 0):
   return { adr, info: adr };
 }
 
-/** Encodes a request for one of the read commands (§5), with the addressing given as is. */
+/** Encodes a request for one of the read commands (pylon-protocol.md §5), with the addressing given as is. */
 export function encodeRequest(cid2: number, addressing: PylonAddressing): string {
   assertNotForbidden(cid2);
   if (!isReadCommand(cid2)) {

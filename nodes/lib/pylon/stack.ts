@@ -1,4 +1,4 @@
-// Stack totals over the packs of one poll cycle (pylon.md §14 `stack`). Only packs with analog
+// Stack totals over the packs of one poll cycle (docs/pylon-payloads.md `stack`). Only packs with analog
 // values (0x42) count; the others carry identity or alarms only.
 import { PylonPack, PylonStack } from "./types";
 

@@ -1,4 +1,4 @@
-// Cuts a byte stream fed in arbitrary chunks into `~ ... CR` frames (pylon.md §0, §8): bytes
+// Cuts a byte stream fed in arbitrary chunks into `~ ... CR` frames (pylon-protocol.md §0, §8): bytes
 // before `~` are dropped, a `~` inside an unfinished frame restarts it, and the buffer is capped.
 import { PylonFrameError } from "./errors";
 import { EOI, MAX_FRAME_CHARS, SOI } from "./frame";

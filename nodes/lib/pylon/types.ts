@@ -1,4 +1,4 @@
-// The decoded objects: keys and units of the payload contract (pylon.md §14).
+// The decoded objects: keys and units of the payload contract (docs/pylon-payloads.md).
 
 export type PylonAlarmState = "normal" | "low" | "high" | "fault";
 
@@ -110,7 +110,7 @@ export interface PylonReply {
   packs: PylonPack[];
 }
 
-/** Stack totals over the packs of one poll cycle (§14 `stack`). */
+/** Stack totals over the packs of one poll cycle (docs/pylon-payloads.md `stack`). */
 export interface PylonStack {
   pack_count: number;
   voltage: number | null;

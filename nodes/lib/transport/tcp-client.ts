@@ -1,4 +1,4 @@
-// TCP client to the dongle (port 8000) that reconnects on its own (shared/protocols/lxp.md §1, §7).
+// TCP client to the dongle (port 8000) that reconnects on its own (docs/lxp-protocol.md §1, §7).
 import { EventEmitter } from "node:events";
 import { Socket } from "node:net";
 import { Backoff } from "./backoff";

@@ -1,4 +1,4 @@
-// UDP listener for dongles set to a UDP mode (shared/protocols/lxp.md §1): one datagram = one "data" event.
+// UDP listener for dongles set to a UDP mode (docs/lxp-protocol.md §1): one datagram = one "data" event.
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { EventEmitter } from "node:events";
 import { Backoff } from "./backoff";

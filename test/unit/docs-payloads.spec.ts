@@ -1,0 +1,200 @@
+// The payload docs (docs/lxp-payloads.md, docs/pylon-payloads.md) against what the code emits:
+// real frames from the fixtures, simulator replies for every input bank and the hold registers,
+// lxp-request outputs, PylonTech replies for every command the codec decodes and a poll cycle.
+// Every key path produced must be documented as `path`; every key a "key" table lists must be
+// produced (no invented fields).
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { BankMerger } from "../../nodes/lib/bank-merger";
+import type { DecodedMessage, DongleLink } from "../../nodes/lib/dongle-link";
+import { runCommand } from "../../nodes/lib/lxp-control";
+import type { LxpExchange } from "../../nodes/lib/lxp-requester";
+import {
+  encodeReadHold,
+  encodeReadInput,
+  encodeReadParam,
+  encodeWriteMulti,
+  encodeWriteSingle,
+  frameToMessage,
+  LxpMessage,
+  LxpStreamParser,
+  parseFrame,
+} from "../../nodes/lib/lxp";
+import { PollPayload, PylonPoller, PylonRequester } from "../../nodes/lib/pylon-poller";
+import { portLabel } from "../../nodes/lib/pylon-port-config";
+import { decodeReply, formatCid2, INFO_DECODERS, parseCid2, parseFrame as parsePylonFrame, PylonFrameError } from "../../nodes/lib/pylon";
+import { PylonLinkError } from "../../nodes/lib/pylon-link";
+import { LxpDongleSimulator } from "../../sim/lxp-dongle";
+import { PylonStackSimulator } from "../../sim/pylon-stack";
+import { codeSpans, KeyPath, keyPaths, messagePaths, tableKeys } from "../support/doc-keys";
+import { hexBuf, lxpVectors } from "../support/vectors";
+import { vectors as pylonVectors } from "./pylon-vectors";
+
+const DOCS = join(__dirname, "..", "..", "docs");
+const readDoc = (name: string): string => readFileSync(join(DOCS, name), "utf8");
+
+class PathSet {
+  readonly all = new Set<string>();
+  readonly leaves = new Set<string>();
+  add(paths: KeyPath[]): void {
+    for (const { path, leaf } of paths) {
+      this.all.add(path);
+      if (leaf) this.leaves.add(path);
+    }
+  }
+}
+
+/** Asserts both directions: produced leaves are documented, documented keys are produced. */
+function assertDocumented(doc: string, markdown: string, produced: PathSet): void {
+  const spans = codeSpans(markdown);
+  const missing = [...produced.leaves].filter((p) => !spans.has(p)).sort();
+  assert.deepEqual(missing, [], `${doc} does not document these keys the code emits`);
+  const invented = tableKeys(markdown).filter(({ key }) => !produced.all.has(key));
+  assert.deepEqual(invented.map((k) => `${k.key} (line ${k.line})`), [], `${doc} lists keys the code never emits`);
+}
+
+// --- LuxPower ---------------------------------------------------------------------------------
+
+const LXP_TIME = new Date(2024, 5, 1, 12, 0, 0);
+
+function decodeLxp(frame: Buffer): LxpMessage {
+  return frameToMessage(parseFrame(frame), { time: 1_717_236_000 }).msg;
+}
+
+/** Answers in-process from the simulated dongle, as a DongleLink's requester would. */
+function simLink(sim: LxpDongleSimulator): DongleLink {
+  const exchange = async (ex: LxpExchange): Promise<DecodedMessage> => {
+    const reply = sim.answer(parseFrame(ex.frame));
+    if (!reply) throw new Error(`the simulator does not answer ${ex.description}`);
+    const frame = parseFrame(reply);
+    return { ...frameToMessage(frame, { time: 1_717_236_000 }), frame };
+  };
+  const target = { datalog: sim.datalog, inverter: sim.inverter };
+  return {
+    writePolicy: { allowed: true },
+    target: () => target,
+    waitForTarget: async () => target,
+    requester: { run: <T>(task: (x: typeof exchange) => Promise<T>) => task(exchange) },
+  } as unknown as DongleLink;
+}
+
+describe("payload docs", () => {
+  describe("docs/lxp-payloads.md", () => {
+    const produced = new PathSet();
+    const topics = new Set<string>();
+    const sim = new LxpDongleSimulator({ clock: "manual", start: LXP_TIME, intervalSeconds: 0, heartbeatSeconds: 0 });
+    const target = { datalog: sim.datalog, inverter: sim.inverter };
+    const record = (msg: object): void => {
+      produced.add(messagePaths(msg as Record<string, unknown>));
+      topics.add(String((msg as { topic: unknown }).topic));
+    };
+    const answer = (request: Buffer): LxpMessage => {
+      const reply = sim.answer(parseFrame(request));
+      assert.ok(reply, "the simulator answers");
+      return decodeLxp(reply);
+    };
+
+    before(async () => {
+      for (const v of lxpVectors()) {
+        for (const item of new LxpStreamParser().push(hexBuf(v.hex))) if (item.frame) record(decodeLxp(item.frame.raw));
+      }
+      sim.advance(3600); // a sunny hour: non-zero powers and energies
+      const merger = new BankMerger();
+      for (let bank = 0; bank < 6; bank++) {
+        const msg = answer(encodeReadInput(target, bank * 40, 40));
+        record(msg);
+        const merged = merger.add(msg);
+        if (merged && merged !== msg) record(merged);
+      }
+      record(answer(encodeReadInput(target, 0, 127)));
+      for (const [start, count] of [[0, 127], [127, 127], [254, 6]]) record(answer(encodeReadHold(target, start, count)));
+      record(answer(encodeWriteSingle(target, 66, 80)));
+      record(answer(encodeWriteMulti(target, 68, [0x1e16, 0x0006])));
+      record(answer(encodeReadParam(target.datalog, 0)));
+      record(answer(encodeReadInput(target, 240, 10)));
+
+      const link = simLink(sim);
+      const options = { timeoutMs: 1000, retries: 0, now: () => new Date(LXP_TIME.getTime() + 7 * 3600_000) };
+      for (const [topic, payload] of [["set/ac_charge", "on"], ["read/hold/21", 1], ["sync_time", undefined], ["set/ac_charge", "maybe"]]) {
+        const { msg } = await runCommand(link, { topic: topic as string, payload }, options);
+        record(msg as unknown as object);
+      }
+    });
+
+    it("covers every input bank, the hold registers and every message kind", () => {
+      for (const suffix of ["inputs/1", "inputs/2", "inputs/3", "inputs/4", "inputs/5", "inputs/6", "inputs/all", "hold/0", "hold/127", "hold/254", "write/66", "write/68", "param/0", "exception/240", "heartbeat", "request/0", "request/param/0"]) {
+        assert.ok([...topics].some((t) => t.endsWith(`/${suffix}`)), `no message on …/${suffix}`);
+      }
+      for (const key of ["p_pv_1", "e_load_all", "p_smart_load", "reg21.ac_charge_en", "ac_first_3.end", "ac_charge_end_soc_pct", "msg.sync.written", "msg.reason"]) {
+        assert.ok(produced.leaves.has(key), `${key} was produced`);
+      }
+    });
+
+    it("documents every key the code emits, and no key it does not", () => {
+      assertDocumented("docs/lxp-payloads.md", readDoc("lxp-payloads.md"), produced);
+    });
+  });
+
+  describe("docs/pylon-payloads.md", () => {
+    const produced = new PathSet();
+    const decodedCommands = new Set<string>();
+
+    before(async () => {
+      for (const v of pylonVectors) {
+        const cid2 = parseCid2(v.command);
+        if (!v.reply || !v.verifies || cid2 === undefined || !(cid2 in INFO_DECODERS)) continue;
+        try {
+          const reply = decodeReply(cid2, v.reply, v.request ? { request: v.request } : {});
+          produced.add(keyPaths(reply));
+          decodedCommands.add(reply.command);
+        } catch (err) {
+          if (!(err instanceof PylonFrameError)) throw err; // RTN error replies: no payload
+        }
+      }
+      const sim = new PylonStackSimulator({ packs: ["US3000", "US2000", "US2000"], clock: "manual", seed: 3 });
+      const bus: PylonRequester = {
+        request: async (frame) => {
+          const reply = sim.reply(frame);
+          if (!reply) throw new PylonLinkError("timeout", "no reply");
+          parsePylonFrame(reply.frame);
+          return { raw: reply.frame };
+        },
+      };
+      const poller = new PylonPoller(bus, { mode: "rs485", packs: 3, chargeManagement: true });
+      // pylon-poll's messages: the cycle on pylon/{port}, then (per-pack option) each pack on its own.
+      const topic = `pylon/${portLabel(undefined, { transport: "serial", path: "/dev/ttyUSB0" })}`;
+      const emit = (payload: PollPayload): void => {
+        produced.add(messagePaths({ topic, payload }));
+        for (const pack of payload.packs) {
+          produced.add(messagePaths({ topic: `${topic}/${pack.address}`, payload: {} }));
+          produced.add(keyPaths(pack, "packs[]"));
+        }
+      };
+      emit((await poller.poll(1_717_236_000_000)).payload);
+      sim.setFaults(3, { silent: true });
+      sim.advance(10);
+      const withError = (await poller.poll(1_717_236_010_000)).payload;
+      assert.deepEqual(withError.errors, [{ address: 3, command: "0x42", error: "timeout" }], "the silent pack is reported");
+      emit(withError);
+    });
+
+    it("decodes a real reply of every command the codec decodes", () => {
+      const all = Object.keys(INFO_DECODERS).map((k) => formatCid2(Number(k)));
+      assert.deepEqual([...decodedCommands].sort(), all.sort());
+    });
+
+    it("documents every key the code emits, and no key it does not", () => {
+      for (const key of ["packs[].cell_voltages", "packs[].alarms.charge_mosfet", "packs[].charge_management.full_charge_request", "stack.cell_spread_mv", "errors[].error"]) {
+        assert.ok(produced.leaves.has(key), `${key} was produced`);
+      }
+      assertDocumented("docs/pylon-payloads.md", readDoc("pylon-payloads.md"), produced);
+    });
+  });
+
+  it("no page under docs/ points at the team's private shelf", () => {
+    for (const name of readdirSync(DOCS).filter((n) => n.endsWith(".md"))) {
+      assert.doesNotMatch(readDoc(name), /shared\//, `${name} mentions shared/`);
+    }
+  });
+});
