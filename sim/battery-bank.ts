@@ -9,6 +9,7 @@ const CELL_RESISTANCE_OHM_AH = 0.074;
 const NOMINAL_CELL_VOLTS = 3.2;
 /** Cell offsets and reading noise of the simulated packs, mV (pylon-pack-model.ts). */
 const CELL_SCATTER_MV = 5.5;
+const MEAN_KNEE = (CELL_KNEE_RANGE[0] + CELL_KNEE_RANGE[1]) / 2;
 
 export interface SimBatteryBankOptions {
   /** Usable capacity of all packs together, Ah. */
@@ -47,7 +48,10 @@ export class SimBatteryBank {
   update(time: number, soc: number, powerW: number): void {
     this.time = time;
     this.soc = soc;
-    this.current = powerW / this.openCircuitVolts;
+    // The current whose power at the terminal voltage it causes (curve + I·R) is `powerW`.
+    const restingVolts = this.cellsInSeries * this.restingCellMv() / 1000;
+    const ohms = this.cellsInSeries * this.cellResistanceOhm;
+    this.current = (Math.sqrt(Math.max(0, restingVolts * restingVolts + 4 * ohms * powerW)) - restingVolts) / (2 * ohms);
   }
 
   /** Registers the owner's catch-up, which refresh() runs; a bank has one owner. */
@@ -61,16 +65,20 @@ export class SimBatteryBank {
     this.ownerRefresh?.();
   }
 
-  get openCircuitVolts(): number {
-    return (this.cellsInSeries * lfpOpenCircuitMv(this.soc / 100)) / 1000;
+  /** One cell of the bank: all cells of all packs in parallel, Ω. */
+  private get cellResistanceOhm(): number {
+    return CELL_RESISTANCE_OHM_AH / this.capacityAh;
   }
 
-  /** The average cell under the present current, V: curve + IR step + the packs' average drift. */
-  get cellVolts(): number {
+  /** The average cell without current, mV: the curve plus the packs' average drift at this SOC. */
+  private restingCellMv(): number {
     const s = this.soc / 100;
-    const irMv = ((this.current * CELL_RESISTANCE_OHM_AH) / this.capacityAh) * 1000;
-    const meanKnee = (CELL_KNEE_RANGE[0] + CELL_KNEE_RANGE[1]) / 2;
-    return (lfpOpenCircuitMv(s) + irMv + kneeOffsetMv(s, meanKnee)) / 1000;
+    return lfpOpenCircuitMv(s) + kneeOffsetMv(s, MEAN_KNEE);
+  }
+
+  /** The average cell under the present current, V. */
+  get cellVolts(): number {
+    return (this.restingCellMv() + this.current * this.cellResistanceOhm * 1000) / 1000;
   }
 
   /** Terminal voltage, V. */
@@ -81,8 +89,7 @@ export class SimBatteryBank {
   /** Lowest and highest cell the packs' BMS would report, V. */
   get cellRange(): { min: number; max: number } {
     const s = this.soc / 100;
-    const meanKnee = (CELL_KNEE_RANGE[0] + CELL_KNEE_RANGE[1]) / 2;
-    const mean = this.cellVolts * 1000 - kneeOffsetMv(s, meanKnee);
+    const mean = this.cellVolts * 1000 - kneeOffsetMv(s, MEAN_KNEE);
     // Above half charge the weak cell rises highest, below it sinks lowest.
     const kneeLow = kneeOffsetMv(s, s < 0.5 ? WEAK_CELL_KNEE : CELL_KNEE_RANGE[0]);
     const kneeHigh = kneeOffsetMv(s, s < 0.5 ? CELL_KNEE_RANGE[0] : WEAK_CELL_KNEE);

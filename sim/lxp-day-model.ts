@@ -191,6 +191,11 @@ export class LxpDayModel {
     this.setFlows(this.flowsAt(t));
   }
 
+  /** Recomputes the present flows without moving time: a control (hold register) changed. */
+  refreshFlows(): void {
+    this.setFlows(this.flowsAt(this.time));
+  }
+
   /** Takes the flows of the present moment and passes the battery's on to the shared battery. */
   private setFlows(flows: LxpFlows): void {
     this.current = flows;

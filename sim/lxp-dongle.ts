@@ -313,6 +313,8 @@ export class LxpDongleSimulator extends EventEmitter<LxpDongleSimEvents> {
     if (newTime !== undefined) {
       this.clock.set(newTime);
       this.model.jumpTo(this.clock.now());
+    } else {
+      this.model.refreshFlows(); // the inverter acts on new settings at once
     }
     return true;
   }
