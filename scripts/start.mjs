@@ -12,6 +12,8 @@
 //   MQTT_HOST [MQTT_PORT=1883] a real broker instead of the built-in one
 //   SIM_SPEED (60)             simulated seconds per second: a day in 24 minutes
 //   DEMO=0                     plain Node-RED with the package: no simulators, no example flows
+// When both devices are simulated they are one system: the stack's packs show the battery the
+// inverter charges and discharges (sim/sim-system.ts), so both dashboards and /lxp and /pylon agree.
 import { spawn } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -28,6 +30,32 @@ const userDir = resolve(env.NODE_RED_USER_DIR ?? join(root, ".node-red-dev"));
 const demo = env.DEMO !== "0";
 const log = (line) => console.log(`[start] ${line}`);
 const closers = [];
+const simSpeed = Number(env.SIM_SPEED ?? 60);
+const simulateLxp = !env.LXP_HOST && !env.LXP_UDP_PORT;
+const simulatePylon = !env.PYLON_PORT && !env.PYLON_TCP;
+/** Seconds between the simulated dongle's broadcasts (the examples poll the stack every 10 s). */
+const LXP_BROADCAST_SECONDS = 5;
+const DEMO_PACKS = ["US3000", "US2000", "US3000"];
+
+/** The simulated dongle starts its day at 10:00, so the demo shows the sun at work straight away. */
+function simulatedMorning() {
+  const start = new Date();
+  start.setHours(10, 0, 0, 0);
+  return start;
+}
+
+const lxpSimOptions = () => ({ speed: simSpeed, intervalSeconds: LXP_BROADCAST_SECONDS, start: simulatedMorning() });
+
+let system;
+/** Both simulators on one battery, made on first use (only when neither device is real). */
+function simSystem() {
+  if (!system) {
+    const { createSimSystem } = require(join(root, "dist", "sim", "sim-system.js"));
+    system = createSimSystem({ seed: 42, packs: DEMO_PACKS, lxp: lxpSimOptions() });
+    closers.push(() => system.close());
+  }
+  return system;
+}
 
 function prepareUserDir() {
   mkdirSync(join(userDir, "node_modules"), { recursive: true });
@@ -60,14 +88,16 @@ function isLink(p) {
 async function lxpTarget() {
   if (env.LXP_HOST) return { transport: "tcp", host: env.LXP_HOST, port: Number(env.LXP_PORT ?? 8000) };
   if (env.LXP_UDP_PORT) return { transport: "udp", port: Number(env.LXP_UDP_PORT), bind: "0.0.0.0" };
-  const { LxpDongleSimulator } = require(join(root, "dist", "sim", "lxp-dongle.js"));
-  // Start the simulated day at 10:00 so the demo shows the sun at work straight away.
-  const start = new Date();
-  start.setHours(10, 0, 0, 0);
-  const sim = new LxpDongleSimulator({ speed: Number(env.SIM_SPEED ?? 60), intervalSeconds: 10, seed: 42, start });
+  let sim;
+  if (simulatePylon) {
+    sim = simSystem().lxp;
+  } else {
+    const { LxpDongleSimulator } = require(join(root, "dist", "sim", "lxp-dongle.js"));
+    sim = new LxpDongleSimulator({ ...lxpSimOptions(), seed: 42 });
+    closers.push(() => sim.close());
+  }
   const server = await sim.listenTcp({ host: "127.0.0.1", port: 0 });
-  closers.push(() => sim.close());
-  log(`simulated LuxPower dongle on 127.0.0.1:${server.port} (datalog ${sim.datalog ?? "BJ43900001"})`);
+  log(`simulated LuxPower dongle on 127.0.0.1:${server.port} (datalog ${sim.datalog})`);
   return { transport: "tcp", host: "127.0.0.1", port: server.port };
 }
 
@@ -77,11 +107,17 @@ async function pylonTarget() {
     const [h, p] = env.PYLON_TCP.split(":");
     return { transport: "tcp", host: h, port: Number(p) };
   }
-  const { PylonStackSimulator } = require(join(root, "dist", "sim", "pylon-stack.js"));
-  const sim = new PylonStackSimulator({ packs: ["US3000", "US2000", "US3000"], seed: 42, timeScale: Number(env.SIM_SPEED ?? 60) });
+  let sim;
+  if (simulateLxp) {
+    sim = simSystem().pylon;
+  } else {
+    const { PylonStackSimulator } = require(join(root, "dist", "sim", "pylon-stack.js"));
+    sim = new PylonStackSimulator({ packs: DEMO_PACKS, seed: 42, timeScale: simSpeed });
+    closers.push(() => sim.close());
+  }
   const server = await sim.listenTcp({ host: "127.0.0.1", port: 0 });
-  closers.push(() => sim.close());
-  log(`simulated PylonTech stack (3 packs) on 127.0.0.1:${server.port}`);
+  const shared = simulateLxp ? ", one battery with the simulated inverter" : "";
+  log(`simulated PylonTech stack (${sim.packs.length} packs) on 127.0.0.1:${server.port}${shared}`);
   return { transport: "tcp", host: "127.0.0.1", port: server.port };
 }
 

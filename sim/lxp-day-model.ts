@@ -1,7 +1,9 @@
 // The physics of the simulated LuxPower inverter: PV following the sun through a local day, a
 // household load, a battery whose SOC moves with what it absorbs or gives, the grid covering the
 // rest. Power flows are a pure function of (seed, time, SOC, controls); energy counters and SOC
-// are integrated in one-minute steps, and the daily counters reset at local midnight.
+// are integrated in one-minute steps, and the daily counters reset at local midnight. Given a
+// shared battery (battery-bank.ts), the model keeps it up to date and takes its voltage from it.
+import type { SimBatteryBank } from "./battery-bank";
 import { knotValue, smoothNoise, stepNoise } from "./lxp-noise";
 import { SeededRandom } from "./pylon-random";
 
@@ -68,7 +70,7 @@ export interface LxpDayModelOptions {
   seed?: number;
   /** Peak power of PV strings 1 and 2 in W. Default [3200, 2400]. */
   pvPeakW?: readonly [number, number];
-  /** Usable battery energy in Wh. Default 10240 (200 Ah at 51.2 V). */
+  /** Usable battery energy in Wh. Default 10240 (200 Ah at 51.2 V); with `battery`, its capacity. */
   batteryCapacityWh?: number;
   /** Inverter charge/discharge limit in W. Default 5000. */
   batteryMaxW?: number;
@@ -76,6 +78,8 @@ export interface LxpDayModelOptions {
   midnightSoc?: number;
   /** Read at every step, so writes to the hold registers take effect. */
   controls?: () => LxpControls;
+  /** A battery shared with a simulated BMS: the model sets its SOC and current at every step. */
+  battery?: SimBatteryBank;
 }
 
 const STEP_MS = 60_000;
@@ -122,6 +126,8 @@ export class LxpDayModel {
   readonly total: LxpEnergy;
   /** Cumulative inverter run time, s. */
   runtimeS: number;
+  /** The shared battery, when there is one. */
+  readonly battery: SimBatteryBank | undefined;
   private readonly controls: () => LxpControls;
   private dayNumber: number;
   private current: LxpFlows;
@@ -129,7 +135,8 @@ export class LxpDayModel {
   constructor(options: LxpDayModelOptions) {
     this.seed = (options.seed ?? 1) >>> 0;
     this.pvPeakW = options.pvPeakW ?? [3200, 2400];
-    this.batteryCapacityWh = options.batteryCapacityWh ?? 10240;
+    this.battery = options.battery;
+    this.batteryCapacityWh = options.battery?.capacityWh ?? options.batteryCapacityWh ?? 10240;
     this.batteryMaxW = options.batteryMaxW ?? 5000;
     this.controls = options.controls ?? (() => DEFAULT_CONTROLS);
     const random = new SeededRandom(this.seed);
@@ -153,6 +160,7 @@ export class LxpDayModel {
     this.time = midnight;
     this.dayNumber = dayNumber;
     this.current = this.flowsAt(this.time);
+    this.publishBattery();
     this.advanceTo(options.start);
   }
 
@@ -172,7 +180,7 @@ export class LxpDayModel {
       this.integrate(next - this.time);
       this.time = next;
       this.rollDay();
-      this.current = this.flowsAt(this.time);
+      this.setFlows(this.flowsAt(this.time));
     }
   }
 
@@ -180,7 +188,22 @@ export class LxpDayModel {
   jumpTo(t: number): void {
     this.time = t;
     this.rollDay();
-    this.current = this.flowsAt(t);
+    this.setFlows(this.flowsAt(t));
+  }
+
+  /** Recomputes the present flows without moving time: a control (hold register) changed. */
+  refreshFlows(): void {
+    this.setFlows(this.flowsAt(this.time));
+  }
+
+  /** Takes the flows of the present moment and passes the battery's on to the shared battery. */
+  private setFlows(flows: LxpFlows): void {
+    this.current = flows;
+    this.publishBattery();
+  }
+
+  private publishBattery(): void {
+    this.battery?.update(this.time, this.soc, this.current.charge - this.current.discharge);
   }
 
   /** Full-capacity discharges so far. */
@@ -197,14 +220,16 @@ export class LxpDayModel {
     return f.discharge > 0 ? 0x10 : 0x00;
   }
 
-  /** Battery terminal voltage: ~48 V empty to ~54 V full, a little higher while charging. */
+  /** Battery terminal voltage: ~48 V empty to ~54 V full, a little higher while charging (or the shared battery's). */
   get batteryVolts(): number {
+    if (this.battery) return this.battery.voltage;
     const f = this.current;
     return 48 + 0.06 * this.soc + (0.8 * (f.charge - f.discharge)) / this.batteryMaxW;
   }
 
   /** Battery current in A, + = charging. */
   get batteryAmps(): number {
+    if (this.battery) return this.battery.current;
     return (this.current.charge - this.current.discharge) / this.batteryVolts;
   }
 

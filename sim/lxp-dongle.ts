@@ -19,6 +19,7 @@ import {
   WriteMultiRequestFrame,
   WriteSingleFrame,
 } from "../nodes/lib/lxp";
+import type { SimBatteryBank } from "./battery-bank";
 import { LxpSimClock } from "./lxp-clock";
 import { LxpDayModel, LxpDayModelOptions } from "./lxp-day-model";
 import { corruptCrc, LxpSimFaults, noLxpFaults, wantsBadCrc, wireOf } from "./lxp-faults";
@@ -77,6 +78,11 @@ export interface LxpDongleSimOptions {
   faults?: Partial<LxpSimFaults>;
   /** Sizes of the simulated plant. */
   plant?: Pick<LxpDayModelOptions, "pvPeakW" | "batteryCapacityWh" | "batteryMaxW" | "midnightSoc">;
+  /**
+   * A battery shared with a simulated PylonTech stack (sim-system.ts): this inverter moves its SOC
+   * and current with its own clock, and its voltage and cells are reported from it.
+   */
+  battery?: SimBatteryBank;
 }
 
 export type LxpDongleSimEvents = {
@@ -137,7 +143,9 @@ export class LxpDongleSimulator extends EventEmitter<LxpDongleSimEvents> {
       seed,
       start: this.clock.now(),
       controls: () => controlsFromHolds(this.holdRegisters),
+      battery: options.battery,
     });
+    options.battery?.setOwner(() => this.syncModel());
     Object.assign(this.faults, options.faults);
   }
 
@@ -305,6 +313,8 @@ export class LxpDongleSimulator extends EventEmitter<LxpDongleSimEvents> {
     if (newTime !== undefined) {
       this.clock.set(newTime);
       this.model.jumpTo(this.clock.now());
+    } else {
+      this.model.refreshFlows(); // the inverter acts on new settings at once
     }
     return true;
   }

@@ -124,7 +124,9 @@ export function inputValuesOf(model: LxpDayModel, inverterSerial: string): Recor
   const vBat = model.batteryVolts;
   const vGrid = model.gridVolts;
   const t = model.temperatures;
-  const cell = vBat / 16;
+  const bank = model.battery;
+  // A shared battery reports its cells as its BMS does; otherwise 16 cells around the average.
+  const cells = bank ? bank.cellRange : { min: vBat / 16 - 0.004, max: vBat / 16 + 0.004 };
   return {
     status: model.status,
     v_pv_1: model.pvVolts(1),
@@ -160,11 +162,11 @@ export function inputValuesOf(model: LxpDayModel, inverterSerial: string): Recor
     max_dischg_curr: Math.round(model.batteryMaxW / 50),
     charge_volt_ref: 55.2,
     dischg_cut_volt: 47,
-    bat_count: 2,
-    bat_capacity: Math.round(model.batteryCapacityWh / 51.2),
+    bat_count: bank?.packCount ?? 2,
+    bat_capacity: Math.round(bank?.capacityAh ?? model.batteryCapacityWh / 51.2),
     bat_current: model.batteryAmps,
-    max_cell_voltage: cell + 0.004,
-    min_cell_voltage: cell - 0.004,
+    max_cell_voltage: cells.max,
+    min_cell_voltage: cells.min,
     max_cell_temp: t.battery + 1,
     min_cell_temp: t.battery - 0.5,
     cycle_count: model.cycleCount,

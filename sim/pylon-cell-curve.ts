@@ -25,3 +25,18 @@ export function lfpOpenCircuitMv(soc: number): number {
   }
   return OCV_POINTS[OCV_POINTS.length - 1][1];
 }
+
+/** How much cells drift apart: 1 in the flat middle, growing towards empty (×6) and full (×5). */
+export function cellSpreadFactor(soc: number): number {
+  return 1 + (6 * Math.max(0, 0.12 - soc)) / 0.12 + (4 * Math.max(0, soc - 0.9)) / 0.1;
+}
+
+/** Spread ("knee") weights of a pack's cells: most within this range, one weak cell at WEAK_CELL_KNEE. */
+export const CELL_KNEE_RANGE = [0.5, 1.5] as const;
+export const WEAK_CELL_KNEE = 3;
+
+/** mV a cell of spread weight `knee` sits off the curve at `soc`: below it when emptier than half, above when fuller. */
+export function kneeOffsetMv(soc: number, knee: number): number {
+  const offset = knee * (cellSpreadFactor(soc) - 1) * 3;
+  return soc < 0.5 ? -offset : offset;
+}

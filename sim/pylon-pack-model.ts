@@ -3,7 +3,7 @@
 // user. Values are kept as the wire carries them (mV, 0.1 A, 0.1 K, mAh) so what a poller decodes
 // equals what the getters report.
 import type { PylonAlarmState, PylonAnalogValues } from "../nodes/lib/pylon";
-import { lfpOpenCircuitMv } from "./pylon-cell-curve";
+import { CELL_KNEE_RANGE, kneeOffsetMv, lfpOpenCircuitMv, WEAK_CELL_KNEE } from "./pylon-cell-curve";
 import { noFaults, PylonPackFaults } from "./pylon-faults";
 import { PACK_LAYOUTS, PylonCapacityLayout, PylonPackLayout, PylonPackModelName } from "./pylon-pack-layouts";
 import { SeededRandom } from "./pylon-random";
@@ -124,8 +124,8 @@ export class PylonPackModel {
     if (this.serial.length !== 16) throw new Error(`serial must have 16 characters, got "${this.serial}"`);
     this.cellOffsetsMv = Array.from({ length: cellCount }, () => random.between(-4, 4));
     // How much each cell spreads at the ends of the curve: one weak cell stands out there.
-    this.knee = Array.from({ length: cellCount }, () => random.between(0.5, 1.5));
-    this.knee[random.int(0, cellCount - 1)] = 3;
+    this.knee = Array.from({ length: cellCount }, () => random.between(...CELL_KNEE_RANGE));
+    this.knee[random.int(0, cellCount - 1)] = WEAK_CELL_KNEE;
     this.temperatureOffsetsC = Array.from({ length: temperatureCount }, () => random.between(-0.6, 0.6));
     this.currentShare = random.between(0.97, 1.03);
     this.ambientC = options.ambient ?? random.between(18, 26);
@@ -154,7 +154,25 @@ export class PylonPackModel {
     if (amps < 0) this.dischargedMah += (-amps * dtSeconds * 1000) / 3600;
     amps = this.limitCurrent(amps);
     this.currentDeciA = Math.round(amps * 10);
+    this.settleTemperatures(dtSeconds, amps);
+    this.sampleCells();
+  }
 
+  /**
+   * Moves the pack `dtSeconds` forward as part of a shared battery: its state of charge is set to
+   * `socPercent` rather than integrated, and it carries `amps` (+ = charging) unless full or empty.
+   */
+  follow(dtSeconds: number, amps: number, socPercent: number): void {
+    if (dtSeconds < 0) return;
+    this.remainingExactMah = (this.layout.capacityMah * Math.min(100, Math.max(0, socPercent))) / 100;
+    const carried = this.limitCurrent(amps);
+    if (carried < 0) this.dischargedMah += (-carried * dtSeconds * 1000) / 3600;
+    this.currentDeciA = Math.round(carried * 10);
+    this.settleTemperatures(dtSeconds, carried);
+    this.sampleCells();
+  }
+
+  private settleTemperatures(dtSeconds: number, amps: number): void {
     const settle = 1 - Math.exp(-dtSeconds / THERMAL_TAU_S);
     this.temperaturesExactC = this.temperaturesExactC.map((t, i) => {
       const board = i === 0;
@@ -162,7 +180,6 @@ export class PylonPackModel {
       const target = this.ambientC + this.temperatureOffsetsC[i] + heat + (board ? BOARD_OFFSET_C : 0);
       return t + (target - t) * settle;
     });
-    this.sampleCells();
   }
 
   /** The BMS stops charging a full pack and discharging an empty one. */
@@ -177,11 +194,9 @@ export class PylonPackModel {
     const ocv = lfpOpenCircuitMv(soc);
     const irMv = (this.currentDeciA / 10) * this.layout.cellResistanceOhm * 1000;
     // Cells drift apart near empty and full, where the LFP curve is steep.
-    const spread = 1 + 6 * Math.max(0, 0.12 - soc) / 0.12 + 4 * Math.max(0, soc - 0.9) / 0.1;
-    this.cellsMv = this.cellOffsetsMv.map((offset, i) => {
-      const kneeMv = soc < 0.5 ? -this.knee[i] * (spread - 1) * 3 : this.knee[i] * (spread - 1) * 3;
-      return Math.round(ocv + irMv + offset + kneeMv + this.noise.between(-1.5, 1.5));
-    });
+    this.cellsMv = this.cellOffsetsMv.map((offset, i) =>
+      Math.round(ocv + irMv + offset + kneeOffsetMv(soc, this.knee[i]) + this.noise.between(-1.5, 1.5)),
+    );
   }
 
   setCellAlarm(cell: number, state: PylonAlarmState | undefined): void {

@@ -1,7 +1,8 @@
 // A simulated PylonTech stack answering the binary protocol (pylon-protocol.md §2–§6, §9): N packs on rs485
 // addresses (ADR 2, 3, …, INFO = ADR) or behind one rs232 console port (ADR 1, INFO = pack
 // number). Replies are built with the codec's envelope; absent addresses stay silent as on a real
-// bus. Time moves with the wall clock or only by advance(), so a seed gives reproducible values.
+// bus. Time moves with the wall clock or only by advance(), so a seed gives reproducible values;
+// given a shared battery (battery-bank.ts), the packs show its state and time instead.
 import type { Duplex } from "node:stream";
 import {
   ALL_PACKS,
@@ -21,6 +22,7 @@ import {
   READ_COMMANDS,
   RTN_NORMAL,
 } from "../nodes/lib/pylon";
+import type { SimBatteryBank } from "./battery-bank";
 import { corruptChecksum, PylonPackFaults, replyBytes, wantsBadChecksum } from "./pylon-faults";
 import { isPackModelName, PylonPackModelName } from "./pylon-pack-layouts";
 import { PylonCurrentSource, PylonPackModel, PylonSimPackOptions } from "./pylon-pack-model";
@@ -81,7 +83,16 @@ export interface PylonStackOptions {
   answerAllPacks?: boolean;
   /** VER of every reply. Default 0x20. */
   ver?: number;
+  /**
+   * One battery shared with a simulated inverter (sim-system.ts): before every reply the packs take
+   * its SOC (each within a fraction of a point) and its current (shared by capacity), and its time
+   * replaces `clock`, `timeScale` and `current`; each pack's own `soc` and `current` are ignored.
+   */
+  battery?: SimBatteryBank;
 }
+
+/** Largest difference, in SOC points, between a pack and the shared battery (faded out at 0 and 100 %). */
+const PACK_SOC_OFFSET = 0.6;
 
 /** One reply, ready to write after `delayMs`. */
 export interface PylonSimReply {
@@ -137,6 +148,11 @@ export class PylonStackSimulator {
   private readonly attachments = new Set<() => void>();
   private readonly servers = new Set<{ close(): Promise<void> }>();
   private readonly defaultSession = new PylonStackSession(this);
+  private readonly battery: SimBatteryBank | undefined;
+  /** Per pack with a shared battery: its share of the current and its SOC offset in points. */
+  private readonly batteryShares: number[] = [];
+  private readonly batterySocOffsets: number[] = [];
+  private batterySeen: { time: number; soc: number; current: number } | undefined;
 
   constructor(options: PylonStackOptions = {}) {
     this.mode = options.mode ?? "rs485";
@@ -156,9 +172,20 @@ export class PylonStackSimulator {
       const address = this.mode === "rs485" ? adr : info;
       const pack = new PylonPackModel(opts, { position: i + 1, address, latencyMs: options.latencyMs ?? 0 }, random.fork());
       this.byAddress.set(address, pack);
-      pack.advance(0, 0, this.current);
+      if (!options.battery) pack.advance(0, 0, this.current);
       return pack;
     });
+    this.battery = options.battery;
+    if (this.battery) {
+      const spread = random.fork();
+      const weights = this.packs.map((p) => p.totalMah * spread.between(0.97, 1.03));
+      const total = weights.reduce((a, b) => a + b, 0);
+      for (const w of weights) {
+        this.batteryShares.push(w / total);
+        this.batterySocOffsets.push(spread.between(-PACK_SOC_OFFSET, PACK_SOC_OFFSET));
+      }
+      this.followBattery(this.battery);
+    }
   }
 
   /** The pack a poller reaches at `address` (ADR on rs485, pack number on rs232). */
@@ -182,11 +209,32 @@ export class PylonStackSimulator {
     Object.assign(this.pack(address).faults, faults);
   }
 
-  /** Moves every pack `seconds` of simulated time forward. */
+  /** Moves every pack `seconds` of simulated time forward (not with a shared battery: move its inverter's clock). */
   advance(seconds: number): void {
+    if (this.battery) throw new Error("this stack follows a shared battery: advance the inverter's clock instead");
     if (!(seconds > 0)) return;
     this.elapsed += seconds;
     for (const pack of this.packs) pack.advance(seconds, this.elapsed, this.current);
+  }
+
+  /** Brings the packs up to the present: the shared battery's, or the wall clock's. */
+  private catchUp(): void {
+    if (this.battery) this.followBattery(this.battery);
+    else this.followWallClock();
+  }
+
+  /** Sets every pack from the shared battery, once it has moved since the last time. */
+  private followBattery(battery: SimBatteryBank): void {
+    battery.refresh();
+    const { time, soc, current } = battery;
+    const seen = this.batterySeen;
+    if (seen && seen.time === time && seen.soc === soc && seen.current === current) return;
+    // A clock set back (hold registers 12–14) moves no time forward.
+    const dt = seen ? Math.max(0, (time - seen.time) / 1000) : 0;
+    this.batterySeen = { time, soc, current };
+    this.elapsed += dt;
+    const fade = Math.min(1, soc / 5, (100 - soc) / 5);
+    this.packs.forEach((pack, i) => pack.follow(dt, current * this.batteryShares[i], soc + this.batterySocOffsets[i] * fade));
   }
 
   private followWallClock(): void {
@@ -208,7 +256,7 @@ export class PylonStackSimulator {
     if (frame.cid1 !== CID1_BATTERY) return null; // another device type on the bus
     const host = this.hostAt(frame.adr);
     if (!host) return null;
-    this.followWallClock();
+    this.catchUp();
     return this.dispatch(frame, host);
   }
 

@@ -1,6 +1,7 @@
-// `npm start` as a user runs it: no devices given, so it starts its own simulators and broker,
-// deploys the examples, serves live data, and stops everything on SIGTERM.
+// `npm start` as a user runs it: no devices given, so it starts its own simulators (one system on
+// one battery) and broker, deploys the examples, serves live data, and stops everything on SIGTERM.
 import assert from "node:assert/strict";
+import { sleep } from "../support/net";
 import { NodeRedRuntime } from "../support/runtime";
 
 function alive(pid: number): boolean {
@@ -16,7 +17,8 @@ describe("the npm start demo with its own simulators", function () {
   this.timeout(90000);
   const red = new NodeRedRuntime();
 
-  before(() => red.start({ DEMO: "1", SIM_SPEED: "600" }));
+  // Simulated time at the wall clock's pace, so snapshots taken seconds apart show nearly one moment.
+  before(() => red.start({ DEMO: "1", SIM_SPEED: "1" }));
   after(() => red.stop());
 
   async function liveJson(path: string): Promise<any> {
@@ -31,7 +33,7 @@ describe("the npm start demo with its own simulators", function () {
 
   it("prints where everything is and deploys every example", () => {
     assert.match(red.log, /\[start\] simulated LuxPower dongle on 127\.0\.0\.1:\d+/);
-    assert.match(red.log, /\[start\] simulated PylonTech stack \(3 packs\) on 127\.0\.0\.1:\d+/);
+    assert.match(red.log, /\[start\] simulated PylonTech stack \(3 packs\) on 127\.0\.0\.1:\d+, one battery with the simulated inverter/);
     assert.match(red.log, /\[start\] MQTT broker on 127\.0\.0\.1:\d+/);
     assert.match(red.log, /\[start\] deployed \d+ example flows: .*inverter control\.json/);
     assert.match(red.log, /\[start\] dashboard: http:\/\/127\.0\.0\.1:\d+\/dashboard\/energy/);
@@ -45,6 +47,35 @@ describe("the npm start demo with its own simulators", function () {
     const pylon = await liveJson("/pylon");
     assert.equal(pylon.stack.pack_count, 3);
     assert.equal(pylon.packs[0].cell_voltages.length, 15);
+  });
+
+  /** Where an /lxp and a /pylon snapshot contradict each other about the one battery. */
+  function contradictions(lxp: any, stack: any): string[] {
+    const out: string[] = [];
+    if (Math.abs(lxp.soc - stack.soc) > 2) out.push(`SOC ${lxp.soc} % vs ${stack.soc} %`);
+    // LuxPower p_battery = p_charge − p_discharge, PylonTech current: + = charging in both.
+    if (Math.abs(stack.current) >= 1 && Math.abs(lxp.p_battery) >= 50 && Math.sign(lxp.p_battery) !== Math.sign(stack.current)) {
+      out.push(`p_battery ${lxp.p_battery} W vs ${stack.current} A`);
+    }
+    if (Math.abs(lxp.v_bat - stack.voltage) > 0.3) out.push(`${lxp.v_bat} V vs ${stack.voltage} V`);
+    if (Math.abs(lxp.max_cell_voltage - stack.cell_max) > 0.02) out.push(`max cell ${lxp.max_cell_voltage} V vs ${stack.cell_max} V`);
+    if (Math.abs(lxp.min_cell_voltage - stack.cell_min) > 0.02) out.push(`min cell ${lxp.min_cell_voltage} V vs ${stack.cell_min} V`);
+    return out;
+  }
+
+  it("serves one battery: /lxp and /pylon agree on SOC, current direction, voltage and cells", async () => {
+    // Each is a snapshot (broadcast every 5 s, poll every 10 s): a pair taken across a change of
+    // the load may differ, so look at pairs until one agrees, and report the last one otherwise.
+    const deadline = Date.now() + 40000;
+    let last: string[] = [];
+    while (Date.now() < deadline) {
+      const lxp = await liveJson("/lxp");
+      const { stack } = await liveJson("/pylon");
+      last = contradictions(lxp, stack);
+      if (last.length === 0) return;
+      await sleep(1000);
+    }
+    assert.fail(`/lxp and /pylon contradict each other: ${last.join("; ")}`);
   });
 
   it("stops Node-RED and the simulators on SIGTERM", async () => {

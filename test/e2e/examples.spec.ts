@@ -215,6 +215,16 @@ describe("example flows", function () {
         assert.ok(tpl.includes(hook), `battery template lacks ${hook}`);
       }
     });
+
+    it("grey the energy gauges with 'waiting for data' until the flow marks their first value live", () => {
+      const energy = examples.find((e) => e.file === "dashboard/energy overview.json")!.flow;
+      for (const gauge of energy.filter((n) => n.type === "ui-gauge")) assert.match(gauge.className, /\blxp-needs-data\b/, gauge.id);
+      const style = energy.find((n) => n.type === "ui-template" && n.templateScope === "page:style");
+      assert.equal(style?.page, "lxp-pylon-energy-page");
+      assert.match(style.format, /\.lxp-needs-data:not\(\.lxp-live\)::after \{[^}]*content: "waiting for data"/);
+      const split = energy.find((n) => n.id === "lxp-pylon-energy-split").func as string;
+      assert.match(split, /const gauge = \(v\) => \(v === undefined \? null : \{ topic: msg\.topic, payload: v, class: "lxp-live" \}\);/);
+    });
   });
 
   describe("demo-flows helpers", () => {

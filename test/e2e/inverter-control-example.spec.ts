@@ -38,6 +38,41 @@ describe("inverter control example", function () {
     assert.deepEqual(topics.sort(), ["apply", "end", "set/ac_charge", "set/charge_rate_pct", "start", "sync_time"]);
   });
 
+  it("wires left to right: every wire ends further right, the read-back returns through a link", () => {
+    const byId = new Map(flow.map((n) => [n.id, n]));
+    for (const n of flow) {
+      for (const target of (n.wires ?? []).flat()) {
+        assert.ok(byId.get(target).x > n.x, `${n.id} (x ${n.x}) → ${target} (x ${byId.get(target).x}) runs backwards`);
+      }
+    }
+    const out = flow.find((n) => n.type === "link out");
+    const back = flow.find((n) => n.type === "link in");
+    assert.deepEqual(flow.find((n) => n.type === "lxp-request").wires, [[out.id]]);
+    assert.deepEqual([out.links, back.links, back.wires], [[back.id], [out.id], [["lxp-pylon-control-to-widgets"]]]);
+  });
+
+  it("shows the charge rate on the slider always and writes it once the slider rests, by drag or keys", () => {
+    const slider = flow.find((n) => n.type === "ui-slider");
+    assert.deepEqual([slider.thumbLabel, slider.showTicks, slider.outs, slider.passthru], ["always", "always", "all", false]);
+    const [[settleId]] = slider.wires;
+    const settle = flow.find((n) => n.id === settleId);
+    // A trigger that sends nothing at first and the latest message once 1 s passed without another.
+    assert.deepEqual(
+      [settle.type, settle.op1type, settle.op2type, settle.extend, settle.duration, settle.units, settle.wires],
+      ["trigger", "nul", "payl", true, "1", "s", [["lxp-pylon-control-request"]]],
+    );
+  });
+
+  it("shows 'waiting for data' on the switch and the slider until the first read-back", () => {
+    const style = flow.find((n) => n.type === "ui-template");
+    assert.equal(style.templateScope, "page:style");
+    assert.equal(style.page, "lxp-pylon-control-page");
+    assert.match(style.format, /\.lxp-needs-data:not\(\.lxp-live\)::after \{[^}]*content: "waiting for data"/);
+    for (const type of ["ui-switch", "ui-slider"]) assert.match(flow.find((n) => n.type === type).className, /\blxp-needs-data\b/, type);
+    const toWidgets = flow.find((n) => n.id === "lxp-pylon-control-to-widgets").func as string;
+    assert.equal(toWidgets.match(/class: "lxp-live"/g)?.length, 2, "the switch's and the slider's values end the waiting state");
+  });
+
   it("deploys, serves /dashboard/control and reads the settings it shows", async () => {
     fake.setHolds(21, [62292]);
     fake.setHolds(64, [80]);
