@@ -10,7 +10,8 @@
 //   PYLON_PORT                 a real serial device (e.g. /dev/ttyUSB0) instead of the simulator
 //   PYLON_TCP                  a real RS485-to-TCP gateway HOST:PORT instead
 //   MQTT_HOST [MQTT_PORT=1883] a real broker instead of the built-in one
-//   SIM_SPEED (60)             simulated seconds per second: a day in 24 minutes
+//   SIM_SPEED (12)             simulated seconds per second: a day in 2 hours (slow enough that
+//                              the 10 s battery poll and the 5 s inverter broadcast agree on SOC)
 //   DEMO=0                     plain Node-RED with the package: no simulators, no example flows
 // When both devices are simulated they are one system: the stack's packs show the battery the
 // inverter charges and discharges (sim/sim-system.ts), so both dashboards and /lxp and /pylon agree.
@@ -30,7 +31,7 @@ const userDir = resolve(env.NODE_RED_USER_DIR ?? join(root, ".node-red-dev"));
 const demo = env.DEMO !== "0";
 const log = (line) => console.log(`[start] ${line}`);
 const closers = [];
-const simSpeed = Number(env.SIM_SPEED ?? 60);
+const simSpeed = Number(env.SIM_SPEED ?? 12);
 const simulateLxp = !env.LXP_HOST && !env.LXP_UDP_PORT;
 const simulatePylon = !env.PYLON_PORT && !env.PYLON_TCP;
 /** Seconds between the simulated dongle's broadcasts (the examples poll the stack every 10 s). */
