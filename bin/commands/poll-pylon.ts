@@ -1,7 +1,7 @@
 // `lxp-pylon poll pylon`: one JSON line per poll cycle, the message pylon-poll would send.
 // Uses the same PylonPortLink and PylonPoller as the nodes.
 import { parseArgs } from "node:util";
-import { PylonPortLink } from "../../nodes/lib/pylon-link";
+import { PortHealth, PylonPortLink } from "../../nodes/lib/pylon-link";
 import { PylonPoller } from "../../nodes/lib/pylon-poller";
 import { parsePylonPortConfig, portLabel } from "../../nodes/lib/pylon-port-config";
 import { splitHostPort } from "../../nodes/lib/dongle-config";
@@ -52,9 +52,12 @@ export async function pollPylonCommand(argv: string[]): Promise<number> {
     throw new CliError((err as Error).message, 2);
   }
 
+  // One line per change of the port's condition, not one per reopen attempt.
+  const health = new PortHealth(link.description);
   link.on("state", (change) => {
-    const why = change.error?.message ?? change.detail;
-    process.stderr.write(`${new Date().toISOString()} ${change.state} ${link.description}${why ? `: ${why}` : ""}\n`);
+    const { status, notice } = health.update(change);
+    const line = notice?.text ?? status?.text;
+    if (line) process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   });
   link.register(process);
   let stopping = false;
