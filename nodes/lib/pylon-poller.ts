@@ -78,7 +78,7 @@ const IDENTITY_COMMANDS = [
 ] as const;
 
 /** Failures worth asking again next cycle; an error reply (RTN) is an answer and waits for the next refresh. */
-const TRANSIENT = new Set(["timeout", "not_connected", "closed", "checksum", "length_checksum", "length_mismatch", "framing", "bad_hex", "truncated"]);
+const TRANSIENT = new Set(["timeout", "checksum", "length_checksum", "length_mismatch", "framing", "bad_hex", "truncated"]);
 
 /** Link errors that say the port is down: every further request of the cycle would fail the same way. */
 const PORT_DOWN = new Set(["not_connected", "closed"]);
@@ -197,7 +197,7 @@ export class PylonPoller {
    * Probes upward from pack 1 until the first silence above the packs already known (that silence
    * ends the stack and is not an error). A known pack that is silent now stays in the list, so
    * the poll reports it instead of hiding it and every pack above it. Returns whether the result
-   * stands (false: nothing found, or the port was down; try again next cycle).
+   * stands (false: nothing found; try again next cycle). A port that is down ends the cycle (PortDown).
    */
   private async discover(errors: PollError[]): Promise<boolean> {
     const probe = this.probeCommand;
