@@ -6,6 +6,7 @@ import { linkOf } from "./lib/config-node";
 import type { DecodedMessage } from "./lib/dongle-link";
 import type { LxpFrameError, MessageKind } from "./lib/lxp";
 import { quietHint } from "./lib/lxp-quiet-hint";
+import { errorText } from "./lib/node-errors";
 import { connectionStatus, NodeStatusLike } from "./lib/status";
 import type { StateChange } from "./lib/transport";
 
@@ -85,14 +86,14 @@ export = function register(RED: NodeAPI): void {
         }
         this.send(out as unknown as NodeMessage);
       } catch (err) {
-        this.error(err as Error, { topic: msg.topic, payload: (err as Error).message, lxp: msg.lxp } as NodeMessage);
+        this.error(errorText(err), { topic: msg.topic, payload: errorText(err), lxp: msg.lxp } as NodeMessage);
       }
     };
     const onBadFrame = (err: LxpFrameError): void => {
       badFrames++;
       scheduleStatus();
       const msg = { topic: "lxp/error", payload: err.message, lxp: { raw: err.raw } };
-      this.error(err, msg as NodeMessage);
+      this.error(err.message, msg as NodeMessage);
     };
 
     link.on("state", onState);

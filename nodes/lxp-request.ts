@@ -8,6 +8,7 @@ import { CommandRequest, ControlOutcome, runCommand } from "./lib/lxp-control";
 import { parseRequestConfig, RequestSettings, resolveRequest } from "./lib/lxp-request-config";
 import { clock, connectionStatus, NodeStatusLike } from "./lib/status";
 import { quietHint } from "./lib/lxp-quiet-hint";
+import { errorText, finishInput } from "./lib/node-errors";
 import { scheduleTimeSync } from "./lib/time-sync";
 import type { StateChange } from "./lib/transport";
 
@@ -65,7 +66,7 @@ export = function register(RED: NodeAPI): void {
         const out = Object.assign(RED.util.cloneMessage(msg), RED.util.cloneMessage(reply as unknown as NodeMessage));
         if (!reply.lxp) delete (out as { lxp?: unknown }).lxp;
         send(out);
-        done(error);
+        finishInput(done, error);
       });
     });
 
@@ -73,7 +74,7 @@ export = function register(RED: NodeAPI): void {
       void execute({ topic: "sync_time", payload: "auto" }).then(({ msg: reply, error }) => {
         const out = RED.util.cloneMessage(reply as unknown as NodeMessage);
         this.send(out);
-        if (error) this.error(error, out);
+        if (error) this.error(errorText(error), out);
       });
     });
     if (settings.autoSyncHours > 0 && !link.writePolicy.allowed) {

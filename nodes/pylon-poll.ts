@@ -2,6 +2,8 @@
 // cycle as in docs/pylon-payloads.md, optionally one per pack.
 import { linkOf } from "./lib/config-node";
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
+import { errorText, finishInput } from "./lib/node-errors";
+import { PortHealth } from "./lib/pylon-link/port-health";
 import type { PollResult, PylonPoller } from "./lib/pylon-poller";
 import type { StateChange } from "./lib/transport";
 import type { PylonPollDef, PylonPortNode } from "./types";
@@ -72,16 +74,17 @@ export = function register(RED: NodeAPI): void {
     let first: ReturnType<typeof setImmediate> | undefined;
     let closing = false;
 
+    // One steady status while the port is down; one error when it goes down or the cause changes.
+    const health = new PortHealth(link.description);
+    const showHealth = (change: StateChange): void => {
+      const { status, notice } = health.update(change);
+      if (status) this.status(status);
+      if (notice?.level === "error") this.error(notice.text, { topic, payload: notice.text });
+      else if (notice) this.log(notice.text);
+    };
     const onState = (change: StateChange): void => {
-      if (change.state === "disconnected") {
-        const why = (change.error as NodeJS.ErrnoException | undefined)?.code ?? change.error?.message ?? change.detail;
-        this.status({ fill: "red", shape: "ring", text: `${link.description} ${why ? `unavailable: ${why}` : "disconnected"}` });
-      } else if (change.state === "connecting") {
-        this.status({ fill: "grey", shape: "ring", text: `opening ${link.description}` });
-      } else if (change.state === "connected") {
-        poller.reset(); // a replugged adapter may sit on a changed stack
-        this.status({ fill: "grey", shape: "dot", text: `${link.description} open` });
-      }
+      if (change.state === "connected") poller.reset(); // a replugged adapter may sit on a changed stack
+      showHealth(change);
     };
 
     const outputs = (shared: PollResult, base?: NodeMessageInFlow): NodeMessage[] => {
@@ -100,22 +103,27 @@ export = function register(RED: NodeAPI): void {
     ): Promise<void> => {
       const result = await poller.poll(Date.now(), { maxAgeMs });
       if (closing) return;
-      this.status(cycleStatus(result));
+      const { packs, errors } = result.payload;
+      const portDown = result.portDown !== undefined && packs.length === 0;
+      // An interval tick while the port is down has nothing to tell: the status and one error did.
+      if (portDown && !msg) return;
+      if (!health.down) this.status(cycleStatus(result));
       for (const out of outputs(result, msg)) send(out);
-      if (result.payload.packs.length === 0 && result.payload.errors.length > 0) {
-        const first = result.payload.errors[0];
+      if (portDown) throw new Error(`cannot poll: ${health.downText ?? result.portDown}`);
+      if (packs.length === 0 && errors.length > 0) {
+        const first = errors[0];
         throw new Error(`no pack answered on ${link.description}: ${first.command} to ${first.address}: ${first.error}`);
       }
     };
 
     link.on("state", onState);
+    showHealth(link.state); // the port may be shared, and already open or down
     link.register(this);
-    this.status({ fill: "grey", shape: "ring", text: `opening ${link.description}` });
 
     if (intervalMs > 0) {
       const tick = (): void => {
         // A cycle another node of this port ran within most of our interval is fresh enough.
-        runCycle(undefined, undefined, intervalMs * 0.9).catch((err: Error) => this.error(err, { topic, payload: err.message }));
+        runCycle(undefined, undefined, intervalMs * 0.9).catch((err: unknown) => this.error(errorText(err), { topic, payload: errorText(err) }));
       };
       timer = setInterval(tick, intervalMs);
       first = setImmediate(tick);
@@ -124,7 +132,7 @@ export = function register(RED: NodeAPI): void {
     this.on("input", (msg: NodeMessageInFlow, send, done) => {
       runCycle(msg, (m) => send(m)).then(
         () => done(),
-        (err: Error) => done(err),
+        (err: unknown) => finishInput(done, err),
       );
     });
 

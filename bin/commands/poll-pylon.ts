@@ -1,12 +1,11 @@
 // `lxp-pylon poll pylon`: one JSON line per poll cycle, the message pylon-poll would send.
 // Uses the same PylonPortLink and PylonPoller as the nodes.
-import { PylonPortLink } from "../../nodes/lib/pylon-link";
+import { PortHealth, PylonPortLink } from "../../nodes/lib/pylon-link";
 import { PylonPoller } from "../../nodes/lib/pylon-poller";
 import { parsePylonPortConfig, portLabel } from "../../nodes/lib/pylon-port-config";
 import { splitHostPort } from "../../nodes/lib/dongle-config";
 import { defineCommand } from "./command-spec";
 import { CliError } from "./io";
-import { stateLine } from "./link-log";
 
 export const pollPylonCommand = defineCommand({
   name: "poll pylon",
@@ -63,8 +62,12 @@ export const pollPylonCommand = defineCommand({
       throw new CliError((err as Error).message, 2);
     }
 
+    // One line per change of the port's condition, not one per reopen attempt.
+    const health = new PortHealth(link.description);
     link.on("state", (change) => {
-      process.stderr.write(`${new Date().toISOString()} ${stateLine(change, link.description)}\n`);
+      const { status, notice } = health.update(change);
+      const line = notice?.text ?? status?.text;
+      if (line) process.stderr.write(`${new Date().toISOString()} ${line}\n`);
     });
     link.register(process);
     let stopping = false;

@@ -57,6 +57,11 @@ export interface PollPayload {
 export interface PollResult {
   payload: PollPayload;
   durationMs: number;
+  /**
+   * Set when the cycle stopped because the port is down (or the poller was stopped): why, in the
+   * link's words. The request that found it is the last entry of `errors`; no other was sent.
+   */
+  portDown?: string;
 }
 
 type Identity = Omit<PylonPack, "address">;
@@ -73,7 +78,20 @@ const IDENTITY_COMMANDS = [
 ] as const;
 
 /** Failures worth asking again next cycle; an error reply (RTN) is an answer and waits for the next refresh. */
-const TRANSIENT = new Set(["timeout", "not_connected", "closed", "checksum", "length_checksum", "length_mismatch", "framing", "bad_hex", "truncated"]);
+const TRANSIENT = new Set(["timeout", "checksum", "length_checksum", "length_mismatch", "framing", "bad_hex", "truncated"]);
+
+/** Link errors that say the port is down: every further request of the cycle would fail the same way. */
+const PORT_DOWN = new Set(["not_connected", "closed"]);
+
+/** Ends a cycle at the first request the link refuses, instead of failing every other request too. */
+class PortDown extends Error {
+  constructor(
+    readonly entry: PollError,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
 
 /** The short cause of docs/pylon-payloads.md `errors[].error`: `timeout`, `checksum`, an RTN name, … */
 export function errorName(err: unknown): string {
@@ -156,23 +174,30 @@ export class PylonPoller {
   private async cycle(now: number): Promise<PollResult> {
     const started = performance.now();
     const errors: PollError[] = [];
-    if (this.options.packs === "auto" && now - this.discoveredAt >= this.options.rediscoverIntervalMs) {
-      if (await this.discover(errors)) this.discoveredAt = now;
-    }
     const packs: PylonPack[] = [];
-    for (const pack of this.packNumbers) {
-      const result = await this.pollPack(pack, now, errors);
-      if (result) packs.push(result);
+    let portDown: string | undefined;
+    try {
+      if (this.options.packs === "auto" && now - this.discoveredAt >= this.options.rediscoverIntervalMs) {
+        if (await this.discover(errors)) this.discoveredAt = now;
+      }
+      for (const pack of this.packNumbers) {
+        const result = await this.pollPack(pack, now, errors);
+        if (result) packs.push(result);
+      }
+    } catch (err) {
+      if (!(err instanceof PortDown)) throw err;
+      errors.push(err.entry);
+      portDown = err.message;
     }
     const payload: PollPayload = { stack: summarizeStack(packs, Math.floor(now / 1000)), packs, errors };
-    return { payload, durationMs: performance.now() - started };
+    return { payload, durationMs: performance.now() - started, ...(portDown !== undefined && { portDown }) };
   }
 
   /**
    * Probes upward from pack 1 until the first silence above the packs already known (that silence
    * ends the stack and is not an error). A known pack that is silent now stays in the list, so
    * the poll reports it instead of hiding it and every pack above it. Returns whether the result
-   * stands (false: nothing found, or the port was down; try again next cycle).
+   * stands (false: nothing found; try again next cycle). A port that is down ends the cycle (PortDown).
    */
   private async discover(errors: PollError[]): Promise<boolean> {
     const probe = this.probeCommand;
@@ -183,11 +208,8 @@ export class PylonPoller {
         await this.ask(probe, pack, { retries: 0 });
         found.push(pack);
       } catch (err) {
+        if (err instanceof PortDown) throw err;
         const why = errorName(err);
-        if (why === "not_connected" || why === "closed") {
-          errors.push({ address: this.addressOf(pack), command: formatCid2(probe), error: why });
-          return false;
-        }
         if (why === "timeout") {
           if (pack > known) break;
           found.push(pack); // known before: poll it and report its silence
@@ -215,12 +237,20 @@ export class PylonPoller {
     return this.options.mode === "rs232" ? PylonCommand.SERIAL_NUMBER : PylonCommand.PROTOCOL_VERSION;
   }
 
+  /** One command to one pack; throws PortDown when the port is down or the poller stopped. */
   private async ask(cid2: number, pack: number, options?: { retries?: number }): Promise<PylonPack> {
-    if (this.stopped) throw Object.assign(new Error("the poller was stopped"), { code: "closed" });
+    const entry = (error: string): PollError => ({ address: this.addressOf(pack), command: formatCid2(cid2), error });
+    if (this.stopped) throw new PortDown(entry("closed"), "the poller was stopped");
     const request = buildPackRequest(cid2, this.options.mode, pack);
     // A slow pack's late reply names another pack: not the answer, keep waiting for ours.
     const accept = (frame: PylonFrame): boolean => !isAddressMismatch(() => decodeReply(cid2, frame.raw, { request }));
-    const { raw } = await this.link.request(request, { ...options, accept });
+    let raw: string;
+    try {
+      ({ raw } = await this.link.request(request, { ...options, accept }));
+    } catch (err) {
+      const why = errorName(err);
+      throw PORT_DOWN.has(why) ? new PortDown(entry(why), err) : err;
+    }
     const reply = decodeReply(cid2, raw, { request });
     return { ...reply.packs[0], address: this.addressOf(pack) };
   }
@@ -234,6 +264,7 @@ export class PylonPoller {
     try {
       result = await this.ask(PylonCommand.ANALOG_VALUES, pack);
     } catch (err) {
+      if (err instanceof PortDown) throw err;
       // Without analog values the pack is not reported, and its other commands would only wait.
       fail(PylonCommand.ANALOG_VALUES, err);
       return undefined;
@@ -244,6 +275,7 @@ export class PylonPoller {
       try {
         Object.assign(result, await this.ask(cid2, pack), { address });
       } catch (err) {
+        if (err instanceof PortDown) throw err;
         fail(cid2, err);
       }
     }
@@ -263,6 +295,7 @@ export class PylonPoller {
         const { address: _address, ...fields } = await this.ask(cid2, pack);
         Object.assign(values, fields);
       } catch (err) {
+        if (err instanceof PortDown) throw err;
         if (TRANSIENT.has(errorName(err))) complete = false;
         errors.push({ address: this.addressOf(pack), command: formatCid2(cid2), error: errorName(err) });
       }

@@ -30,6 +30,34 @@ function flow(port: Record<string, unknown>): FlowNode[] {
   ];
 }
 
+/** Polling on an interval, with a Catch node: what a user's flow looks like. */
+function intervalFlow(port: Record<string, unknown>): FlowNode[] {
+  return [
+    { id: "f1", type: "tab" },
+    { id: "p1", type: "pylon-port", gap: "0", timeout: "300", retries: "0", reconnect: "0.2", ...port },
+    { id: "poll", z: "f1", type: "pylon-poll", port: "p1", packs: "auto", interval: "0.2", wires: [["out"]] },
+    { id: "out", z: "f1", type: "helper" },
+    { id: "catch1", z: "f1", type: "catch", scope: null, uncaught: false, wires: [["caught"]] },
+    { id: "caught", z: "f1", type: "helper" },
+  ];
+}
+
+/** The arguments of each call of a spied method on one node. */
+function callsOf(id: string, method: "status" | "error" | "log"): any[][] {
+  const node = helper.getNode(id) as any;
+  return node[method]
+    .getCalls()
+    .filter((c: any) => c.thisValue === node)
+    .map((c: any) => c.args);
+}
+
+/** Collects what a helper node receives from now on. */
+function collect(id: string): any[] {
+  const got: any[] = [];
+  (helper.getNode(id) as any).on("input", (msg: any) => got.push(msg));
+  return got;
+}
+
 /** Triggers one cycle and returns its message. */
 async function cycle(): Promise<any> {
   const out: any[] = [];
@@ -46,6 +74,10 @@ function scenarios(kind: "pty" | "tcp"): void {
   let sim: PylonStackSimulator;
   let unplug: () => Promise<void>;
   let replug: () => Promise<void>;
+  /** The pylon-port properties of this scenario, and what the status calls the port. */
+  let portProps: Record<string, unknown>;
+  let description: string;
+  let downText: string;
 
   beforeEach(async function () {
     if (kind === "pty" && !hasSocat()) {
@@ -58,7 +90,10 @@ function scenarios(kind: "pty" | "tcp"): void {
       const pty = await sim.openPty();
       unplug = () => pty.unplug();
       replug = () => pty.replug();
-      await helper.load([pylonPortNode, pylonPollNode], flow({ transport: "serial", path: pty.path }));
+      portProps = { transport: "serial", path: pty.path };
+      description = `${pty.path} @ 115200`;
+      downText = `${pty.path} not found (unplugged?), retrying every 0.2 s`;
+      await helper.load([pylonPortNode, pylonPollNode], flow(portProps));
     } else {
       const server = await sim.listenTcp({ host: "127.0.0.1", port: 0 });
       const port = server.port;
@@ -66,7 +101,10 @@ function scenarios(kind: "pty" | "tcp"): void {
       replug = async () => {
         await sim.listenTcp({ host: "127.0.0.1", port });
       };
-      await helper.load([pylonPortNode, pylonPollNode], flow({ transport: "tcp", host: "127.0.0.1", port: String(port) }));
+      portProps = { transport: "tcp", host: "127.0.0.1", port: String(port) };
+      description = `127.0.0.1:${port}`;
+      downText = `gateway 127.0.0.1:${port} refused the connection (ECONNREFUSED), retrying every 0.2 s`;
+      await helper.load([pylonPortNode, pylonPollNode], flow(portProps));
     }
   });
 
@@ -116,6 +154,35 @@ function scenarios(kind: "pty" | "tcp"): void {
     assert.ok((helper.getNode("p1") as any).link.stats.lateReplies >= 1);
   });
 
+  it(`with the ${kind === "pty" ? "device missing" : "gateway refusing connections"} at deploy: one steady status and one readable error, then data once it is there`, async () => {
+    await helper.unload();
+    await unplug();
+    await helper.load([pylonPortNode, pylonPollNode], intervalFlow(portProps));
+    const out = collect("out");
+    const caught = collect("caught");
+    const link = (helper.getNode("p1") as any).link;
+    // At 0.2 s both apart, five cycles also span about five reopen attempts.
+    await waitFor(() => link.stats.requests >= 5, 10000, "five poll cycles");
+    assert.deepEqual(
+      callsOf("poll", "status").map(([status]) => status.text),
+      [`connecting to ${description}`, downText],
+    );
+    const errors = callsOf("poll", "error");
+    assert.equal(errors.length, 1, "one error, not one per cycle");
+    assert.equal(errors[0][0], downText, "a string: readable in the debug sidebar");
+    await waitFor(() => caught.length === 1, 5000, "the Catch node");
+    assert.equal(caught[0].error.message, downText);
+    assert.equal(out.length, 0);
+
+    await replug();
+    await waitFor(() => out.length >= 1, 15000, "data once the port is there");
+    assert.deepEqual(out[0].payload.packs.map((p: any) => p.address), [2, 3, 4]);
+    assert.deepEqual(out[0].payload.errors, []);
+    assert.equal(callsOf("poll", "status")[2]?.[0].text, `connected to ${description}`);
+    assert.equal(callsOf("poll", "error").length, 1, "the recovery raises no error");
+    assert.equal(callsOf("poll", "log").length, 1, "the recovery is logged once");
+  });
+
   it(`recovers when the ${kind === "pty" ? "device path disappears" : "gateway drops"} and comes back`, async () => {
     await cycle();
     await unplug();
@@ -127,6 +194,10 @@ function scenarios(kind: "pty" | "tcp"): void {
     await waitFor(() => link.state.state === "connected", 10000, "the port to reopen");
     const back = await cycle();
     assert.deepEqual(back.payload.packs.map((p: any) => p.address), [2, 3, 4]);
+    // The loss is one error; the failed reopens that follow it are not more.
+    const portErrors = callsOf("poll", "error").filter(([text]) => / retrying every 0\.2 s$/.test(text) && !text.startsWith("cannot poll"));
+    assert.equal(portErrors.length, 1, portErrors.map(([text]) => text).join("\n"));
+    assert.equal(callsOf("poll", "log").length, 1, "and the port being back is logged once");
   });
 }
 

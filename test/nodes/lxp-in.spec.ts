@@ -94,6 +94,17 @@ describe("lxp-in node", function () {
     assert.equal(caught[1].lxp.raw, corrupt.toString("hex"));
     assert.equal(caught[1].error.source.id, "in1");
     assert.equal((helper.getNode("d1") as any).link.stats.badFrames, 2);
+    // Text, not an Error object: the debug sidebar shows it as a readable line, without a type prefix.
+    const node = helper.getNode("in1") as any;
+    const errors = node.error.getCalls().filter((c: any) => c.thisValue === node);
+    assert.deepEqual(
+      errors.map((c: any) => typeof c.args[0]),
+      ["string", "string"],
+    );
+    assert.equal(caught[1].error.message, errors[1].args[0]);
+    assert.match(caught[1].error.message, /^CRC mismatch/, "no 'LxpFrameError:' prefix");
+    assert.equal(caught[1].payload, caught[1].error.message);
+    assert.equal(caught[1].topic, "lxp/error");
   });
 
   it("emits only the kinds chosen (heartbeats off by default)", async () => {

@@ -12,6 +12,15 @@ import { collect, FlowNode, lastStatus, testFlow } from "../support/flow";
 
 helper.init(require.resolve("node-red"));
 
+/** The arguments of each call of a spied method (status, error, log, …) on one node, constructor included. */
+function callsOf(id: string, method: "status" | "error" | "log" | "warn"): any[][] {
+  const node = helper.getNode(id) as any;
+  return node[method]
+    .getCalls()
+    .filter((c: any) => c.thisValue === node)
+    .map((c: any) => c.args);
+}
+
 function flow(port: Record<string, unknown>, poll: Record<string, unknown> = {}): FlowNode[] {
   const portNode = { id: "p1", type: "pylon-port", transport: "serial", path: "/dev/ttyMOCK0", gap: "0", timeout: "100", retries: "0", ...port };
   return testFlow([portNode], { id: "poll", type: "pylon-poll", port: "p1", packs: "auto", interval: "0", ...poll });
@@ -108,6 +117,64 @@ describe("pylon-poll node", () => {
     assert.deepEqual(out[0].payload.packs, []);
     assert.match(caught[0].error.message, /no pack answered on \/dev\/ttyMOCK0 @ 115200: 0x42 to 2: timeout/);
     assert.equal(lastStatus("poll").fill, "red");
+  });
+
+  describe("with the device missing", () => {
+    const WHERE = "/dev/ttyMOCK0 @ 115200";
+    const DOWN = "/dev/ttyMOCK0 not found (unplugged?), retrying every 0.1 s";
+
+    it("shows one steady status and raises one readable error over many cycles, then polls once the device appears", async () => {
+      battery.unplug();
+      await helper.load([pylonPortNode, pylonPollNode], flow({ reconnect: "0.1" }, { interval: "0.1" }));
+      const out = collect("out");
+      const caught = collect("caught");
+      const link = (helper.getNode("p1") as any).link;
+      await waitFor(() => battery.openAttempts >= 6 && link.stats.requests >= 6, 10000, "six reopen attempts and six poll cycles");
+
+      assert.deepEqual(
+        callsOf("poll", "status").map(([s]) => s.text),
+        [`connecting to ${WHERE}`, DOWN],
+        "no flicker between the port's state and per-cycle errors",
+      );
+      assert.deepEqual(lastStatus("poll"), { fill: "red", shape: "ring", text: DOWN });
+      const errors = callsOf("poll", "error");
+      assert.equal(errors.length, 1, "one error, not one per cycle or per reopen");
+      assert.equal(errors[0][0], DOWN, "text, readable in the debug sidebar (not an Error object)");
+      assert.deepEqual(errors[0][1], { topic: "pylon/ttyMOCK0", payload: DOWN });
+      await waitFor(() => caught.length === 1, 5000, "the Catch node");
+      assert.equal(caught[0].error.message, DOWN);
+      assert.equal(caught[0].error.source.id, "poll");
+      assert.equal(out.length, 0, "interval cycles send nothing while the port is down");
+      assert.equal(link.stats.replies, 0);
+
+      battery.plug();
+      await waitFor(() => out.length >= 1, 10000, "a cycle once the device is there");
+      assert.deepEqual(out[0].payload.packs.map((p: any) => p.address), [2, 3, 4]);
+      assert.deepEqual(out[0].payload.errors, []);
+      const texts = callsOf("poll", "status").map(([s]) => s.text);
+      assert.deepEqual(texts.slice(0, 3), [`connecting to ${WHERE}`, DOWN, `connected to ${WHERE}`]);
+      await waitFor(() => /^3 packs · 45 cells/.test(lastStatus("poll").text), 5000, "the cycle's status");
+      assert.equal(callsOf("poll", "error").length, 1, "the recovery raises no error");
+      const logs = callsOf("poll", "log").map(([text]) => text);
+      assert.equal(logs.length, 1);
+      assert.match(logs[0], /^\/dev\/ttyMOCK0 @ 115200 is open again \(was down \d+ s\)$/);
+    });
+
+    it("a message arriving while the port is down is answered with not_connected and a catchable error", async () => {
+      battery.unplug();
+      await helper.load([pylonPortNode, pylonPollNode], flow({ reconnect: "0.1" }, { packs: "2" }));
+      const out = collect("out");
+      const caught = collect("caught");
+      await waitFor(() => lastStatus("poll")?.text === DOWN, 5000, "the port-down status");
+      await waitFor(() => caught.length === 1, 5000, "the port-down error");
+      (helper.getNode("poll") as any).receive({ topic: "now", correlation: 7 });
+      await waitFor(() => out.length === 1 && caught.length === 2, 5000);
+      assert.deepEqual(out[0].payload.packs, []);
+      assert.deepEqual(out[0].payload.errors, [{ address: 2, command: "0x42", error: "not_connected" }]);
+      assert.equal(caught[1].error.message, `cannot poll: ${DOWN}`);
+      assert.equal(caught[1].correlation, 7, "the error carries the input message");
+      assert.equal(lastStatus("poll").text, DOWN, "the status still names the port's problem");
+    });
   });
 
   it("lists serial ports for the editor, degrading to an error text", async () => {

@@ -55,6 +55,8 @@ export class MockBattery {
   readonly replies: Stamp[] = [];
   /** Calls of set() on any port: must stay 0 (set() fails on PTYs). */
   setCalls = 0;
+  /** Opens tried, failed ones included. */
+  openAttempts = 0;
   private readonly ports: MockPortBinding[] = [];
   private readonly timers = new Set<Timer>();
   private readonly echo: boolean;
@@ -66,6 +68,7 @@ export class MockBattery {
     this.binding = {
       ...MockBinding,
       open: async (openOptions) => {
+        this.openAttempts++;
         if (!this.present) {
           await new Promise((resolve) => process.nextTick(resolve));
           throw new Error(`Error: No such file or directory, cannot open ${openOptions.path}`);

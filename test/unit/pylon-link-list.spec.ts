@@ -29,10 +29,17 @@ describe("pylon-link serial port listing and open errors", () => {
 
   it("explains the native bindings' open errors", () => {
     const explain = (message: string) => describeSerialOpenError(new Error(message), "/dev/ttyUSB0").message;
-    assert.equal(explain("Error: No such file or directory, cannot open /dev/ttyUSB0"), "device /dev/ttyUSB0 not found (unplugged?)");
+    const reason = (message: string) => describeSerialOpenError(new Error(message), "/dev/ttyUSB0").reason;
+    assert.equal(explain("Error: No such file or directory, cannot open /dev/ttyUSB0"), "/dev/ttyUSB0 not found (unplugged?)");
+    assert.equal(reason("Error: No such file or directory, cannot open /dev/ttyUSB0"), "not_found");
     assert.match(explain("Error Resource temporarily unavailable Cannot lock port"), /busy \(in use by another program or a previous deploy\)/);
+    assert.equal(reason("Error Resource temporarily unavailable Cannot lock port"), "busy");
     assert.match(explain("Error: Permission denied, cannot open /dev/ttyUSB0"), /no permission.*dialout/);
+    assert.equal(reason("Error: Permission denied, cannot open /dev/ttyUSB0"), "permission_denied");
     assert.equal(explain("Error: Input/output error"), "cannot open /dev/ttyUSB0: Error: Input/output error");
+    assert.equal(reason("Error: Input/output error"), "other");
+    const enoent = Object.assign(new Error("open failed"), { code: "ENOENT" });
+    assert.equal(describeSerialOpenError(enoent, "COM3").code, "ENOENT", "the system code is kept");
     const original = new Error("x");
     assert.equal(describeSerialOpenError(original, "COM3").cause, original);
   });

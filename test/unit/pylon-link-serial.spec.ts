@@ -77,22 +77,39 @@ describe("pylon-link SerialTransport", () => {
     await assert.rejects(t.write(Buffer.from("~")), { code: "not_connected" });
   });
 
-  it("retries with backoff while the device is missing, and opens once it appears", async () => {
+  it("retries at a steady interval while the device is missing, and opens once it appears", async () => {
     battery.unplug();
     const t = serial({ reconnectMs: 20 });
     const { events, states } = record(t);
     const down = nextState(t, "disconnected");
     t.start();
     const change = await down;
-    assert.match(change.detail ?? "", /device \/dev\/ttyPYLON0 not found/);
+    assert.equal(change.detail, "/dev/ttyPYLON0 not found (unplugged?)");
+    assert.equal((change.error as { reason?: string }).reason, "not_found");
     assert.equal(change.retryInMs, 20);
-    await nextState(t, "disconnected"); // the second failure doubles the delay
-    assert.equal(states.filter((s) => s.state === "disconnected")[1].retryInMs, 40);
+    await nextState(t, "disconnected");
+    await nextState(t, "disconnected");
+    assert.deepEqual(
+      states.filter((s) => s.state === "disconnected").slice(0, 3).map((s) => s.retryInMs),
+      [20, 20, 20],
+    );
 
     battery.plug();
     await nextState(t, "connected");
     assert.equal(t.reconnectAttempts, 0, "backoff resets once open");
     assert.ok(!events.includes("error"));
+  });
+
+  it("with reconnectMaxMs above reconnectMs the reopen delay doubles up to it", async () => {
+    battery.unplug();
+    const t = serial({ reconnectMs: 10, reconnectMaxMs: 40 });
+    const { states } = record(t);
+    t.start();
+    for (let i = 0; i < 4; i++) await nextState(t, "disconnected");
+    assert.deepEqual(
+      states.filter((s) => s.state === "disconnected").slice(0, 4).map((s) => s.retryInMs),
+      [10, 20, 40, 40],
+    );
   });
 
   it("retries while the port is locked (a previous deploy still closing) and opens once it is released", async () => {
@@ -116,7 +133,8 @@ describe("pylon-link SerialTransport", () => {
     const down = nextState(t, "disconnected");
     battery.unplug();
     const change = await down;
-    assert.match(change.detail ?? "", /closed: device disconnected/);
+    assert.equal(change.detail, "/dev/ttyPYLON0 closed: device disconnected");
+    assert.equal((change.error as { reason?: string }).reason, "lost");
     assert.equal(change.retryInMs, 30);
     await assert.rejects(t.write(Buffer.from("~")), { code: "not_connected" });
 

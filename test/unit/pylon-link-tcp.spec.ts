@@ -66,7 +66,9 @@ describe("pylon-link over a TCP gateway", () => {
 
     let down = nextState(link, "disconnected");
     gateway.dropClients();
-    await down;
+    const lost = await down;
+    assert.equal((lost.error as { reason?: string }).reason, "lost");
+    assert.match(lost.detail ?? "", new RegExp(`^gateway 127\\.0\\.0\\.1:${gateway.port} lost: `));
     await nextState(link, "connected");
     assert.equal((await link.request(requestFor(3))).frame.adr, 3);
 
@@ -94,13 +96,19 @@ describe("pylon-link over a TCP gateway", () => {
     assert.deepEqual(await settledHandles(), before);
   });
 
-  it("reports a gateway that refuses connections as disconnected with a retry delay", async () => {
-    link = new PylonPortLink({ transport: "tcp", host: "127.0.0.1", port: await closedPort(), reconnectMs: 50 });
+  it("reports a gateway that refuses connections as disconnected, retrying at a steady interval", async () => {
+    const port = await closedPort();
+    link = new PylonPortLink({ transport: "tcp", host: "127.0.0.1", port, reconnectMs: 50 });
     const down = nextState(link, "disconnected");
     link.register(user);
     const change = await down;
-    assert.match(change.error?.message ?? "", /ECONNREFUSED/);
+    assert.equal(change.error?.message, `gateway 127.0.0.1:${port} refused the connection (ECONNREFUSED)`);
+    assert.equal((change.error as { reason?: string; code?: string }).reason, "refused");
+    assert.equal((change.error as { reason?: string; code?: string }).code, "ECONNREFUSED");
     assert.equal(change.retryInMs, 50);
     await assert.rejects(link.request(requestFor(2)), { code: "not_connected" });
+    const again = await nextState(link, "disconnected");
+    assert.equal(again.retryInMs, 50, "no growing delay");
+    assert.equal((again.error as { reason?: string }).reason, "refused", "a refused reconnect is not a lost connection");
   });
 });

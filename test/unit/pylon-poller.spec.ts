@@ -156,15 +156,64 @@ describe("PylonPoller discovery edge cases", () => {
   });
 
   it("a port that is down counts no phantom packs", async () => {
+    let asked = 0;
     const down: PylonRequester = {
       request: async () => {
-        throw new PylonLinkError("not_connected", "port closed");
+        asked++;
+        throw new PylonLinkError("not_connected", "/dev/ttyUSB0 @ 115200 is disconnected: /dev/ttyUSB0 not found (unplugged?)");
       },
     };
     const poller = new PylonPoller(down, { mode: "rs485", packs: "auto" });
-    const { payload } = await poller.poll(0);
+    const result = await poller.poll(0);
     assert.deepEqual(poller.packs, []);
-    assert.deepEqual(payload.errors, [{ address: 2, command: "0x4F", error: "not_connected" }]);
+    assert.deepEqual(result.payload.errors, [{ address: 2, command: "0x4F", error: "not_connected" }]);
+    assert.equal(result.portDown, "/dev/ttyUSB0 @ 115200 is disconnected: /dev/ttyUSB0 not found (unplugged?)");
+    assert.equal(asked, 1);
+  });
+
+  it("a port that is down ends the cycle at the first refused request, not one error per pack and command", async () => {
+    let asked = 0;
+    const down: PylonRequester = {
+      request: async () => {
+        asked++;
+        throw new PylonLinkError("not_connected", "port closed");
+      },
+    };
+    const poller = new PylonPoller(down, { mode: "rs485", packs: 3, chargeManagement: true });
+    const result = await poller.poll(0);
+    assert.equal(asked, 1);
+    assert.deepEqual(result.payload.packs, []);
+    assert.deepEqual(result.payload.errors, [{ address: 2, command: "0x42", error: "not_connected" }]);
+    assert.equal(result.portDown, "port closed");
+  });
+
+  it("a port lost mid-cycle keeps the packs read before it and asks nothing after", async () => {
+    const bus = new SimRequester(stack(3));
+    let armed = false;
+    let unplugged = false;
+    const flaky: PylonRequester = {
+      request: async (frame) => {
+        if (unplugged) throw new PylonLinkError("not_connected", "/dev/ttyUSB0 closed");
+        const reply = await bus.request(frame);
+        if (armed && frame.slice(3, 5) === "03" && frame.slice(7, 9) === "44") unplugged = true; // after ADR 3's alarms
+        return reply;
+      },
+    };
+    const poller = new PylonPoller(flaky, { mode: "rs485", packs: 3 });
+    await poller.poll(0); // reads identity too; the next cycle asks 0x42 and 0x44 only
+    armed = true;
+    const asked = bus.asked.length;
+    const result = await poller.poll(1);
+    assert.deepEqual(result.payload.packs.map((p) => p.address), [2, 3]);
+    assert.deepEqual(result.payload.errors, [{ address: 4, command: "0x42", error: "not_connected" }]);
+    assert.equal(result.portDown, "/dev/ttyUSB0 closed");
+    assert.equal(bus.asked.length - asked, 4, "0x42 and 0x44 of ADR 2 and 3, nothing for ADR 4");
+  });
+
+  it("a cycle with the port up reports no portDown", async () => {
+    const result = await new PylonPoller(new SimRequester(stack(1)), { mode: "rs485", packs: 1 }).poll(0);
+    assert.equal(result.portDown, undefined);
+    assert.equal(result.payload.packs.length, 1);
   });
 
   it("stop() ends a running cycle before its next request", async () => {

@@ -3,6 +3,8 @@
 export * from "./link-error";
 export * from "./link-options";
 export * from "./list-ports";
+export { describeGatewayFailure } from "./gateway-errors";
+export * from "./port-health";
 export * from "./port-link";
 export { describeSerialOpenError } from "./serial-errors";
 export { type SerialBinding } from "./serial-modules";

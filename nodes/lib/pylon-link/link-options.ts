@@ -15,7 +15,7 @@ export type PylonPortLinkOptions = PylonLinkTarget & {
   gapMs?: number;
   /** Extra attempts after a timeout or a corrupt reply. Default 1. */
   retries?: number;
-  /** First reopen/reconnect delay, doubled per failure. Default 2000 ms. */
+  /** Delay between reopen/reconnect attempts while the port or gateway is down. Default 2000 ms. */
   reconnectMs?: number;
   /** Grace period before the port closes once the last user leaves (a partial redeploy re-registers). Default 1000 ms. */
   idleCloseMs?: number;

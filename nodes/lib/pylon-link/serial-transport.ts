@@ -4,7 +4,7 @@ import { EventEmitter } from "node:events";
 import type { SerialPortStream } from "@serialport/stream";
 import { Backoff } from "../transport/backoff";
 import { optionalMs } from "../transport/validate";
-import { PylonLinkError } from "./link-error";
+import { PylonLinkError, PylonPortError } from "./link-error";
 import { describeSerialOpenError } from "./serial-errors";
 import { loadDefaultBinding, loadSerialStream, type SerialBinding } from "./serial-modules";
 import type { PylonTransport, PylonTransportEvents, StateChange, TransportState } from "./types";
@@ -18,9 +18,9 @@ export interface SerialTransportOptions {
   path: string;
   /** Default 115200. */
   baudRate?: number;
-  /** First reopen delay, doubled per failure. Default 2000. */
+  /** Delay between reopen attempts. Default 2000. */
   reconnectMs?: number;
-  /** Reopen delay cap. Default 30000. */
+  /** With a value above reconnectMs, the delay doubles per failure up to this. Default: reconnectMs (fixed). */
   reconnectMaxMs?: number;
   /** Serial binding; default: the platform's native one, loaded on first open. Tests pass MockBinding. */
   binding?: SerialBinding;
@@ -69,7 +69,9 @@ export class SerialTransport extends EventEmitter<PylonTransportEvents> implemen
     this.baudRate = requireBaudRate(options.baudRate);
     this.binding = options.binding;
     const reconnectMs = optionalMs(options.reconnectMs, "reconnectMs", 2_000, 1);
-    const reconnectMaxMs = optionalMs(options.reconnectMaxMs, "reconnectMaxMs", Math.max(30_000, reconnectMs), reconnectMs);
+    // Opening a missing or locked device costs nothing, so a steady interval finds a replugged
+    // adapter soonest and lets the status name one retry interval.
+    const reconnectMaxMs = optionalMs(options.reconnectMaxMs, "reconnectMaxMs", reconnectMs, reconnectMs);
     this.backoff = new Backoff(reconnectMs, reconnectMaxMs);
   }
 
@@ -131,7 +133,9 @@ export class SerialTransport extends EventEmitter<PylonTransportEvents> implemen
       const binding = this.binding ?? loadDefaultBinding();
       stream = new SerialPortStream({ binding, path: this.path, baudRate: this.baudRate, autoOpen: false });
     } catch (err) {
-      this.scheduleReopen(err instanceof Error ? err : new Error(String(err)));
+      // serialport's modules cannot be loaded (a broken native install)
+      const message = err instanceof Error ? err.message : String(err);
+      this.scheduleReopen(new PylonPortError("other", `cannot open ${this.path}: ${message}`, { cause: err }));
       return;
     }
     this.stream = stream;
@@ -177,11 +181,11 @@ export class SerialTransport extends EventEmitter<PylonTransportEvents> implemen
     // A failed write destroys the stream without closing the port: release the lock for the reopen.
     this.releasing = this.release(stream);
     const cause = err ?? this.streamError;
-    const error = new Error(`serial port ${this.path} closed${cause ? `: ${cause.message}` : " unexpectedly"}`, { cause });
+    const error = new PylonPortError("lost", `${this.path} closed${cause ? `: ${cause.message}` : " unexpectedly"}`, { cause });
     this.scheduleReopen(error);
   }
 
-  private scheduleReopen(error: Error): void {
+  private scheduleReopen(error: PylonPortError): void {
     const retryInMs = this.backoff.next();
     this.retryTimer = setTimeout(() => this.open(), retryInMs);
     this.setState({ state: "disconnected", error, detail: error.message, retryInMs });

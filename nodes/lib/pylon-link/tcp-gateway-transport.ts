@@ -2,15 +2,16 @@
 // behind the Pylon transport contract.
 import { EventEmitter } from "node:events";
 import { TcpClientTransport } from "../transport";
+import { describeGatewayFailure } from "./gateway-errors";
 import { PylonLinkError } from "./link-error";
 import type { PylonTransport, PylonTransportEvents, TransportState } from "./types";
 
 export interface TcpGatewayOptions {
   host: string;
   port: number;
-  /** First reconnect delay, doubled per failure. Default 2000. */
+  /** Delay between reconnect attempts. Default 2000. */
   reconnectMs?: number;
-  /** Reconnect delay cap. Default 30000. */
+  /** With a value above reconnectMs, the delay doubles per failure up to this. Default: reconnectMs (fixed). */
   reconnectMaxMs?: number;
   /** TCP keep-alive initial delay. Default 30000. */
   keepAliveMs?: number;
@@ -30,11 +31,19 @@ export class TcpGatewayTransport extends EventEmitter<PylonTransportEvents> impl
       host: options.host,
       port: options.port,
       reconnectMs,
-      reconnectMaxMs: options.reconnectMaxMs ?? Math.max(30_000, reconnectMs),
+      reconnectMaxMs: options.reconnectMaxMs ?? reconnectMs,
       keepAliveMs: options.keepAliveMs ?? 30_000,
       connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
     });
-    this.client.on("state", (change) => this.emit("state", change));
+    let wasConnected = false;
+    this.client.on("state", (change) => {
+      if (change.state === "disconnected") {
+        const error = describeGatewayFailure(change, this.client.host, this.client.port, wasConnected);
+        change = { ...change, error, detail: error.message };
+      }
+      wasConnected = change.state === "connected";
+      this.emit("state", change);
+    });
     this.client.on("data", (chunk) => this.emit("data", chunk));
   }
 
