@@ -143,6 +143,7 @@ async function writeDemoFlows() {
   const flow = pointAtDevices(combineFlows(examples.map((e) => e.flow)), targets);
   writeFileSync(join(userDir, "flows.json"), JSON.stringify(flow, null, 2));
   log(`deployed ${examples.length} example flows: ${examples.map((e) => e.file).join(", ")}`);
+  return examples.map((e) => e.file);
 }
 
 async function stopAll() {
@@ -151,7 +152,7 @@ async function stopAll() {
 
 async function main() {
   prepareUserDir();
-  if (demo) await writeDemoFlows();
+  const deployed = demo ? await writeDemoFlows() : [];
   const red = require.resolve("node-red/red.js");
   const child = spawn(process.execPath, [red, "--userDir", userDir, "--port", String(port)], {
     stdio: ["ignore", "inherit", "inherit"],
@@ -159,7 +160,9 @@ async function main() {
   log(`Node-RED (pid ${child.pid}) with ${pkg.name} from ${root}`);
   log(`editor:    http://${host}:${port}/`);
   if (demo) {
-    log(`dashboard: http://${host}:${port}/dashboard/energy  and  http://${host}:${port}/dashboard/battery`);
+    const pages = ["energy", "battery"];
+    if (deployed.some((file) => file.includes("inverter control"))) pages.push("control");
+    log(`dashboard: ${pages.map((page) => `http://${host}:${port}/dashboard/${page}`).join("  ")}`);
     log(`JSON:      http://${host}:${port}/lxp  and  http://${host}:${port}/pylon`);
   }
   log(`user dir:  ${userDir}   (Ctrl-C stops everything)`);
