@@ -192,7 +192,7 @@ describe("payload docs", () => {
     });
   });
 
-  it("no page under docs/ points at the team's private shelf", () => {
+  it("no page under docs/ points outside the repository (a shared/ folder beside it)", () => {
     for (const name of readdirSync(DOCS).filter((n) => n.endsWith(".md"))) {
       assert.doesNotMatch(readDoc(name), /shared\//, `${name} mentions shared/`);
     }
