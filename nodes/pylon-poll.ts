@@ -3,7 +3,7 @@
 import { linkOf } from "./lib/config-node";
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
 import { errorText, finishInput } from "./lib/node-errors";
-import { PortHealth } from "./lib/pylon-link/port-health";
+import { PortHealth, type PortHealthUpdate } from "./lib/pylon-link/port-health";
 import type { PollResult, PylonPoller } from "./lib/pylon-poller";
 import type { StateChange } from "./lib/transport";
 import type { PylonPollDef, PylonPortNode } from "./types";
@@ -73,18 +73,22 @@ export = function register(RED: NodeAPI): void {
     let timer: ReturnType<typeof setInterval> | undefined;
     let first: ReturnType<typeof setImmediate> | undefined;
     let closing = false;
+    let confirmTimer: ReturnType<typeof setTimeout> | undefined;
 
     // One steady status while the port is down; one error when it goes down or the cause changes.
     const health = new PortHealth(link.description);
-    const showHealth = (change: StateChange): void => {
-      const { status, notice } = health.update(change);
+    const showHealth = ({ status, notice, confirmInMs }: PortHealthUpdate): void => {
       if (status) this.status(status);
       if (notice?.level === "error") this.error(notice.text, { topic, payload: notice.text });
       else if (notice) this.log(notice.text);
+      if (confirmInMs !== undefined) {
+        clearTimeout(confirmTimer);
+        confirmTimer = setTimeout(() => showHealth(health.confirm()), confirmInMs);
+      }
     };
     const onState = (change: StateChange): void => {
       if (change.state === "connected") poller.reset(); // a replugged adapter may sit on a changed stack
-      showHealth(change);
+      showHealth(health.update(change));
     };
 
     const outputs = (shared: PollResult, base?: NodeMessageInFlow): NodeMessage[] => {
@@ -105,11 +109,14 @@ export = function register(RED: NodeAPI): void {
       if (closing) return;
       const { packs, errors } = result.payload;
       const portDown = result.portDown !== undefined && packs.length === 0;
-      // An interval tick while the port is down has nothing to tell: the status and one error did.
-      if (portDown && !msg) return;
+      if (packs.length > 0) showHealth(health.confirm()); // a reply proves a reopened port
       if (!health.down) this.status(cycleStatus(result));
       for (const out of outputs(result, msg)) send(out);
-      if (portDown) throw new Error(`cannot poll: ${health.downText ?? result.portDown}`);
+      if (portDown) {
+        // An interval cycle's message says not_connected; the status and one error told the rest.
+        if (!msg) return;
+        throw new Error(`cannot poll: ${health.downText ?? result.portDown}`);
+      }
       if (packs.length === 0 && errors.length > 0) {
         const first = errors[0];
         throw new Error(`no pack answered on ${link.description}: ${first.command} to ${first.address}: ${first.error}`);
@@ -117,7 +124,7 @@ export = function register(RED: NodeAPI): void {
     };
 
     link.on("state", onState);
-    showHealth(link.state); // the port may be shared, and already open or down
+    showHealth(health.update(link.state)); // the port may be shared, and already open or down
     link.register(this);
 
     if (intervalMs > 0) {
@@ -141,6 +148,7 @@ export = function register(RED: NodeAPI): void {
       pollers.release(poller);
       if (timer) clearInterval(timer);
       if (first) clearImmediate(first);
+      clearTimeout(confirmTimer);
       link.off("state", onState);
       link.deregister(this);
       this.status({});

@@ -4,8 +4,6 @@
 // cell range match what the BMS reports.
 import { CELL_KNEE_RANGE, kneeOffsetMv, lfpOpenCircuitMv, WEAK_CELL_KNEE } from "./pylon-cell-curve";
 
-/** A cell's resistance × its capacity (Ω·Ah): packs of one chemistry in parallel share current by capacity. */
-const CELL_RESISTANCE_OHM_AH = 0.074;
 const NOMINAL_CELL_VOLTS = 3.2;
 /** Cell offsets and reading noise of the simulated packs, mV (pylon-pack-model.ts). */
 const CELL_SCATTER_MV = 5.5;
@@ -18,12 +16,27 @@ export interface SimBatteryBankOptions {
   packCount?: number;
   /** Cells in series per pack. Default 15 (PylonTech US2000/US3000). */
   cellsInSeries?: number;
+  /** One cell of the bank, Ω (bankCellResistanceOhm). */
+  cellResistanceOhm: number;
+}
+
+/**
+ * One cell of a bank whose packs share the current by capacity (as the simulated stack does), Ω:
+ * at the bank's current its step is the average pack's, so the inverter's voltage matches the
+ * stack's (the mean of the packs').
+ */
+export function bankCellResistanceOhm(packs: readonly { cellResistanceOhm: number; capacityMah: number }[]): number {
+  const totalAh = packs.reduce((sum, p) => sum + p.capacityMah / 1000, 0);
+  const meanOhmAh = packs.reduce((sum, p) => sum + p.cellResistanceOhm * (p.capacityMah / 1000), 0) / packs.length;
+  return meanOhmAh / totalAh;
 }
 
 export class SimBatteryBank {
   readonly capacityAh: number;
   readonly packCount: number;
   readonly cellsInSeries: number;
+  /** One cell of the bank: all cells of all packs in parallel, Ω. */
+  private readonly cellResistanceOhm: number;
   /** Simulated time of the state below, epoch ms. */
   time = 0;
   /** State of charge, % (fractional). */
@@ -37,6 +50,8 @@ export class SimBatteryBank {
     this.capacityAh = options.capacityAh;
     this.packCount = options.packCount ?? 1;
     this.cellsInSeries = options.cellsInSeries ?? 15;
+    if (!(options.cellResistanceOhm > 0)) throw new RangeError(`cell resistance must be > 0 Ω, got ${options.cellResistanceOhm}`);
+    this.cellResistanceOhm = options.cellResistanceOhm;
   }
 
   /** Wh at the nominal 3.2 V per cell. */
@@ -63,11 +78,6 @@ export class SimBatteryBank {
   /** Brings the owner up to the present; readers (the pack stack) call it before reading. */
   refresh(): void {
     this.ownerRefresh?.();
-  }
-
-  /** One cell of the bank: all cells of all packs in parallel, Ω. */
-  private get cellResistanceOhm(): number {
-    return CELL_RESISTANCE_OHM_AH / this.capacityAh;
   }
 
   /** The average cell without current, mV: the curve plus the packs' average drift at this SOC. */

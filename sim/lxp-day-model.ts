@@ -70,7 +70,7 @@ export interface LxpDayModelOptions {
   seed?: number;
   /** Peak power of PV strings 1 and 2 in W. Default [3200, 2400]. */
   pvPeakW?: readonly [number, number];
-  /** Usable battery energy in Wh. Default 10240 (200 Ah at 51.2 V); with `battery`, its capacity. */
+  /** Usable battery energy in Wh. Default 10240 (200 Ah at 51.2 V). Not with `battery`: its capacity counts. */
   batteryCapacityWh?: number;
   /** Inverter charge/discharge limit in W. Default 5000. */
   batteryMaxW?: number;
@@ -136,6 +136,9 @@ export class LxpDayModel {
     this.seed = (options.seed ?? 1) >>> 0;
     this.pvPeakW = options.pvPeakW ?? [3200, 2400];
     this.battery = options.battery;
+    if (options.battery && options.batteryCapacityWh !== undefined) {
+      throw new Error("batteryCapacityWh cannot be set with a shared battery: the battery's packs give the capacity");
+    }
     this.batteryCapacityWh = options.battery?.capacityWh ?? options.batteryCapacityWh ?? 10240;
     this.batteryMaxW = options.batteryMaxW ?? 5000;
     this.controls = options.controls ?? (() => DEFAULT_CONTROLS);

@@ -26,7 +26,7 @@ export function lfpOpenCircuitMv(soc: number): number {
   return OCV_POINTS[OCV_POINTS.length - 1][1];
 }
 
-/** How much cells drift apart: 1 in the flat middle, growing towards empty (×6) and full (×5). */
+/** How much cells drift apart: 1 in the flat middle, growing towards empty (×7) and full (×5). */
 export function cellSpreadFactor(soc: number): number {
   return 1 + (6 * Math.max(0, 0.12 - soc)) / 0.12 + (4 * Math.max(0, soc - 0.9)) / 0.1;
 }

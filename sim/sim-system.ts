@@ -2,7 +2,7 @@
 // share one battery (battery-bank.ts). The inverter's day model owns the energy flows and time;
 // the stack shows the same SOC, current direction and voltages pack by pack, so /lxp, /pylon and
 // the dashboards agree. Each simulator still serves its own protocol on its own port.
-import { SimBatteryBank } from "./battery-bank";
+import { bankCellResistanceOhm, SimBatteryBank } from "./battery-bank";
 import { LxpDongleSimOptions, LxpDongleSimulator } from "./lxp-dongle";
 import { isPackModelName, PACK_LAYOUTS, PylonPackModelName } from "./pylon-pack-layouts";
 import { PylonStackOptions, PylonStackSimulator } from "./pylon-stack";
@@ -55,6 +55,7 @@ export function createSimSystem(options: SimSystemOptions = {}): SimSystem {
     capacityAh: packs.reduce((a, m) => a + PACK_LAYOUTS[m].capacityMah, 0) / 1000,
     packCount: packs.length,
     cellsInSeries: PACK_LAYOUTS[packs[0]].cellCount,
+    cellResistanceOhm: bankCellResistanceOhm(packs.map((m) => PACK_LAYOUTS[m])),
   });
   const lxpOptions = options.lxp ?? {};
   const lxp = new LxpDongleSimulator({

@@ -59,7 +59,7 @@ export interface PollResult {
   durationMs: number;
   /**
    * Set when the cycle stopped because the port is down (or the poller was stopped): why, in the
-   * link's words. The request that found it is the last entry of `errors`; no other was sent.
+   * link's words. The request that found it is the last entry of `errors`; none was sent after it.
    */
   portDown?: string;
 }
@@ -150,7 +150,8 @@ export class PylonPoller {
     if (!this.running) {
       this.running = this.cycle(now)
         .then((result) => {
-          this.last = { at: now, result };
+          // A port-down result is no answer to hand on: a node sharing the poller asks for itself.
+          this.last = result.portDown === undefined ? { at: now, result } : undefined;
           return result;
         })
         .finally(() => {
@@ -160,10 +161,11 @@ export class PylonPoller {
     return this.running;
   }
 
-  /** Forgets discovery and identity, e.g. after the port reconnects. */
+  /** Forgets discovery, identity and the last result, e.g. after the port reconnects. */
   reset(): void {
     this.discoveredAt = -Infinity;
     this.identity.clear();
+    this.last = undefined;
   }
 
   /** Ends the poller: a running cycle stops before its next request (a closed node must not hold the bus). */

@@ -36,7 +36,7 @@ describe("the npm start demo with its own simulators", function () {
     assert.match(red.log, /\[start\] simulated PylonTech stack \(3 packs\) on 127\.0\.0\.1:\d+, one battery with the simulated inverter/);
     assert.match(red.log, /\[start\] MQTT broker on 127\.0\.0\.1:\d+/);
     assert.match(red.log, /\[start\] deployed \d+ example flows: .*inverter control\.json/);
-    assert.match(red.log, /\[start\] dashboard: http:\/\/127\.0\.0\.1:\d+\/dashboard\/energy  \S+\/dashboard\/battery  \S+\/dashboard\/control/);
+    assert.match(red.log, /\[start\] dashboard: http:\/\/127\.0\.0\.1:\d+\/dashboard\/energy {2}\S+\/dashboard\/battery {2}\S+\/dashboard\/control/);
   });
 
   it("serves live inverter and battery data from the simulators", async () => {

@@ -6,6 +6,7 @@ import helper from "node-red-node-test-helper";
 import pylonPortNode from "../../nodes/pylon-port";
 import pylonPollNode from "../../nodes/pylon-poll";
 import { PylonStackSimulator } from "../../sim/pylon-stack";
+import { callsOf, collect, type FlowNode } from "../support/flow";
 import { waitFor } from "../support/net";
 
 helper.init(require.resolve("node-red"));
@@ -18,8 +19,6 @@ function hasSocat(): boolean {
     return false;
   }
 }
-
-type FlowNode = { id: string; type: string; [key: string]: any };
 
 function flow(port: Record<string, unknown>): FlowNode[] {
   return [
@@ -40,22 +39,6 @@ function intervalFlow(port: Record<string, unknown>): FlowNode[] {
     { id: "catch1", z: "f1", type: "catch", scope: null, uncaught: false, wires: [["caught"]] },
     { id: "caught", z: "f1", type: "helper" },
   ];
-}
-
-/** The arguments of each call of a spied method on one node. */
-function callsOf(id: string, method: "status" | "error" | "log"): any[][] {
-  const node = helper.getNode(id) as any;
-  return node[method]
-    .getCalls()
-    .filter((c: any) => c.thisValue === node)
-    .map((c: any) => c.args);
-}
-
-/** Collects what a helper node receives from now on. */
-function collect(id: string): any[] {
-  const got: any[] = [];
-  (helper.getNode(id) as any).on("input", (msg: any) => got.push(msg));
-  return got;
 }
 
 /** Triggers one cycle and returns its message. */
@@ -161,23 +144,29 @@ function scenarios(kind: "pty" | "tcp"): void {
     const out = collect("out");
     const caught = collect("caught");
     const link = (helper.getNode("p1") as any).link;
-    // At 0.2 s both apart, five cycles also span about five reopen attempts.
-    await waitFor(() => link.stats.requests >= 5, 10000, "five poll cycles");
+    let reopens = 0;
+    link.on("state", (change: any) => change.state === "connecting" && reopens++);
+    await waitFor(() => reopens >= 3 && out.length >= 5, 10000, "three reopen attempts and five poll cycles");
     assert.deepEqual(
       callsOf("poll", "status").map(([status]) => status.text),
       [`connecting to ${description}`, downText],
     );
     const errors = callsOf("poll", "error");
-    assert.equal(errors.length, 1, "one error, not one per cycle");
+    assert.equal(errors.length, 1, "one error, not one per cycle or reopen");
     assert.equal(errors[0][0], downText, "a string: readable in the debug sidebar");
     await waitFor(() => caught.length === 1, 5000, "the Catch node");
     assert.equal(caught[0].error.message, downText);
-    assert.equal(out.length, 0);
+    // Each interval cycle still sends its message, saying the port is not connected.
+    for (const msg of out) {
+      assert.deepEqual(msg.payload.packs, []);
+      assert.deepEqual(msg.payload.errors, [{ address: 2, command: "0x4F", error: "not_connected" }]);
+    }
 
     await replug();
-    await waitFor(() => out.length >= 1, 15000, "data once the port is there");
-    assert.deepEqual(out[0].payload.packs.map((p: any) => p.address), [2, 3, 4]);
-    assert.deepEqual(out[0].payload.errors, []);
+    await waitFor(() => out.some((m) => m.payload.packs.length > 0), 15000, "data once the port is there");
+    const data = out.find((m) => m.payload.packs.length > 0);
+    assert.deepEqual(data.payload.packs.map((p: any) => p.address), [2, 3, 4]);
+    assert.deepEqual(data.payload.errors, []);
     assert.equal(callsOf("poll", "status")[2]?.[0].text, `connected to ${description}`);
     assert.equal(callsOf("poll", "error").length, 1, "the recovery raises no error");
     assert.equal(callsOf("poll", "log").length, 1, "the recovery is logged once");

@@ -6,20 +6,11 @@ import helper from "node-red-node-test-helper";
 import pylonPortNode from "../../nodes/pylon-port";
 import pylonPollNode from "../../nodes/pylon-poll";
 import { PylonStackSimulator } from "../../sim/pylon-stack";
-import { MockBattery } from "../unit/pylon-link-helpers";
+import { FakeGateway, MockBattery } from "../unit/pylon-link-helpers";
 import { waitFor } from "../support/net";
-import { collect, FlowNode, lastStatus, testFlow } from "../support/flow";
+import { callsOf, collect, FlowNode, lastStatus, testFlow } from "../support/flow";
 
 helper.init(require.resolve("node-red"));
-
-/** The arguments of each call of a spied method (status, error, log, …) on one node, constructor included. */
-function callsOf(id: string, method: "status" | "error" | "log" | "warn"): any[][] {
-  const node = helper.getNode(id) as any;
-  return node[method]
-    .getCalls()
-    .filter((c: any) => c.thisValue === node)
-    .map((c: any) => c.args);
-}
 
 function flow(port: Record<string, unknown>, poll: Record<string, unknown> = {}): FlowNode[] {
   const portNode = { id: "p1", type: "pylon-port", transport: "serial", path: "/dev/ttyMOCK0", gap: "0", timeout: "100", retries: "0", ...port };
@@ -129,7 +120,7 @@ describe("pylon-poll node", () => {
       const out = collect("out");
       const caught = collect("caught");
       const link = (helper.getNode("p1") as any).link;
-      await waitFor(() => battery.openAttempts >= 6 && link.stats.requests >= 6, 10000, "six reopen attempts and six poll cycles");
+      await waitFor(() => battery.openAttempts >= 6 && out.length >= 6, 10000, "six reopen attempts and six poll cycles");
 
       assert.deepEqual(
         callsOf("poll", "status").map(([s]) => s.text),
@@ -144,13 +135,20 @@ describe("pylon-poll node", () => {
       await waitFor(() => caught.length === 1, 5000, "the Catch node");
       assert.equal(caught[0].error.message, DOWN);
       assert.equal(caught[0].error.source.id, "poll");
-      assert.equal(out.length, 0, "interval cycles send nothing while the port is down");
+      // Each interval cycle still sends its message, saying the port is not connected.
+      for (const msg of out) {
+        assert.equal(msg.topic, "pylon/ttyMOCK0");
+        assert.deepEqual(msg.payload.packs, []);
+        assert.deepEqual(msg.payload.errors, [{ address: 2, command: "0x4F", error: "not_connected" }]);
+      }
+      assert.equal(caught.length, 1, "no error per cycle");
       assert.equal(link.stats.replies, 0);
 
       battery.plug();
-      await waitFor(() => out.length >= 1, 10000, "a cycle once the device is there");
-      assert.deepEqual(out[0].payload.packs.map((p: any) => p.address), [2, 3, 4]);
-      assert.deepEqual(out[0].payload.errors, []);
+      await waitFor(() => out.some((m) => m.payload.packs.length > 0), 10000, "a cycle once the device is there");
+      const data = out.find((m) => m.payload.packs.length > 0);
+      assert.deepEqual(data.payload.packs.map((p: any) => p.address), [2, 3, 4]);
+      assert.deepEqual(data.payload.errors, []);
       const texts = callsOf("poll", "status").map(([s]) => s.text);
       assert.deepEqual(texts.slice(0, 3), [`connecting to ${WHERE}`, DOWN, `connected to ${WHERE}`]);
       await waitFor(() => /^3 packs · 45 cells/.test(lastStatus("poll").text), 5000, "the cycle's status");
@@ -174,6 +172,41 @@ describe("pylon-poll node", () => {
       assert.equal(caught[1].error.message, `cannot poll: ${DOWN}`);
       assert.equal(caught[1].correlation, 7, "the error carries the input message");
       assert.equal(lastStatus("poll").text, DOWN, "the status still names the port's problem");
+    });
+  });
+
+  describe("with a gateway that drops every connection at once", () => {
+    it("one error and no 'open again' until a connection lasts, one steady status meanwhile", async () => {
+      const gateway = new FakeGateway();
+      await gateway.start();
+      gateway.dropOnConnect = true;
+      gateway.respond = (request) => sim.reply(request)?.frame;
+      try {
+        const port = { transport: "tcp", host: "127.0.0.1", port: String(gateway.port), reconnect: "0.1" };
+        await helper.load([pylonPortNode, pylonPollNode], flow(port, { interval: "0.1" }));
+        const out = collect("out");
+        const caught = collect("caught");
+        await waitFor(() => gateway.connections >= 6 && out.length >= 6, 10000, "six connections and six poll cycles");
+        const where = `127.0.0.1:${gateway.port}`;
+        const texts = callsOf("poll", "status").map(([s]) => s.text);
+        assert.equal(texts.length, 3, texts.join("\n"));
+        assert.deepEqual(texts.slice(0, 2), [`connecting to ${where}`, `connected to ${where}`]);
+        assert.ok(texts[2].startsWith(`gateway ${where} lost: `) && texts[2].endsWith(", retrying every 0.1 s"), texts[2]);
+        assert.deepEqual(callsOf("poll", "error").map(([text]) => text), [texts[2]], "one error for the whole loop");
+        assert.deepEqual(callsOf("poll", "log"), [], "no 'open again' for connections that did not last");
+        assert.equal(caught.length, 1);
+        assert.ok(out.every((m) => m.payload.packs.length === 0));
+
+        gateway.dropOnConnect = false;
+        await waitFor(() => out.some((m) => m.payload.packs.length > 0), 10000, "data once a connection lasts");
+        assert.equal(callsOf("poll", "error").length, 1, "the recovery raises no error");
+        const logs = callsOf("poll", "log").map(([text]) => text);
+        assert.equal(logs.length, 1, logs.join("\n"));
+        assert.match(logs[0], /^127\.0\.0\.1:\d+ is open again \(was down \d+ s\)$/);
+      } finally {
+        await helper.unload();
+        await gateway.stop();
+      }
     });
   });
 

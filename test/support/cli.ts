@@ -22,9 +22,10 @@ export class CliProcess {
   stderr = "";
   exitCode: number | null | undefined;
 
-  constructor(args: string[]) {
+  /** `nodeArgs` go before the script (e.g. --require a preload); `env` replaces the environment. */
+  constructor(args: string[], options: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}) {
     requireBuiltCli();
-    this.child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    this.child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], { stdio: ["ignore", "pipe", "pipe"], env: options.env });
     let partial = "";
     this.child.stdout!.setEncoding("utf8").on("data", (d: string) => {
       const parts = (partial + d).split("\n");

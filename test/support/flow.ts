@@ -30,9 +30,16 @@ export function statuses(id: string): any[] {
   return got;
 }
 
+/** The arguments of each call of a spied method (status, error, log, …) on one node, constructor included. */
+export function callsOf(id: string, method: "status" | "error" | "log" | "warn"): any[][] {
+  const node = helper.getNode(id) as any;
+  return node[method]
+    .getCalls()
+    .filter((c: any) => c.thisValue === node)
+    .map((c: any) => c.args);
+}
+
 /** The last status a node set, including the ones set in its constructor. */
 export function lastStatus(id: string): any {
-  const node = helper.getNode(id) as any;
-  const calls = node.status.getCalls().filter((c: any) => c.thisValue === node);
-  return calls.at(-1)?.args[0];
+  return callsOf(id, "status").at(-1)?.[0];
 }

@@ -154,6 +154,10 @@ export class MockBattery {
 /** An RS485-to-TCP gateway in raw mode with a battery behind it, on 127.0.0.1. */
 export class FakeGateway {
   respond: Responder = answerAll;
+  /** Accept each connection and close it at once, like a gateway that takes one client only. */
+  dropOnConnect = false;
+  /** Connections accepted, dropped ones included. */
+  connections = 0;
   readonly writes: Stamp[] = [];
   readonly sockets = new Set<Socket>();
   private server: Server | undefined;
@@ -190,8 +194,13 @@ export class FakeGateway {
   }
 
   private onConnection(socket: Socket): void {
-    this.sockets.add(socket);
+    this.connections++;
     socket.on("error", () => {}); // resets from a client closing are expected
+    if (this.dropOnConnect) {
+      socket.destroy();
+      return;
+    }
+    this.sockets.add(socket);
     socket.on("close", () => this.sockets.delete(socket));
     const splitter = new PylonFrameSplitter();
     socket.on("data", (chunk: Buffer) => {

@@ -260,4 +260,32 @@ describe("PollerPool and result reuse", () => {
     assert.notEqual(await poller.poll(5001, { maxAgeMs: 4000 }), first);
     assert.ok(bus.asked.length > asked);
   });
+
+  it("a port-down result is not handed on: after recovery a sharing node gets a fresh cycle", async () => {
+    const bus = new SimRequester(new PylonStackSimulator({ packs: 1, clock: "manual", seed: 4 }));
+    let up = false;
+    const link: PylonRequester = {
+      request: async (frame) => {
+        if (!up) throw new PylonLinkError("not_connected", "/dev/ttyUSB0 closed");
+        return bus.request(frame);
+      },
+    };
+    const poller = new PylonPoller(link, { mode: "rs485", packs: 1 });
+    const down = await poller.poll(1000);
+    assert.equal(down.portDown, "/dev/ttyUSB0 closed");
+    up = true;
+    const fresh = await poller.poll(2000, { maxAgeMs: 4000 });
+    assert.equal(fresh.portDown, undefined);
+    assert.equal(fresh.payload.packs.length, 1);
+  });
+
+  it("reset() (the port reconnected) forgets the last result", async () => {
+    const bus = new SimRequester(new PylonStackSimulator({ packs: 1, clock: "manual", seed: 4 }));
+    const poller = new PylonPoller(bus, { mode: "rs485", packs: 1 });
+    const before = await poller.poll(1000);
+    poller.reset();
+    const asked = bus.asked.length;
+    assert.notEqual(await poller.poll(2000, { maxAgeMs: 4000 }), before);
+    assert.ok(bus.asked.length > asked, "asked the bus again");
+  });
 });

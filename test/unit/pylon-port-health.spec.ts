@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import {
   describeGatewayFailure,
   describeSerialOpenError,
-  formatSeconds,
+  formatMs,
   PortHealth,
   type PortHealthUpdate,
   PylonPortError,
@@ -46,17 +46,59 @@ describe("PortHealth", () => {
     assert.equal(health.downText, "/dev/ttyUSB0 not found (unplugged?), retrying every 2 s");
   });
 
-  it("the status is red while down and turns connected, with one notice, when the device appears", () => {
+  it("the status is red while down and turns connected, with one notice, once the reopened port proves itself", () => {
     let now = 1_000_000;
     const health = new PortHealth(WHERE, () => now);
     assert.deepEqual(health.update(missing).status, { fill: "red", shape: "ring", text: "/dev/ttyUSB0 not found (unplugged?), retrying every 2 s" });
     now += 42_000;
     feed(health, [connecting, missing, connecting]);
-    const back = health.update(connected);
+    assert.deepEqual(health.update(connected), { confirmInMs: 4000 }, "not yet: the port might drop at once");
+    assert.equal(health.down, true);
+    const back = health.confirm();
     assert.deepEqual(back.status, { fill: "green", shape: "ring", text: `connected to ${WHERE}` });
     assert.deepEqual(back.notice, { level: "info", text: `${WHERE} is open again (was down 42 s)` });
     assert.equal(health.down, false);
     assert.equal(health.downText, undefined);
+    assert.deepEqual(health.confirm(), {}, "told once");
+  });
+
+  it("a port that connects and drops at once, again and again: one error, no 'open again', one steady status", () => {
+    let now = 0;
+    const health = new PortHealth(WHERE, () => now);
+    const flap = (): StateChange[] => {
+      now += 2000;
+      return [connecting, connected, lost];
+    };
+    const first = feed(health, flap());
+    const loops = Array.from({ length: 5 }, flap).map((changes) => feed(health, changes));
+    const lostText = "/dev/ttyUSB0 closed: device disconnected, retrying every 2 s";
+    assert.deepEqual(first.errors, [lostText]);
+    assert.deepEqual(first.statuses, [`connecting to ${WHERE}`, `connected to ${WHERE}`, lostText]);
+    assert.deepEqual(loops.flatMap((l) => [...l.statuses, ...l.errors, ...l.infos]), [], "nothing more while it keeps dropping");
+    assert.equal(health.downText, lostText);
+    // Once a connection lasts, the outage is told over, counted from the first loss.
+    now += 2000;
+    assert.equal(health.update(connected).confirmInMs, 4000);
+    now += 4000;
+    assert.deepEqual(health.confirm().notice, { level: "info", text: `${WHERE} is open again (was down 16 s)` });
+  });
+
+  it("a reopen that lasted but was never confirmed: its loss is a new outage, reported", () => {
+    let now = 0;
+    const health = new PortHealth(WHERE, () => now);
+    feed(health, [connected, lost, connecting]);
+    health.update(connected);
+    now += 4000;
+    assert.deepEqual(feed(health, [lost]).errors, ["/dev/ttyUSB0 closed: device disconnected, retrying every 2 s"]);
+  });
+
+  it("a short reopen that drops with another cause updates the status but raises nothing", () => {
+    const health = new PortHealth(WHERE);
+    feed(health, [connecting, missing, connecting]);
+    health.update(connected);
+    const { statuses, errors } = feed(health, [lost, connecting, missing]);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(statuses, ["/dev/ttyUSB0 closed: device disconnected, retrying every 2 s", "/dev/ttyUSB0 not found (unplugged?), retrying every 2 s"]);
   });
 
   it("a new cause is reported once more: not found, then permission denied", () => {
@@ -83,9 +125,12 @@ describe("PortHealth", () => {
 
   it("each loss after a recovery is reported again", () => {
     const health = new PortHealth(WHERE);
-    const { errors, infos } = feed(health, [connected, lost, missing, connected, lost, connected]);
+    const { errors } = feed(health, [connected, lost, missing, connected]);
+    const infos = [health.confirm().notice?.level];
+    errors.push(...feed(health, [lost, connected]).errors);
+    infos.push(health.confirm().notice?.level);
     assert.equal(errors.length, 2);
-    assert.equal(infos.length, 2);
+    assert.deepEqual(infos, ["info", "info"]);
   });
 
   it("a port already down when a node starts watching it is reported to that node", () => {
@@ -112,6 +157,13 @@ describe("PortHealth", () => {
     health.update(connected);
     assert.deepEqual(health.update({ state: "closed" }), {});
     assert.equal(health.down, false);
+  });
+
+  it("a gateway that does not answer: the status says the retry comes after each failed attempt, not every 2 s", () => {
+    const health = new PortHealth("10.0.0.9:4196");
+    const error = new PylonPortError("no_answer", "gateway 10.0.0.9:4196 did not answer (connect timeout after 5000 ms)");
+    const { errors } = feed(health, [{ state: "connecting" }, { state: "disconnected", error, detail: error.message, retryInMs: 2000 }]);
+    assert.deepEqual(errors, ["gateway 10.0.0.9:4196 did not answer (connect timeout after 5000 ms), retrying 2 s after each failed attempt"]);
   });
 });
 
@@ -142,11 +194,11 @@ describe("describeGatewayFailure", () => {
   });
 });
 
-describe("formatSeconds", () => {
+describe("formatMs", () => {
   it("shows the retry interval in seconds", () => {
-    assert.equal(formatSeconds(2000), "2 s");
-    assert.equal(formatSeconds(200), "0.2 s");
-    assert.equal(formatSeconds(1250), "1.25 s");
-    assert.equal(formatSeconds(30_000), "30 s");
+    assert.equal(formatMs(2000), "2 s");
+    assert.equal(formatMs(200), "0.2 s");
+    assert.equal(formatMs(1250), "1.25 s");
+    assert.equal(formatMs(30_000), "30 s");
   });
 });

@@ -142,6 +142,31 @@ describe("simulated system: LuxPower inverter and PylonTech stack on one battery
     assert.equal(system.pylon.elapsedSeconds, elapsed, "no time passed");
   });
 
+  it("steps the inverter's battery voltage under current as the packs do: cell resistance from the pack layouts", () => {
+    for (const packs of [["US2000"], ["US3000", "US2000", "US3000"]] as const) {
+      const system = createSimSystem({ packs, lxp: { clock: "manual", start: MIDNIGHT, intervalSeconds: 0, heartbeatSeconds: 0 } });
+      systems.push(system);
+      const bank = system.battery;
+      bank.update(bank.time, 50, 0);
+      const resting = bank.cellVolts;
+      bank.update(bank.time, 50, 3000);
+      // The packs share the current by capacity; the stack's voltage is the mean of theirs.
+      const layouts = packs.map((m) => PACK_LAYOUTS[m]);
+      const totalMah = layouts.reduce((sum, l) => sum + l.capacityMah, 0);
+      const packSteps = layouts.map((l) => ((bank.current * l.capacityMah) / totalMah) * l.cellResistanceOhm);
+      const expected = packSteps.reduce((a, b) => a + b, 0) / packSteps.length;
+      assert.ok(bank.current > 10, `${bank.current} A`);
+      assert.ok(Math.abs(bank.cellVolts - resting - expected) < 1e-9, `${packs.join("+")}: ${bank.cellVolts - resting} V vs ${expected} V`);
+    }
+  });
+
+  it("refuses a battery capacity of its own next to the shared battery", () => {
+    assert.throws(
+      () => createSimSystem({ lxp: { clock: "manual", start: MIDNIGHT, plant: { batteryCapacityWh: 5000 } } }),
+      /batteryCapacityWh cannot be set with a shared battery/,
+    );
+  });
+
   it("moves the stack with the inverter's clock only", () => {
     const system = makeSystem(MIDNIGHT);
     stackSays(system);

@@ -16,12 +16,25 @@ export interface PortHealthUpdate {
   status?: NodeStatusLike;
   /** Something to report once. */
   notice?: PortNotice;
+  /**
+   * The port reopened after an outage, but a gateway or adapter that drops every connection at
+   * once also gets this far: call confirm() after this long, or as soon as a reply arrives.
+   */
+  confirmInMs?: number;
 }
 
-type Phase = "opening" | "up" | "down";
+/** "reopened": connected again after an outage, not yet proven (see confirm()). */
+type Phase = "opening" | "up" | "down" | "reopened";
 
-/** "2 s", "0.5 s", "1.25 s". */
-export function formatSeconds(ms: number): string {
+/** Failures that come only after a wait (the connect timeout, a host that does not answer ARP or DNS). */
+const SLOW_FAILURES: ReadonlySet<PylonPortFailure> = new Set(["no_answer", "unreachable"]);
+
+/** A reopen counts once it has lasted this many retry intervals. */
+const CONFIRM_RETRY_INTERVALS = 2;
+const DEFAULT_RETRY_MS = 2000;
+
+/** A duration in ms, shown in seconds: "2 s", "0.5 s", "1.25 s". */
+export function formatMs(ms: number): string {
   return `${Number((ms / 1000).toFixed(2))} s`;
 }
 
@@ -32,6 +45,13 @@ function formatDuration(ms: number): string {
   return `${Math.round(s / 3600)} h`;
 }
 
+/** ", retrying every 2 s", or after a failure that itself took a while, when the next try comes. */
+function retryText(retryInMs: number | undefined, reason: PylonPortFailure | undefined): string {
+  if (!retryInMs) return "";
+  if (reason && SLOW_FAILURES.has(reason)) return `, retrying ${formatMs(retryInMs)} after each failed attempt`;
+  return `, retrying every ${formatMs(retryInMs)}`;
+}
+
 export class PortHealth {
   private phase: Phase = "opening";
   /** While down: what made the last report (a lost port, then the reason of each failed reopen). */
@@ -39,6 +59,8 @@ export class PortHealth {
   private downSince = 0;
   private text: string | undefined;
   private lastStatusText: string | undefined;
+  private retryInMs = DEFAULT_RETRY_MS;
+  private reopenedAt = 0;
 
   /** `description`: the link's, e.g. "/dev/ttyUSB0 @ 115200" or "192.168.1.7:8899". */
   constructor(
@@ -46,14 +68,14 @@ export class PortHealth {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The port failed to open or was lost, and has not been opened since. */
+  /** The port failed to open or was lost, and has not been open (for long) since. */
   get down(): boolean {
-    return this.phase === "down";
+    return this.phase === "down" || this.phase === "reopened";
   }
 
   /** While down: the steady text, e.g. "/dev/ttyUSB0 not found (unplugged?), retrying every 2 s". */
   get downText(): string | undefined {
-    return this.phase === "down" ? this.text : undefined;
+    return this.down ? this.text : undefined;
   }
 
   update(change: StateChange): PortHealthUpdate {
@@ -61,7 +83,7 @@ export class PortHealth {
       case "idle":
       case "connecting":
         // While down, every retry passes through "connecting": not news.
-        if (this.phase === "down") return {};
+        if (this.down) return {};
         this.phase = "opening";
         return this.show(connectionStatus({ state: "connecting" }, this.description));
       case "connected":
@@ -74,20 +96,49 @@ export class PortHealth {
     }
   }
 
-  private onConnected(): PortHealthUpdate {
-    const wasDown = this.phase === "down";
+  /**
+   * The reopened port has proven itself: it stayed open `confirmInMs`, or a reply arrived. Ends the
+   * outage (status "connected", one notice). Does nothing unless the port just reopened.
+   */
+  confirm(): PortHealthUpdate {
+    if (this.phase !== "reopened") return {};
     const downFor = this.now() - this.downSince;
     this.phase = "up";
     this.cause = this.text = undefined;
     const update = this.show(connectionStatus({ state: "connected" }, this.description));
-    if (wasDown) update.notice = { level: "info", text: `${this.description} is open again (was down ${formatDuration(downFor)})` };
+    update.notice = { level: "info", text: `${this.description} is open again (was down ${formatDuration(downFor)})` };
     return update;
   }
 
+  private get confirmMs(): number {
+    return CONFIRM_RETRY_INTERVALS * this.retryInMs;
+  }
+
+  private onConnected(): PortHealthUpdate {
+    if (this.phase === "reopened") return {};
+    if (this.phase === "down") {
+      // Still the outage until the connection proves itself: no status flicker, no notice yet.
+      this.phase = "reopened";
+      this.reopenedAt = this.now();
+      return { confirmInMs: this.confirmMs };
+    }
+    this.phase = "up";
+    return this.show(connectionStatus({ state: "connected" }, this.description));
+  }
+
   private onDisconnected(change: StateChange): PortHealthUpdate {
+    // A reopen that lasted is over even if nobody confirmed it (no replies were asked for).
+    if (this.phase === "reopened" && this.now() - this.reopenedAt >= this.confirmMs) this.confirm();
     const reason = (change.error as { reason?: PylonPortFailure } | undefined)?.reason;
     const why = change.error?.message ?? change.detail ?? `${this.description} disconnected`;
-    const retry = change.retryInMs ? `, retrying every ${formatSeconds(change.retryInMs)}` : "";
+    if (change.retryInMs) this.retryInMs = change.retryInMs;
+    this.text = `${why}${retryText(change.retryInMs, reason)}`;
+    const update = this.show({ fill: "red", shape: "ring", text: this.text });
+    if (this.phase === "reopened") {
+      // Dropped at once: the same outage (same cause, same start), told already.
+      this.phase = "down";
+      return update;
+    }
     const cause = this.phase === "up" ? "lost" : reason && reason !== "other" ? reason : why;
     // The first failure and a lost port are reported; so is a new cause, except the reopen failure
     // that follows a loss (an unplugged adapter is then "not found": the same event, told once).
@@ -95,8 +146,6 @@ export class PortHealth {
     if (this.phase !== "down") this.downSince = this.now();
     this.phase = "down";
     this.cause = cause;
-    this.text = `${why}${retry}`;
-    const update = this.show({ fill: "red", shape: "ring", text: this.text });
     if (report) update.notice = { level: "error", text: this.text };
     return update;
   }
