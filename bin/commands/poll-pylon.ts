@@ -1,6 +1,6 @@
 // `lxp-pylon poll pylon`: one JSON line per poll cycle, the message pylon-poll would send.
 // Uses the same PylonPortLink and PylonPoller as the nodes.
-import { PortHealth, PylonPortLink } from "../../nodes/lib/pylon-link";
+import { PortHealth, type PortHealthUpdate, PylonPortLink } from "../../nodes/lib/pylon-link";
 import { PylonPoller } from "../../nodes/lib/pylon-poller";
 import { parsePylonPortConfig, portLabel } from "../../nodes/lib/pylon-port-config";
 import { splitHostPort } from "../../nodes/lib/dongle-config";
@@ -64,11 +64,17 @@ export const pollPylonCommand = defineCommand({
 
     // One line per change of the port's condition, not one per reopen attempt.
     const health = new PortHealth(link.description);
-    link.on("state", (change) => {
-      const { status, notice } = health.update(change);
+    let confirmTimer: ReturnType<typeof setTimeout> | undefined;
+    const report = ({ status, notice, confirmInMs }: PortHealthUpdate): void => {
       const line = notice?.text ?? status?.text;
       if (line) process.stderr.write(`${new Date().toISOString()} ${line}\n`);
-    });
+      if (confirmInMs === undefined) return;
+      // A reopen counts once it lasts (a gateway that drops every connection at once never does).
+      clearTimeout(confirmTimer);
+      confirmTimer = setTimeout(() => report(health.confirm()), confirmInMs);
+      confirmTimer.unref();
+    };
+    link.on("state", (change) => report(health.update(change)));
     link.register(process);
     let stopping = false;
     const stop = (): void => {
@@ -82,6 +88,7 @@ export const pollPylonCommand = defineCommand({
         const started = Date.now();
         const result = await poller.poll();
         if (stopping) break;
+        if (result.payload.packs.length > 0) report(health.confirm()); // a reply proves a reopened port
         process.stdout.write(`${JSON.stringify({ topic, payload: result.payload })}\n`);
         code = result.payload.packs.length > 0 ? 0 : 1;
         if (intervalS === 0) break;
@@ -89,6 +96,7 @@ export const pollPylonCommand = defineCommand({
         if (stopping) break;
       }
     } finally {
+      clearTimeout(confirmTimer);
       await link.close();
     }
     return stopping ? 0 : code;

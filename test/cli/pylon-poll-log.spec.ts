@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CliProcess } from "../support/cli";
 import { waitFor } from "../support/net";
+import { PylonStackSimulator } from "../../sim/pylon-stack";
 import { FakeGateway } from "../unit/pylon-link-helpers";
 import { closedPort } from "../unit/transport-helpers";
 
@@ -59,5 +60,24 @@ describe("lxp-pylon poll pylon log while the port is down", function () {
     assert.equal(log.length, 3, log.join("\n"));
     assert.ok(log[2].startsWith(`gateway ${where} lost: `) && log[2].endsWith(", retrying every 2 s"), log[2]);
     for (const line of cli.lines) assert.deepEqual(JSON.parse(line).payload.packs, []);
+  });
+
+  it("says once that the port is open again when a reopened gateway answers", async () => {
+    gateway = new FakeGateway();
+    await gateway.start();
+    gateway.dropOnConnect = true;
+    const where = `127.0.0.1:${gateway.port}`;
+    cli = new CliProcess(["poll", "pylon", "--tcp", where, "--packs", "1", "--interval", "0.2"]);
+    await waitFor(() => gateway!.connections >= 2, 15000, "a dropped connection and a reopen");
+    const stack = new PylonStackSimulator({ packs: 1, seed: 1 });
+    gateway.respond = (request) => stack.reply(request)?.frame;
+    gateway.dropOnConnect = false;
+    await waitFor(() => cli!.lines.some((line) => JSON.parse(line).payload.packs.length > 0), 15000, "a cycle with a pack");
+    await waitFor(() => logOf(cli!).some((line) => line.includes("open again")), 5000, "the recovery line");
+    assert.equal(await cli.stop("SIGINT"), 0);
+    const log = logOf(cli);
+    assert.equal(log.filter((line) => line.includes(" lost: ")).length, 1, log.join("\n"));
+    assert.equal(log.filter((line) => line.startsWith(`${where} is open again (was down `)).length, 1, log.join("\n"));
+    assert.equal(log.at(-1), log.find((line) => line.includes("open again")), "nothing after the recovery line");
   });
 });
