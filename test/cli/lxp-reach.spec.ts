@@ -1,20 +1,10 @@
 // `lxp-pylon lxp` and `listen lxp` against a dongle that is not there, and against one that only
 // sends heartbeats: the errors name the address and cause, or the flag that gives a serial.
 import assert from "node:assert/strict";
-import net from "node:net";
 import { encodeHeartbeat } from "../../nodes/lib/lxp";
 import { CliProcess } from "../support/cli";
 import { FakeInverter } from "../support/fake-inverter";
-import { waitFor } from "../support/net";
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { closedPort, waitFor } from "../support/net";
 
 async function run(args: string[]): Promise<{ code: number | null | undefined; json: any; stderr: string }> {
   const cli = new CliProcess(args);
