@@ -97,4 +97,12 @@ describe("lxp-pylon lxp / listen lxp: reaching the dongle", () => {
     assert.equal(noDatalog.code, 1);
     assert.match(noDatalog.stderr, /the datalog serial is not known yet: no frame came from the dongle in the 0\.3 s waited \(it sends a heartbeat about every 2 min\); give it with --datalog SERIAL/);
   });
+
+  it("without --wait waits as lxp-request does: the reply timeout × (retries + 1)", async () => {
+    fake = new FakeInverter(); // silent until asked: no heartbeat within the wait
+    const port = await fake.listen();
+    const r = await run(["lxp", "--tcp", `127.0.0.1:${port}`, "--timeout", "0.2", "--retries", "1", "read/hold/12", "3"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /the datalog serial is not known yet: no frame came from the dongle in the 0\.4 s waited/);
+  });
 });
