@@ -108,16 +108,24 @@ export function parseCommandArgs<O extends OptionTable>(spec: CommandSpec<O>, ar
   }
 }
 
-/** Breaks a long line at ", " / spaces into lines of at most `width` characters. */
+/**
+ * Breaks a long line into lines of at most `width` characters, after a ", " where it can (a list
+ * item stays whole), else at a space. Continuation lines are indented by two spaces.
+ */
 export function wrap(text: string, width = 100): string[] {
   const lines: string[] = [];
   let line = "";
-  for (const word of text.split(" ")) {
-    if (line && line.length + 1 + word.length > width) {
+  const add = (piece: string, separator: string): void => {
+    if (line && line.length + separator.length + piece.length > width) {
       lines.push(line);
-      line = `  ${word}`;
-    } else line = line ? `${line} ${word}` : word;
-  }
+      line = `  ${piece}`;
+    } else line = line ? `${line}${separator}${piece}` : piece;
+  };
+  text.split(", ").forEach((item, i, items) => {
+    const piece = i < items.length - 1 ? `${item},` : item;
+    if (piece.length + 2 <= width) add(piece, " ");
+    else piece.split(" ").forEach((word) => add(word, " "));
+  });
   if (line) lines.push(line);
   return lines;
 }

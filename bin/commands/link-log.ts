@@ -1,6 +1,8 @@
 // Connection state lines for the CLI's stderr log, and the first-connect check that makes a
 // wrong address fail at once instead of retrying forever.
-import { describeConnectFailure, type StateChange } from "../../nodes/lib/transport";
+import { describeConnectFailure } from "../../nodes/lib/connect-failure";
+import { formatSeconds } from "../../nodes/lib/format-seconds";
+import type { StateChange } from "../../nodes/lib/transport";
 import { CliError } from "./io";
 
 /** A dongle on the LAN answers a connect within milliseconds; this is for addresses that never answer. */
@@ -9,7 +11,7 @@ export const CLI_CONNECT_TIMEOUT_MS = 5000;
 /** "connecting 192.168.1.50:8000", "disconnected 192.168.1.50:8000: connection refused, retry in 5 s". */
 export function stateLine(change: StateChange, where: string): string {
   if (change.state !== "disconnected") return `${change.state} ${where}`;
-  const retry = change.retryInMs ? `, retry in ${Math.round(change.retryInMs / 100) / 10} s` : "";
+  const retry = change.retryInMs ? `, retry in ${formatSeconds(change.retryInMs / 1000)}` : "";
   return `${change.state} ${where}: ${describeConnectFailure(change)}${retry}`;
 }
 

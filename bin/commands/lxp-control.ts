@@ -12,13 +12,16 @@ import { CliError } from "./io";
 import { CLI_CONNECT_TIMEOUT_MS } from "./link-log";
 import { numberOption } from "./sim-args";
 
-const DEFAULT_WAIT_S = 20;
-
 const CONTROL_OPTIONS = {
   tcp: { type: "string", value: "HOST[:PORT]", help: "the dongle's TCP server, port 8000 when not given; required" },
   datalog: { type: "string", value: "SERIAL", help: "the dongle's 10-character datalog serial", default: "learned from the dongle's frames" },
   inverter: { type: "string", value: "SERIAL", help: "the inverter's 10-character serial", default: "learned from an input broadcast" },
-  wait: { type: "string", value: "S", help: "how long to wait for the dongle's frames when a serial is not given", default: String(DEFAULT_WAIT_S) },
+  wait: {
+    type: "string",
+    value: "S",
+    help: "how long to wait for the dongle's frames when a serial is not given",
+    default: "the reply timeout × (retries + 1), as lxp-request waits",
+  },
   "allow-writes": { type: "boolean", help: "allow set/… and sync_time to change inverter settings", default: "off, writes are refused" },
   writable: { type: "string", value: "LIST", help: "only these holding registers may be written, e.g. 21,64-67", default: "all, with --allow-writes" },
   timeout: { type: "string", value: "S", help: "reply timeout per attempt", default: "10" },
@@ -34,7 +37,8 @@ const CLI_SERIAL_HINTS: SerialHints = {
 function controlOptions(values: OptionValues<typeof CONTROL_OPTIONS>, positionals: string[]) {
   if (!values.tcp) throw new CliError("--tcp HOST[:PORT] is required", 2);
   if (positionals.length < 1 || positionals.length > 2) throw new CliError("give one command and at most one value, e.g. read/hold/12 3", 2);
-  const waitMs = numberOption(values.wait, "wait", DEFAULT_WAIT_S, 0, 3600) * 1000;
+  // Without --wait, runCommand waits as the node does: timeout × (retries + 1).
+  const waitMs = values.wait === undefined ? undefined : numberOption(values.wait, "wait", 0, 0, 3600) * 1000;
   try {
     const { host, port } = splitHostPort(values.tcp, 8000);
     const link = parseDongleConfig({

@@ -6,7 +6,8 @@ import { LxpRequester } from "./lxp-requester";
 import { missingSerialError, SerialHints } from "./lxp-missing-serial";
 import { LxpRequestError } from "./lxp-request-error";
 import { WRITES_OFF, WritePolicy } from "./lxp-write-policy";
-import { describeConnectFailure, LxpTransport, PeerAddress, StateChange, TcpClientTransport, UdpListenerTransport } from "./transport";
+import { describeConnectFailure } from "./connect-failure";
+import { LxpTransport, PeerAddress, StateChange, TcpClientTransport, UdpListenerTransport } from "./transport";
 
 export interface DongleLinkOptions {
   transport: "tcp" | "udp";
@@ -65,6 +66,12 @@ export type DongleLinkEvents = {
   /** No input data for two broadcast intervals while connected (lxp-protocol.md §5: answering heartbeats may help). */
   "input-quiet": [silentMs: number, filteredFrames: number];
 };
+
+/** The serials a request names; param reads need the datalog's only. */
+export interface RequestTarget {
+  datalog: string;
+  inverter?: string;
+}
 
 export const DEFAULT_BROADCAST_INTERVAL_S = 300;
 
@@ -163,33 +170,26 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
 
   /**
    * Why requests cannot reach the dongle now: the last connect attempt failed (refused, unreachable,
-   * unknown host; for UDP the bind). Cleared once a connection succeeds; the transport keeps retrying.
+   * unknown host; for UDP the bind) and the next one has not started. While an attempt is under way
+   * this is undefined, so requests wait for it (the transport's connect timeout bounds it).
    */
   connectionError(): LxpRequestError | undefined {
     const failure = this.connectFailure;
-    if (!failure) return undefined;
+    if (!failure || this.lastState.state !== "disconnected") return undefined;
     const verb = this.options.transport === "tcp" ? "cannot connect to" : "cannot listen on";
     return new LxpRequestError("not_connected", `${verb} ${this.description}: ${describeConnectFailure(failure)}`);
   }
 
   /**
-   * Datalog and inverter serial for requests: configured, else learned from frames. Without
-   * `needInverter` (param reads) the inverter may be "" when it is not known.
+   * The serials requests name: configured, else learned from frames, waiting up to `timeoutMs` for
+   * frames that reveal them (right after a deploy nothing has been heard yet). Any frame tells the
+   * datalog, only a reply or an input broadcast the inverter. Without `needInverter` (param reads)
+   * the inverter is left out when it is not known. Fails at once when the dongle cannot be reached.
    */
-  target(needInverter = true): Target {
-    const missing = this.missingSerial(needInverter, 0);
-    if (missing) throw missing;
-    const { datalog, inverter } = this.knownSerials();
-    return { datalog: datalog as string, inverter: inverter ?? "" };
-  }
-
-  /**
-   * The target, waiting up to `timeoutMs` for frames that reveal the serials when they are not
-   * configured (right after a deploy nothing has been heard yet). Any frame tells the datalog, only a
-   * reply or an input broadcast the inverter. Fails at once when the dongle cannot be reached.
-   */
-  async waitForTarget(timeoutMs: number, needInverter = true): Promise<Target> {
-    if (!this.missingSerial(needInverter, 0)) return this.target(needInverter);
+  waitForTarget(timeoutMs: number): Promise<Target>;
+  waitForTarget(timeoutMs: number, needInverter: boolean): Promise<RequestTarget>;
+  async waitForTarget(timeoutMs: number, needInverter = true): Promise<RequestTarget> {
+    if (!this.missingSerial(needInverter)) return this.knownTarget();
     const unreachable = this.connectionError();
     if (unreachable) throw unreachable;
     const failure = await new Promise<LxpRequestError | undefined>((resolve) => {
@@ -201,7 +201,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
         resolve(error);
       };
       const onMessage = (): void => {
-        if (!this.missingSerial(needInverter, 0)) done();
+        if (!this.missingSerial(needInverter)) done();
       };
       const onState = (change: StateChange): void => {
         if (change.state === "disconnected" && change.connectFailed) done(this.connectionError());
@@ -213,9 +213,12 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
       this.targetWaiters.add(onClose);
     });
     if (failure) throw failure;
-    const missing = this.missingSerial(needInverter, timeoutMs);
-    if (missing) throw missing;
-    return this.target(needInverter);
+    const missing = this.missingSerial(needInverter);
+    if (missing) {
+      const context = { waitedMs: timeoutMs, broadcastIntervalS: this.broadcastIntervalS, hints: this.options.serialHints };
+      throw missingSerialError(missing, { ...context, datalog: this.knownSerials().datalog });
+    }
+    return this.knownTarget();
   }
 
   private knownSerials(): { datalog?: string; inverter?: string } {
@@ -224,11 +227,16 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     return { datalog, inverter };
   }
 
-  private missingSerial(needInverter: boolean, waitedMs: number): LxpRequestError | undefined {
+  /** The known serials, once the datalog serial is known. */
+  private knownTarget(): RequestTarget {
     const { datalog, inverter } = this.knownSerials();
-    const context = { waitedMs, broadcastIntervalS: this.broadcastIntervalS, hints: this.options.serialHints };
-    if (!datalog) return missingSerialError("datalog", context);
-    if (needInverter && !inverter) return missingSerialError("inverter", { ...context, datalog });
+    return inverter ? { datalog: datalog as string, inverter } : { datalog: datalog as string };
+  }
+
+  private missingSerial(needInverter: boolean): "datalog" | "inverter" | undefined {
+    const { datalog, inverter } = this.knownSerials();
+    if (!datalog) return "datalog";
+    if (needInverter && !inverter) return "inverter";
     return undefined;
   }
 

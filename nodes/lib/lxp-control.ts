@@ -106,9 +106,14 @@ export async function runCommand(link: DongleLink, request: CommandRequest, opti
   try {
     const command = checkCommand(link, request);
     const waitMs = options.serialWaitMs ?? options.timeoutMs * (options.retries + 1);
-    // A param read names the dongle only: the datalog serial (any frame, heartbeats too) is enough.
-    const target = await link.waitForTarget(waitMs, command.kind !== "read-param");
-    return await link.requester.run((exchange) => new Session(guard(exchange, options.signal), target, options, request).execute(command));
+    const run = (task: (exchange: ExchangeFn) => Promise<ControlOutcome>) => link.requester.run((exchange) => task(guard(exchange, options.signal)));
+    if (command.kind === "read-param") {
+      // A param read names the dongle only: the datalog serial (any frame, heartbeats too) is enough.
+      const { datalog } = await link.waitForTarget(waitMs, false);
+      return await run(async (exchange) => ({ msg: ok(await readParam(exchange, datalog, command.param, options), request) }));
+    }
+    const target = await link.waitForTarget(waitMs);
+    return await run((exchange) => new Session(exchange, target, options, request).execute(command));
   } catch (err) {
     if (err instanceof LxpRequestError) return fail(err, request);
     return fail(new LxpRequestError("invalid", `${request.topic}: ${(err as Error).message}`), request);
@@ -123,7 +128,20 @@ function guard(exchange: ExchangeFn, signal: AbortSignal | undefined): ExchangeF
   };
 }
 
-/** The exchanges of one command, with one target and one set of timeouts. */
+function readParam(exchange: ExchangeFn, datalog: string, param: number, options: ControlOptions): Promise<DecodedMessage> {
+  return exchange({
+    frame: encodeReadParam(datalog, param),
+    expect: { kind: "param", datalog, param },
+    description: `read param ${param}`,
+    timeoutMs: options.timeoutMs,
+    retries: options.retries,
+  });
+}
+
+/** A command on the inverter's registers (all but a param read of the dongle). */
+type RegisterCommand = Exclude<Command, { kind: "read-param" }>;
+
+/** The exchanges of one register command, with one target and one set of timeouts. */
 class Session {
   constructor(
     private readonly exchange: ExchangeFn,
@@ -132,15 +150,13 @@ class Session {
     private readonly request: CommandRequest,
   ) {}
 
-  async execute(command: Command): Promise<ControlOutcome> {
+  async execute(command: RegisterCommand): Promise<ControlOutcome> {
     const done = (decoded: DecodedMessage): ControlOutcome => ({ msg: ok(decoded, this.request) });
     switch (command.kind) {
       case "read-input":
         return done(await this.read(DeviceFunction.READ_INPUT, command.register, command.count));
       case "read-hold":
         return done(await this.read(DeviceFunction.READ_HOLD, command.register, command.count));
-      case "read-param":
-        return done(await this.readParam(command.param));
       case "write":
         if (command.multi) await this.writeMulti(command.register, command.values);
         else await this.writeSingle(command.register, command.values[0]);
@@ -170,16 +186,6 @@ class Session {
     const input = fn === DeviceFunction.READ_INPUT;
     const frame = input ? encodeReadInput(this.target, register, count) : encodeReadHold(this.target, register, count);
     return this.send(frame, fn, register, { count }, `read ${input ? "input" : "hold"} ${register} ×${count}`);
-  }
-
-  private readParam(param: number): Promise<DecodedMessage> {
-    return this.exchange({
-      frame: encodeReadParam(this.target.datalog, param),
-      expect: { kind: "param", datalog: this.target.datalog, param },
-      description: `read param ${param}`,
-      timeoutMs: this.options.timeoutMs,
-      retries: this.options.retries,
-    });
   }
 
   private async writeSingle(register: number, value: number): Promise<void> {

@@ -1,6 +1,7 @@
 // The error for a request whose datalog or inverter serial is neither configured nor learned yet.
 // It says what was waited for, how often the dongle sends it, and where the user can give the
 // serial (the lxp-dongle field in Node-RED, a flag in the CLI).
+import { formatSeconds } from "./format-seconds";
 import { LxpRequestError } from "./lxp-request-error";
 
 /** Where the user gives each serial, as the tail of the message. */
@@ -26,11 +27,6 @@ export interface MissingSerialContext {
   /** The datalog serial, when only the inverter serial is missing. */
   datalog?: string;
   hints?: SerialHints;
-}
-
-export function formatSeconds(seconds: number): string {
-  if (seconds >= 120 && seconds % 60 === 0) return `${seconds / 60} min`;
-  return `${Math.round(seconds * 10) / 10} s`;
 }
 
 export function missingSerialError(serial: "datalog" | "inverter", context: MissingSerialContext): LxpRequestError {

@@ -1,4 +1,6 @@
 // Maps a connection state to a Node-RED status object, so every node reports it the same way.
+import { describeConnectFailure } from "./connect-failure";
+import { formatSeconds } from "./format-seconds";
 import type { StateChange } from "./transport";
 
 export interface NodeStatusLike {
@@ -12,11 +14,6 @@ export function clock(ms: number): string {
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
 }
 
-function reason(change: StateChange): string {
-  const code = (change.error as NodeJS.ErrnoException | undefined)?.code;
-  return code ?? change.error?.message ?? change.detail ?? "";
-}
-
 export function connectionStatus(change: StateChange, where: string, lastFrameAt?: number): NodeStatusLike {
   switch (change.state) {
     case "connecting":
@@ -26,9 +23,9 @@ export function connectionStatus(change: StateChange, where: string, lastFrameAt
       if (lastFrameAt) return { fill: "green", shape: "dot", text: `last frame ${clock(lastFrameAt)}` };
       return { fill: "green", shape: "ring", text: change.state === "connected" ? `connected to ${where}` : `listening on ${where}` };
     case "disconnected": {
-      const retry = change.retryInMs ? `, retry in ${Math.round(change.retryInMs / 1000)} s` : "";
-      const why = reason(change);
-      return { fill: "red", shape: "ring", text: `disconnected${why ? `: ${why}` : ""}${retry}` };
+      const retry = change.retryInMs ? `, retry in ${formatSeconds(change.retryInMs / 1000)}` : "";
+      const why = change.error || change.detail ? `: ${describeConnectFailure(change)}` : "";
+      return { fill: "red", shape: "ring", text: `disconnected${why}${retry}` };
     }
     case "closed":
       return {};

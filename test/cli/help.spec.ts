@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseCommandArgs } from "../../bin/commands/command-spec";
+import { parseCommandArgs, wrap } from "../../bin/commands/command-spec";
 import { COMMANDS } from "../../bin/commands/registry";
 import { CLI, runCli } from "../support/cli";
 
@@ -114,5 +114,21 @@ describe("lxp-pylon --version and --help", () => {
       assert.equal(r.stderr.trimEnd().split("\n").length, 1, `${args.join(" ")}: one line`);
       assert.doesNotMatch(r.stderr, /positional argument|ERR_PARSE_ARGS|Unknown option '/);
     }
+  });
+});
+
+describe("wrap (long lists in help texts)", () => {
+  it("breaks after \", \" so a list item with a space in it stays on one line", () => {
+    assert.deepEqual(wrap("commands: read/a, set/b on, set/c off", 20), ["commands: read/a,", "  set/b on,", "  set/c off"]);
+  });
+
+  it("breaks an item longer than a line at its spaces, and keeps lines within the width", () => {
+    const lines = wrap("one, a long item that cannot fit, two", 16);
+    assert.deepEqual(lines, ["one, a long item", "  that cannot", "  fit, two"]);
+    assert.ok(lines.every((l) => l.length <= 16));
+  });
+
+  it("leaves a short text alone", () => {
+    assert.deepEqual(wrap("commands: a, b", 100), ["commands: a, b"]);
   });
 });

@@ -1,20 +1,10 @@
 // `lxp-pylon lxp` and `listen lxp` against a dongle that is not there, and against one that only
 // sends heartbeats: the errors name the address and cause, or the flag that gives a serial.
 import assert from "node:assert/strict";
-import net from "node:net";
 import { encodeHeartbeat } from "../../nodes/lib/lxp";
 import { CliProcess } from "../support/cli";
 import { FakeInverter } from "../support/fake-inverter";
-import { waitFor } from "../support/net";
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { closedPort, waitFor } from "../support/net";
 
 async function run(args: string[]): Promise<{ code: number | null | undefined; json: any; stderr: string }> {
   const cli = new CliProcess(args);
@@ -106,5 +96,13 @@ describe("lxp-pylon lxp / listen lxp: reaching the dongle", () => {
     const noDatalog = await run(["lxp", "--tcp", `127.0.0.1:${quietPort}`, "--wait", "0.3", "read/hold/12", "3"]);
     assert.equal(noDatalog.code, 1);
     assert.match(noDatalog.stderr, /the datalog serial is not known yet: no frame came from the dongle in the 0\.3 s waited \(it sends a heartbeat about every 2 min\); give it with --datalog SERIAL/);
+  });
+
+  it("without --wait waits as lxp-request does: the reply timeout × (retries + 1)", async () => {
+    fake = new FakeInverter(); // silent until asked: no heartbeat within the wait
+    const port = await fake.listen();
+    const r = await run(["lxp", "--tcp", `127.0.0.1:${port}`, "--timeout", "0.2", "--retries", "1", "read/hold/12", "3"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /the datalog serial is not known yet: no frame came from the dongle in the 0\.4 s waited/);
   });
 });

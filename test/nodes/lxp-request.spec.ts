@@ -9,7 +9,7 @@ import { DeviceFunction, encodeReadReply, encodeWriteSingleReply, frameToMessage
 import { clockRegisters } from "../../nodes/lib/time-sync";
 import { FakeInverter, FakeInverterOptions } from "../support/fake-inverter";
 import { collect, FlowNode, lastStatus, statuses } from "../support/flow";
-import { sleep, waitFor } from "../support/net";
+import { closedPort, sleep, waitFor } from "../support/net";
 import { hexBuf, lxpVector } from "../support/vectors";
 
 helper.init(require.resolve("node-red"));
@@ -421,14 +421,6 @@ describe("lxp-request node", function () {
   });
 
   describe("unreachable dongle", () => {
-    /** A loopback port with nothing listening on it. */
-    async function closedPort(): Promise<number> {
-      const probe = new FakeInverter();
-      const port = await probe.listen();
-      await probe.close();
-      return port;
-    }
-
     it("fails requests at once with the address and the cause instead of waiting, and works once the dongle is back", async () => {
       const port = await closedPort();
       const flow: FlowNode[] = [

@@ -2,6 +2,18 @@
 import dgram from "node:dgram";
 import net from "node:net";
 
+/** A loopback TCP port that was free a moment ago and has nothing listening on it now. */
+export async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 export async function freeUdpPort(): Promise<number> {
   const sock = dgram.createSocket("udp4");
   await new Promise<void>((resolve) => sock.bind(0, "127.0.0.1", resolve));

@@ -172,13 +172,18 @@ describe("describeGatewayFailure", () => {
     describeGatewayFailure({ state: "disconnected", error, detail }, "10.0.0.9", 4196, wasConnected);
   const errno = (code: string, message = `connect ${code} 10.0.0.9:4196`) => Object.assign(new Error(message), { code });
 
-  it("names the cause of a failed connect", () => {
-    assert.equal(failure(errno("EHOSTUNREACH")).message, "gateway 10.0.0.9:4196 is unreachable (EHOSTUNREACH)");
+  it("names the cause of a failed connect, in the words the dongle's errors use", () => {
+    assert.equal(failure(errno("ECONNREFUSED")).message, "gateway 10.0.0.9:4196 refused the connection (ECONNREFUSED)");
+    assert.equal(failure(errno("EHOSTUNREACH")).message, "cannot reach gateway 10.0.0.9:4196: host unreachable");
     assert.equal(failure(errno("EHOSTUNREACH")).reason, "unreachable");
+    assert.equal(failure(errno("EHOSTUNREACH")).code, "EHOSTUNREACH");
+    assert.equal(failure(errno("ENOTFOUND", "getaddrinfo ENOTFOUND rs485.lan")).message, "cannot reach gateway 10.0.0.9:4196: host name not found (DNS)");
     assert.equal(failure(errno("ENOTFOUND")).reason, "unreachable");
-    const timeout = failure(new Error("connect timeout after 5000 ms"), false, "connect timeout after 5000 ms");
-    assert.equal(timeout.message, "gateway 10.0.0.9:4196 did not answer (connect timeout after 5000 ms)");
+    const timeout = failure(errno("ETIMEDOUT", "connect timeout after 5000 ms"), false, "connect timeout after 5000 ms");
+    assert.equal(timeout.message, "gateway 10.0.0.9:4196 did not answer (connection timed out)");
     assert.equal(timeout.reason, "no_answer");
+    // Recognised by its code only: a message that merely mentions a timeout is some other failure.
+    assert.equal(failure(new Error("connect timeout after 5000 ms")).reason, "other");
     assert.equal(failure(errno("EPIPE", "write EPIPE")).message, "cannot connect to gateway 10.0.0.9:4196: write EPIPE");
   });
 
@@ -188,7 +193,7 @@ describe("describeGatewayFailure", () => {
     assert.equal(drop.message, "gateway 10.0.0.9:4196 lost: connection closed by peer");
     const original = errno("ECONNRESET", "read ECONNRESET");
     const reset = failure(original, true);
-    assert.equal(reset.message, "gateway 10.0.0.9:4196 lost: read ECONNRESET");
+    assert.equal(reset.message, "gateway 10.0.0.9:4196 lost: connection reset by peer");
     assert.equal(reset.cause, original);
     assert.equal(reset.code, "ECONNRESET");
   });

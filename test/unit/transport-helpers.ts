@@ -84,12 +84,8 @@ export async function startServer(port = 0): Promise<TestServer> {
   };
 }
 
-/** A port that was free a moment ago and has nothing listening on it now. */
-export async function closedPort(): Promise<number> {
-  const s = await startServer();
-  await s.close();
-  return s.port;
-}
+/** Re-exported: specs of the transports take it from here. */
+export { closedPort } from "../support/net";
 
 export function socketClosed(s: Socket): Promise<void> {
   if (s.destroyed && s.closed) return Promise.resolve();

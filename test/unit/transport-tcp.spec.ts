@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Socket } from "node:net";
+import { describeConnectFailure } from "../../nodes/lib/connect-failure";
 import { TcpClientTransport, type TcpClientOptions } from "../../nodes/lib/transport";
 import {
   closedPort,
@@ -232,7 +233,9 @@ describe("TcpClientTransport", () => {
       const down = nextState(t, "disconnected");
       t.start();
       const change = await down;
-      assert.match(change.error?.message ?? "", /connect timeout after 30 ms/);
+      assert.equal(change.error?.message, "connect timeout after 30 ms");
+      assert.equal((change.error as NodeJS.ErrnoException).code, "ETIMEDOUT", "told apart by its code, not its text");
+      assert.equal(describeConnectFailure(change), "connection timed out");
       await nextState(t, "connecting");
     } finally {
       Socket.prototype.connect = origConnect;

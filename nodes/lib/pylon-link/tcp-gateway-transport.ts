@@ -35,13 +35,11 @@ export class TcpGatewayTransport extends EventEmitter<PylonTransportEvents> impl
       keepAliveMs: options.keepAliveMs ?? 30_000,
       connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
     });
-    let wasConnected = false;
     this.client.on("state", (change) => {
       if (change.state === "disconnected") {
-        const error = describeGatewayFailure(change, this.client.host, this.client.port, wasConnected);
+        const error = describeGatewayFailure(change, this.client.host, this.client.port, !change.connectFailed);
         change = { ...change, error, detail: error.message };
       }
-      wasConnected = change.state === "connected";
       this.emit("state", change);
     });
     this.client.on("data", (chunk) => this.emit("data", chunk));

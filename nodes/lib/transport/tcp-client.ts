@@ -128,7 +128,8 @@ export class TcpClientTransport extends EventEmitter<TransportEvents> implements
     socket.on("close", () => this.onClose(socket));
 
     this.connectTimer = setTimeout(() => {
-      const error = new Error(`connect timeout after ${this.connectTimeoutMs} ms`);
+      // ETIMEDOUT, like the kernel's own connect timeout, so it is told apart by its code.
+      const error = Object.assign(new Error(`connect timeout after ${this.connectTimeoutMs} ms`), { code: "ETIMEDOUT" });
       this.drop(socket, { error, detail: error.message });
     }, this.connectTimeoutMs);
     try {
