@@ -86,7 +86,7 @@ function scenarios(kind: "pty" | "tcp"): void {
       };
       portProps = { transport: "tcp", host: "127.0.0.1", port: String(port) };
       description = `127.0.0.1:${port}`;
-      downText = `gateway 127.0.0.1:${port} refused the connection (ECONNREFUSED), retrying every 0.2 s`;
+      downText = `cannot connect to gateway 127.0.0.1:${port}: connection refused, retrying every 0.2 s`;
       await helper.load([pylonPortNode, pylonPollNode], flow(portProps));
     }
   });

@@ -102,7 +102,7 @@ describe("pylon-link over a TCP gateway", () => {
     const down = nextState(link, "disconnected");
     link.register(user);
     const change = await down;
-    assert.equal(change.error?.message, `gateway 127.0.0.1:${port} refused the connection (ECONNREFUSED)`);
+    assert.equal(change.error?.message, `cannot connect to gateway 127.0.0.1:${port}: connection refused`);
     assert.equal((change.error as { reason?: string; code?: string }).reason, "refused");
     assert.equal((change.error as { reason?: string; code?: string }).code, "ECONNREFUSED");
     assert.equal(change.retryInMs, 50);

@@ -15,7 +15,7 @@ export function describeGatewayFailure(change: StateChange, host: string, port: 
   }
   switch (cause.kind) {
     case "refused":
-      return new PylonPortError("refused", `${where} refused the connection (${cause.code})`, options);
+      return new PylonPortError("refused", `cannot connect to ${where}: ${cause.text}`, options);
     case "unreachable":
     case "dns":
       return new PylonPortError("unreachable", `cannot reach ${where}: ${cause.text}`, options);

@@ -1,6 +1,7 @@
 // Turns a link's raw state changes (connecting, disconnected, connecting, … every retry) into what a
 // user should see: one steady status while the port is down, one error when it goes down or the
 // cause changes, one notice when it is back. Used by pylon-poll and `lxp-pylon poll pylon`.
+import { formatSeconds } from "../format-seconds";
 import { connectionStatus, type NodeStatusLike } from "../status";
 import type { PylonPortFailure } from "./link-error";
 import type { StateChange } from "./types";
@@ -34,10 +35,6 @@ const CONFIRM_RETRY_INTERVALS = 2;
 const DEFAULT_RETRY_MS = 2000;
 
 /** A duration in ms, shown in seconds: "2 s", "0.5 s", "1.25 s". */
-export function formatMs(ms: number): string {
-  return `${Number((ms / 1000).toFixed(2))} s`;
-}
-
 function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 120) return `${s} s`;
@@ -48,8 +45,8 @@ function formatDuration(ms: number): string {
 /** ", retrying every 2 s", or after a failure that itself took a while, when the next try comes. */
 function retryText(retryInMs: number | undefined, reason: PylonPortFailure | undefined): string {
   if (!retryInMs) return "";
-  if (reason && SLOW_FAILURES.has(reason)) return `, retrying ${formatMs(retryInMs)} after each failed attempt`;
-  return `, retrying every ${formatMs(retryInMs)}`;
+  if (reason && SLOW_FAILURES.has(reason)) return `, retrying ${formatSeconds(retryInMs / 1000)} after each failed attempt`;
+  return `, retrying every ${formatSeconds(retryInMs / 1000)}`;
 }
 
 export class PortHealth {
