@@ -8,6 +8,8 @@ interface Cycle {
   startedAt: number;
   banks: Set<number>;
   payload: Record<string, unknown>;
+  /** The raw registers of every bank so far (each bank's payload has only its own). */
+  registers: Record<string, number>;
   frames: string[];
   last: LxpMessage;
 }
@@ -46,11 +48,11 @@ export class BankMerger {
         this.cycles.delete(key);
         return undefined; // joined mid-cycle: wait for the next bank 1
       }
-      cycle = { startedAt: now, banks: new Set(), payload: {}, frames: [], last: msg };
+      cycle = { startedAt: now, banks: new Set(), payload: {}, registers: {}, frames: [], last: msg };
       this.cycles.set(key, cycle);
     }
     cycle.banks.add(bank);
-    Object.assign(cycle.payload, msg.payload);
+    Object.assign(cycle.payload, msg.payload, { registers: Object.assign(cycle.registers, msg.payload.registers) });
     cycle.frames.push(msg.lxp.raw);
     cycle.last = msg;
     if (!CYCLE_BANKS.every((b) => cycle.banks.has(b))) return undefined;

@@ -1,6 +1,7 @@
 // Decides whether a frame from the dongle answers the request in flight. The dongle also passes on
 // replies meant for the cloud or other clients (lxp-protocol.md §1, §12.6): only datalog + inverter + device function
 // + register (+ count for reads) identify our answer; exceptions match by the function without 0x80.
+// A write single's echo with direction 00 parses as a request: it is taken when it shows our value.
 import { DeviceFunction, EXCEPTION_BIT, TcpFunction } from "./lxp/constants";
 import type { LxpFrame } from "./lxp/frame";
 
@@ -35,7 +36,13 @@ export function classifyFrame(expect: Expectation, frame: LxpFrame): Verdict {
   if (frame.role === "exception") {
     return (frame.deviceFunction & ~EXCEPTION_BIT) === expect.deviceFunction ? "exception" : "other";
   }
-  if (frame.role !== "reply" || frame.deviceFunction !== expect.deviceFunction) return "other";
+  if (frame.deviceFunction !== expect.deviceFunction) return "other";
+  if (frame.role === "request") {
+    // A write-single echo is the request's bytes; a dongle that sends direction 00 in replies makes
+    // it look like a request (lxp-protocol.md §3). Ours if it shows our value: the read-back decides.
+    const echo = frame.deviceFunction === DeviceFunction.WRITE_SINGLE && frame.value === expect.value;
+    return echo ? "reply" : "other";
+  }
   switch (frame.deviceFunction) {
     case DeviceFunction.READ_HOLD:
     case DeviceFunction.READ_INPUT:

@@ -146,6 +146,9 @@ describe("lxp-in node", function () {
     assert.equal(merged.payload.soc, 83);
     assert.equal(merged.payload.e_to_user_all, 10157);
     assert.equal(merged.payload.max_chg_curr, 66);
+    assert.equal(Object.keys(merged.payload.registers).length, 120, "the raw registers of all three banks");
+    assert.equal(merged.payload.registers["5"] & 0xff, 83);
+    assert.equal(merged.payload.registers["81"], 6600);
     assert.equal(merged.lxp.raw, Buffer.concat([bank0, bank1, bank2]).toString("hex"));
     assert.equal(out[2].payload.v_bat, 50.3, "a combined 0–126 reply passes through");
   });

@@ -300,6 +300,49 @@ describe("lxp-request node", function () {
     });
   });
 
+  describe("a dongle that answers with direction 00 (EG4)", () => {
+    it("reads, verified writes and sync_time work; lxp-in decodes the replies", async () => {
+      const { out, inout, caught } = await start({ fake: { replyDirection: 0 } });
+      fake!.setHolds(12, clockRegisters(new Date(Date.now() + 3600_000)));
+      fake!.setHolds(64, [80]);
+
+      const input = await ask(out, "read/input/0", 125);
+      assert.equal(input.result, "ok", input.reason);
+      assert.equal(input.topic, "lxp/2222222222/inputs/all");
+      assert.equal(input.lxp.count, 125);
+      assert.equal(input.lxp.raw.slice(40, 42), "00", "the reply's direction byte is 00");
+      const hold = await ask(out, "read/charge_rate_pct");
+      assert.equal(hold.payload.charge_rate_pct, 80);
+
+      const write = await ask(out, "set/charge_rate_pct", 55);
+      assert.equal(write.result, "ok", write.reason);
+      assert.equal(write.topic, "lxp/2222222222/hold/64", "the read-back");
+      assert.equal(fake!.holds.get(64), 55);
+
+      const sync = await ask(out, "sync_time");
+      assert.equal(sync.result, "ok", sync.reason);
+      assert.equal(sync.sync.written, true);
+
+      // lxp-in publishes the same replies; the write-single echo (the bytes of a request) is a
+      // request there, and requests are off by default.
+      await waitFor(() => inout.length >= 6);
+      assert.deepEqual(
+        inout.map((m) => m.topic.replace("lxp/2222222222/", "")),
+        ["inputs/all", "hold/64", "hold/64", "hold/12", "write/12", "hold/12"],
+      );
+      assert.equal(inout[0].payload.registers["124"], 0);
+      assert.equal(caught.length, 0, "no bad frames");
+    });
+
+    it("an echo of another value with direction 00 is not taken for ours", async () => {
+      const { out, caught } = await start({ fake: { replyDirection: 0, echo: (_reg, v) => v + 1 } });
+      const reply = await ask(out, "set/charge_rate_pct", 50);
+      assert.equal(reply.result, "fail");
+      await waitFor(() => caught.length === 1);
+      assert.match(caught[0].error.message, /write hold 64 = 50: no reply from datalog 2222222222/);
+    });
+  });
+
   describe("safety", () => {
     it("with writes off every set/... and sync_time fails and nothing is sent", async () => {
       const { out, caught } = await start({ dongle: { allowWrites: false } });

@@ -28,6 +28,8 @@ export interface FakeInverterOptions {
   /** Answer nothing at all. */
   silent?: boolean;
   params?: Record<number, number>;
+  /** Direction byte of its replies: 1 (default), or 0 as some EG4 dongles send (lxp-protocol.md §3). */
+  replyDirection?: 0 | 1;
   /** Delay before answering (the highest number of requests waiting at once is kept in maxWaiting). */
   replyDelayMs?: number;
 }
@@ -99,6 +101,7 @@ export class FakeInverter {
       return encodeReadParamReply(t.datalog, frame.param, value);
     }
     if (frame.kind !== "translated" || frame.role !== "request") return undefined;
+    const direction = this.options.replyDirection ?? 1;
     const code = this.options.exception?.(frame.deviceFunction, frame.register);
     if (code !== undefined) return encodeExceptionReply(t, frame.deviceFunction, frame.register, code);
     switch (frame.deviceFunction) {
@@ -107,14 +110,14 @@ export class FakeInverter {
         const values = Array.from({ length: frame.count }, (_, k) =>
           frame.deviceFunction === DeviceFunction.READ_HOLD ? (this.holds.get(frame.register + k) ?? 0) : 0,
         );
-        return encodeReadReply(t, frame.deviceFunction, frame.register, values);
+        return encodeReadReply(t, frame.deviceFunction, frame.register, values, direction);
       }
       case DeviceFunction.WRITE_SINGLE:
         if (!this.options.ignoreWrites) this.holds.set(frame.register, frame.value);
-        return encodeWriteSingleReply(t, frame.register, this.options.echo?.(frame.register, frame.value) ?? frame.value);
+        return encodeWriteSingleReply(t, frame.register, this.options.echo?.(frame.register, frame.value) ?? frame.value, direction);
       case DeviceFunction.WRITE_MULTI:
         if (!this.options.ignoreWrites) this.setHolds(frame.register, frame.values);
-        return encodeWriteMultiReply(t, frame.register, frame.count);
+        return encodeWriteMultiReply(t, frame.register, frame.count, direction);
     }
   }
 }

@@ -20,7 +20,7 @@ const inputs = (start: number, values: number[], opts = {}) => msgOf(encodeReadR
 const holds = (start: number, values: number[]) => msgOf(encodeReadReply(target, 3, start, values));
 
 describe("LXP messages", () => {
-  it("names the topic by bank: inputs/1..6 inside one bank, inputs/all across banks", () => {
+  it("names the topic by bank: inputs/{n} inside one bank, inputs/all across banks from 0, else the range", () => {
     assert.equal(inputsTopicSuffix(0, 40), "1");
     assert.equal(inputsTopicSuffix(40, 40), "2");
     assert.equal(inputsTopicSuffix(80, 40), "3");
@@ -28,7 +28,14 @@ describe("LXP messages", () => {
     assert.equal(inputsTopicSuffix(200, 40), "6");
     assert.equal(inputsTopicSuffix(10, 5), "1");
     assert.equal(inputsTopicSuffix(0, 127), "all");
-    assert.equal(inputsTopicSuffix(30, 20), "all");
+    assert.equal(inputsTopicSuffix(240, 40), "7");
+    assert.equal(inputsTopicSuffix(280, 40), "8");
+    assert.equal(inputsTopicSuffix(470, 10), "12");
+    assert.equal(inputsTopicSuffix(0, 80), "all");
+    assert.equal(inputsTopicSuffix(30, 20), "30-49");
+    assert.equal(inputsTopicSuffix(125, 125), "125-249");
+    assert.equal(inputsTopicSuffix(127, 127), "127-253");
+    assert.equal(inputsTopicSuffix(254, 127), "254-380");
     const { kind, msg } = msgOf(hexBuf(lxpVector("lb_parse_read_inputs_all_protocol5_reply").hex));
     assert.equal(kind, "inputs");
     assert.equal(msg.topic, "lxp/2222222222/inputs/all");

@@ -120,13 +120,15 @@ export function encodeWriteParam(datalog: string, param: number, value: Buffer, 
   return buf;
 }
 
-// Replies, as a dongle sends them (used by the simulator and tests).
+// Replies, as a dongle sends them (used by the simulator and tests). `direction` is 1 as most
+// dongles send it; some EG4 dongles send 0 (lxp-protocol.md §3).
 
 export function encodeReadReply(
   target: Target,
   fn: typeof DeviceFunction.READ_HOLD | typeof DeviceFunction.READ_INPUT,
   register: number,
   values: readonly number[],
+  direction = 1,
 ): Buffer {
   if (values.length < 1 || values.length > 127) throw new RangeError(`a read reply carries 1–127 values, got ${values.length}`);
   const body = Buffer.alloc(1 + values.length * 2);
@@ -135,17 +137,17 @@ export function encodeReadReply(
     checkU16(v, `value ${k}`);
     body.writeUInt16LE(v, 1 + 2 * k);
   });
-  return translated(target.protocol ?? 2, target.datalog, target.inverter, inner(fn, target.inverter, register, body, 1));
+  return translated(target.protocol ?? 2, target.datalog, target.inverter, inner(fn, target.inverter, register, body, direction));
 }
 
-export function encodeWriteSingleReply(target: Target, register: number, value: number): Buffer {
+export function encodeWriteSingleReply(target: Target, register: number, value: number, direction = 1): Buffer {
   checkU16(value, "value");
-  const body = inner(DeviceFunction.WRITE_SINGLE, target.inverter, register, u16(value), 1);
+  const body = inner(DeviceFunction.WRITE_SINGLE, target.inverter, register, u16(value), direction);
   return translated(target.protocol ?? 2, target.datalog, target.inverter, body);
 }
 
-export function encodeWriteMultiReply(target: Target, register: number, count: number): Buffer {
-  const body = inner(DeviceFunction.WRITE_MULTI, target.inverter, register, u16(count), 1);
+export function encodeWriteMultiReply(target: Target, register: number, count: number, direction = 1): Buffer {
+  const body = inner(DeviceFunction.WRITE_MULTI, target.inverter, register, u16(count), direction);
   return translated(target.protocol ?? 2, target.datalog, target.inverter, body);
 }
 

@@ -195,18 +195,21 @@ function parseTranslated(buf: Buffer, base: FrameBase): TranslatedFrame {
     if (bodyLength !== n) throw new LxpFrameError(`${what}: expected ${n} body bytes, got ${bodyLength}`, buf);
   };
 
+  // Request or reply is decided by the body, not the direction byte: exception replies and every
+  // reply of some EG4 dongles carry direction 00 (lxp-protocol.md §3). Only a write single is the
+  // same both ways, so there the direction byte is all there is.
   switch (deviceFunction) {
     case DeviceFunction.READ_HOLD:
     case DeviceFunction.READ_INPUT: {
-      if (direction === 0) {
-        need(2, "read request");
-        return with_(head, { deviceFunction, role: "request", count: buf.readUInt16LE(body) });
-      }
-      if (bodyLength < 1) throw new LxpFrameError("read reply without a byte count", buf);
+      if (bodyLength === 2) return with_(head, { deviceFunction, role: "request", count: buf.readUInt16LE(body) });
+      if (bodyLength < 1) throw new LxpFrameError("read frame without a body", buf);
       const byteCount = buf[body];
       if (byteCount === 0) throw new LxpFrameError("read reply carries no registers", buf);
       if (byteCount !== bodyLength - 1 || byteCount % 2 !== 0) {
-        throw new LxpFrameError(`byte count ${byteCount} does not match the ${bodyLength - 1} value bytes`, buf);
+        throw new LxpFrameError(
+          `read reply: byte count ${byteCount} does not match the ${bodyLength - 1} value bytes (a request has a 2-byte body)`,
+          buf,
+        );
       }
       return with_(head, { deviceFunction, role: "reply", values: readWords(buf, body + 1, byteCount / 2) });
     }
@@ -214,11 +217,8 @@ function parseTranslated(buf: Buffer, base: FrameBase): TranslatedFrame {
       need(2, "write single");
       return with_(head, { deviceFunction, role: direction === 0 ? "request" : "reply", value: buf.readUInt16LE(body) });
     case DeviceFunction.WRITE_MULTI: {
-      if (direction !== 0) {
-        need(2, "write multi reply");
-        return with_(head, { deviceFunction, role: "reply", count: buf.readUInt16LE(body) });
-      }
-      if (bodyLength < 3) throw new LxpFrameError("write multi request too short", buf);
+      if (bodyLength === 2) return with_(head, { deviceFunction, role: "reply", count: buf.readUInt16LE(body) });
+      if (bodyLength < 3) throw new LxpFrameError(`write multi: ${bodyLength} body bytes, a reply has 2 and a request at least 5`, buf);
       const count = buf.readUInt16LE(body);
       const byteCount = buf[body + 2];
       if (byteCount !== count * 2 || bodyLength !== 3 + byteCount) {

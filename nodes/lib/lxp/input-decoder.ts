@@ -100,9 +100,15 @@ function derivedEntries(present: Map<string, string>): Array<[string, string]> {
   return out;
 }
 
+/** `registers`: every register of the reply, number → raw value, as hold payloads carry it. */
+function registersLiteral(start: number, count: number): string {
+  const pairs = Array.from({ length: count }, (_, k) => `"${start + k}": v[${k}]`);
+  return `{ ${pairs.join(", ")} }`;
+}
+
 function compile(start: number, count: number, withIds: boolean): Compiled {
   const end = start + count;
-  const entries: Array<[string, string]> = [];
+  const entries: Array<[string, string]> = [["registers", registersLiteral(start, count)]];
   for (const field of INPUT_FIELDS) {
     if (field.reg >= start && field.reg + fieldWidth(field) <= end) entries.push(...fieldEntries(field, field.reg - start));
   }

@@ -32,11 +32,17 @@ export interface MessageOptions extends DecodeOptions {
 
 export const BANK_SIZE = 40;
 
-/** `inputs/{n}` for a reply inside one 40-register bank, `inputs/all` when it spans several. */
+/**
+ * The topic suffix of an input reply (docs/lxp-payloads.md §3): `inputs/{n}` inside one 40-register
+ * bank (n = floor(start / 40) + 1, any bank), `inputs/all` for a reply from register 0 that spans
+ * banks, and `inputs/{first}-{last}` for any other reply that spans banks (e.g. the 127–253 and
+ * 254–380 pushes of protocol-5 dongles), so a reply is never labelled as starting at 0 when it does not.
+ */
 export function inputsTopicSuffix(start: number, count: number): string {
+  const last = start + Math.max(count, 1) - 1;
   const first = Math.floor(start / BANK_SIZE);
-  const last = Math.floor((start + Math.max(count, 1) - 1) / BANK_SIZE);
-  return first === last ? String(first + 1) : "all";
+  if (first === Math.floor(last / BANK_SIZE)) return String(first + 1);
+  return start === 0 ? "all" : `${start}-${last}`;
 }
 
 /** Decodes a param value: u16/u32 little-endian numbers, printable text, else hex. */
