@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CliProcess, runCli } from "../support/cli";
 import { FakeDongleServer, freeUdpPort, sendUdp, waitFor } from "../support/net";
-import { hexBuf, lxpVector } from "../support/vectors";
+import { hexBuf, lxpCaptures, lxpVector } from "../support/vectors";
 
 const bank0Hex = lxpVector("lbi_read_inputs_0_to_39").hex;
 const heartbeatHex = lxpVector("pylon4_heartbeat").hex;
@@ -43,6 +43,23 @@ describe("lxp-pylon decode lxp", () => {
     const raw = runCli(["decode", "lxp", "--file", file]);
     assert.equal(raw.code, 0, raw.stderr);
     assert.equal(JSON.parse(raw.stdout).length, 2);
+  });
+
+  it("decodes EG4 replies whose direction byte is 00, and names a reply from 254 by its range", () => {
+    const ids = ["ant136_input_0_124_dir0", "ant136_hold_push_0_79_dir0", "ant52_hold_7_8_dir0", "eg4a_hold_200_239_dir0", "eg4b7_input_254_380_zero"];
+    const hex = ids.map((id) => lxpCaptures().find((c) => c.id === id)!.hex);
+    const r = runCli(["decode", "lxp", ...hex]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(
+      out.map((m: any) => m.topic),
+      ["lxp/BJ44700222/inputs/all", "lxp/BJ44700222/hold/0", "lxp/DG43908154/hold/7", "lxp/BA32401949/hold/200", "lxp/BA32001836/inputs/254-380"],
+    );
+    assert.equal(out[0].payload.soc, 100);
+    assert.equal(out[1].payload.model_code, "FAAB");
+    assert.equal(out[2].payload.model_code, "EAAB");
+    assert.equal(Object.keys(out[3].payload.registers).length, 40);
+    assert.equal(out[4].payload.registers["380"], 0);
   });
 
   it("rejects the malformed vector with a one-line reason and exit 1", () => {

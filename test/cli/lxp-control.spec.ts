@@ -67,6 +67,19 @@ describe("lxp-pylon lxp", () => {
     assert.match(notListed.stderr, /register 21 not in the writable registers \(64-67\)/);
   });
 
+  it("works with a dongle that answers with direction 00 (EG4): a read and a verified write", async () => {
+    fake = new FakeInverter({ replyDirection: 0 });
+    const port = await fake.listen();
+    fake.setHolds(12, [0x0616, 0x0514, 0x3910]);
+    const read = await run(["lxp", "--tcp", `127.0.0.1:${port}`, ...serials, "read/hold/12", "3"]);
+    assert.equal(read.code, 0, read.stderr);
+    assert.equal(read.json.payload.inverter_time, "2022-06-20 05:16:57");
+    const write = await run(["lxp", "--tcp", `127.0.0.1:${port}`, ...serials, "set/ac_charge_rate_pct", "90", "--allow-writes"]);
+    assert.equal(write.code, 0, write.stderr);
+    assert.equal(write.json.topic, "lxp/2222222222/hold/66");
+    assert.equal(fake.holds.get(66), 90);
+  });
+
   it("exits 1 with the reason on an exception reply and on a timeout", async () => {
     fake = new FakeInverter({ exception: (_fn, reg) => (reg === 500 ? 2 : undefined) });
     const port = await fake.listen();

@@ -25,3 +25,23 @@ export function lxpVector(id: string): LxpVector {
 }
 
 export const hexBuf = (hex: string): Buffer => Buffer.from(hex, "hex");
+
+/** A frame from another project's public issue, test or log: test/fixtures/real-captures/lxp-captures.json. */
+export interface LxpCapture {
+  id: string;
+  source: string;
+  kind: string;
+  hex: string;
+  direction_byte?: number;
+  /** What is wrong with the frame, when it must be refused. */
+  damaged?: string;
+  /** Values the source states. */
+  expect: Record<string, any>;
+  /** Values worked out by the corpus author; `how` says how. */
+  computed?: Record<string, any>;
+  notes?: string;
+}
+
+export function lxpCaptures(): LxpCapture[] {
+  return JSON.parse(readFileSync(join(FIXTURES_DIR, "real-captures", "lxp-captures.json"), "utf8"));
+}

@@ -1,5 +1,5 @@
 // The payload docs (docs/lxp-payloads.md, docs/pylon-payloads.md) against what the code emits:
-// real frames from the fixtures, simulator replies for every input bank and the hold registers,
+// real frames from the fixtures (vectors and real captures), simulator replies for every input bank and the hold registers,
 // lxp-request outputs, PylonTech replies for every command the codec decodes and a poll cycle.
 // Every key path produced must be documented as `path`; every key a "key" table lists must be
 // produced (no invented fields).
@@ -28,7 +28,7 @@ import { PylonLinkError } from "../../nodes/lib/pylon-link";
 import { LxpDongleSimulator } from "../../sim/lxp-dongle";
 import { PylonStackSimulator } from "../../sim/pylon-stack";
 import { codeSpans, KeyPath, keyPaths, messagePaths, tableKeys } from "../support/doc-keys";
-import { hexBuf, lxpVectors } from "../support/vectors";
+import { hexBuf, lxpCaptures, lxpVectors } from "../support/vectors";
 import { vectors as pylonVectors } from "./pylon-vectors";
 
 const DOCS = join(__dirname, "..", "..", "docs");
@@ -96,7 +96,7 @@ describe("payload docs", () => {
     };
 
     before(async () => {
-      for (const v of lxpVectors()) {
+      for (const v of [...lxpVectors(), ...lxpCaptures()]) {
         for (const item of new LxpStreamParser().push(hexBuf(v.hex))) if (item.frame) record(decodeLxp(item.frame.raw));
       }
       sim.advance(3600); // a sunny hour: non-zero powers and energies
