@@ -11,7 +11,9 @@ import type { DecodedMessage, DongleLink } from "../../nodes/lib/dongle-link";
 import { runCommand } from "../../nodes/lib/lxp-control";
 import type { LxpExchange } from "../../nodes/lib/lxp-requester";
 import {
+  DeviceFunction,
   encodeReadHold,
+  encodeReadReply,
   encodeReadInput,
   encodeReadParam,
   encodeWriteMulti,
@@ -28,6 +30,7 @@ import { PylonLinkError } from "../../nodes/lib/pylon-link";
 import { LxpDongleSimulator } from "../../sim/lxp-dongle";
 import { PylonStackSimulator } from "../../sim/pylon-stack";
 import { codeSpans, KeyPath, keyPaths, messagePaths, tableKeys } from "../support/doc-keys";
+import { fourSlots } from "../support/battery-pack-sample";
 import { hexBuf, lxpCaptures, lxpVectors } from "../support/vectors";
 import { vectors as pylonVectors } from "./pylon-vectors";
 
@@ -113,6 +116,8 @@ describe("payload docs", () => {
       record(answer(encodeWriteMulti(target, 68, [0x1e16, 0x0006])));
       record(answer(encodeReadParam(target.datalog, 0)));
       record(answer(encodeReadInput(target, 240, 10)));
+      // The per-battery registers of an EG4 18kPV (published dumps; the simulator has none).
+      record(decodeLxp(encodeReadReply(target, DeviceFunction.READ_INPUT, 5002, fourSlots())));
 
       const link = simLink(sim);
       const options = { timeoutMs: 1000, retries: 0, now: () => new Date(LXP_TIME.getTime() + 7 * 3600_000) };
@@ -123,10 +128,10 @@ describe("payload docs", () => {
     });
 
     it("covers every input bank, the hold registers and every message kind", () => {
-      for (const suffix of ["inputs/1", "inputs/2", "inputs/3", "inputs/4", "inputs/5", "inputs/6", "inputs/all", "hold/0", "hold/127", "hold/254", "write/66", "write/68", "param/0", "exception/240", "heartbeat", "request/0", "request/param/0"]) {
+      for (const suffix of ["inputs/1", "inputs/2", "inputs/3", "inputs/4", "inputs/5", "inputs/6", "inputs/all", "hold/0", "hold/127", "hold/254", "write/66", "write/68", "param/0", "exception/240", "heartbeat", "request/0", "request/param/0", "inputs/7", "inputs/254-380", "inputs/5002-5121"]) {
         assert.ok([...topics].some((t) => t.endsWith(`/${suffix}`)), `no message on …/${suffix}`);
       }
-      for (const key of ["p_pv_1", "e_load_all", "p_smart_load", "reg21.ac_charge_en", "ac_first_3.end", "ac_charge_end_soc_pct", "msg.sync.written", "msg.reason"]) {
+      for (const key of ["p_pv_1", "e_load_all", "p_smart_load", "reg21.ac_charge_en", "ac_first_3.end", "ac_charge_end_soc_pct", "msg.sync.written", "msg.reason", "registers", "battery_packs[].serial", "generator_2.end", "t5"]) {
         assert.ok(produced.leaves.has(key), `${key} was produced`);
       }
     });

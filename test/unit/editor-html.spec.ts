@@ -645,8 +645,9 @@ describe("editor HTML", () => {
     it("documents every topic form and output property", () => {
       const help = block(editors.get(T)?.html ?? "", "help", T) ?? "";
       for (const topic of [
-        "inputs/{1..6}",
+        "inputs/{n}",
         "inputs/all",
+        "inputs/{first}-{last}",
         "hold/{reg}",
         "write/{reg}",
         "heartbeat",
@@ -658,7 +659,7 @@ describe("editor HTML", () => {
         assert.ok(help.includes(`lxp/{datalog}/${topic}`), `help lacks lxp/{datalog}/${topic}`);
       }
       assert.match(help, /<h3>Outputs<\/h3>/);
-      for (const word of ["p_battery", "p_grid", "inverter_time", "reg21.ac_charge_en", "tcp_function", "msg.lxp.raw", "Catch"]) {
+      for (const word of ["p_battery", "p_grid", "inverter_time", "reg21.ac_charge_en", "tcp_function", "msg.lxp.raw", "Catch", "registers", "battery_packs"]) {
         assert.ok(help.includes(word), `help lacks ${word}`);
       }
     });

@@ -223,6 +223,33 @@ describe("LXP real captures (test/fixtures/real-captures/lxp-captures.json)", ()
     assert.equal(classifyFrame(expect, parseFrame(hexBuf(byId.get("ant52_hold_7_8_dir0")!.hex))), "other");
   });
 
+  it("named settings of the EG4 18kPV hold reply 200–239 read as the register document describes", () => {
+    const p = frameToMessage(parseFrame(hexBuf(byId.get("eg4a_hold_200_239_dir0")!.hex))).msg.payload as Record<string, unknown>;
+    const named = Object.fromEntries(Object.entries(p).filter(([k]) => !["registers", "datalog", "inverter", "time"].includes(k)));
+    assert.deepEqual(named, {
+      charge_priority_end_voltage: 56.4,
+      forced_discharge_end_voltage: 50,
+      peak_shaving_soc_pct: 21,
+      peak_shaving_voltage: 52,
+      smart_load_on_voltage: 54,
+      smart_load_off_voltage: 48,
+      smart_load_on_soc_pct: 90,
+      smart_load_off_soc_pct: 60,
+      ac_couple_start_soc_pct: 98,
+      ac_couple_end_soc: 100,
+      ac_couple_start_voltage: 59.5,
+      ac_couple_end_voltage: 80,
+      battery_stop_charge_soc: 100,
+      battery_stop_charge_voltage: 59.5,
+      quick_charge_minutes: 0,
+      peak_shaving_1: { start: "05:00", end: "10:00" },
+      peak_shaving_2: { start: "13:00", end: "21:00" },
+    });
+    // The GETA 24 V system's lead-acid voltages (hold 80–119).
+    const geta = frameToMessage(parseFrame(hexBuf(byId.get("epi_hold_80_119")!.hex))).msg.payload;
+    assert.deepEqual([geta.lead_acid_charge_voltage, geta.lead_acid_discharge_cutoff_voltage], [28.4, 21]);
+  });
+
   it("known values of the EG4 input reply 0–124 (12K class, 60 Hz)", () => {
     const payload = frameToMessage(parseFrame(hexBuf(byId.get("ant136_input_0_124_dir0")!.hex))).msg.payload;
     assert.equal(payload.soc, 100);
@@ -231,5 +258,7 @@ describe("LXP real captures (test/fixtures/real-captures/lxp-captures.json)", ()
     assert.equal(payload.f_ac, 60.02);
     assert.equal(payload.inverter_serial, "4472670345");
     assert.equal(payload.status_text, "PV on-grid");
+    assert.deepEqual([payload.t1, payload.t2, payload.t5], [43, 0, 0]);
+    assert.equal(payload.max_dischg_curr, 14, "÷100 by default; this FAAB's 280 Ah pack allows 140 A (÷10, lxp-protocol.md §8.3)");
   });
 });

@@ -1,6 +1,6 @@
 // Turns register values into the named, scaled payload fields of the contract (lxp-protocol.md §8, §9; docs/lxp-payloads.md).
 import { decodeInputRegisters, InputIds, registersToAscii } from "./input-decoder";
-import { HOLD_NAMES, LEAD_ACID_TEMPERATURE_REGS, REG110_BITS, REG21_BITS, TIME_WINDOWS } from "./hold-registers";
+import { DECODED_TIME_WINDOWS, HOLD_NAMES, LEAD_ACID_TEMPERATURE_REGS, REG110_BITS, REG21_BITS, TIME_WINDOWS } from "./hold-registers";
 
 export { registersToAscii };
 export type { InputIds };
@@ -59,7 +59,7 @@ export function decodeHolds(start: number, values: readonly number[]): Record<st
   if (has(12, 13, 14)) out.inverter_time = decodeInverterTime(at(12), at(13), at(14));
   if (has(21)) out.reg21 = bitObject(at(21), REG21_BITS);
   if (has(110)) out.reg110 = bitObject(at(110), REG110_BITS);
-  for (const [name, starts] of Object.entries(TIME_WINDOWS)) {
+  for (const [name, starts] of [...Object.entries(TIME_WINDOWS), ...Object.entries(DECODED_TIME_WINDOWS)]) {
     starts.forEach((reg, k) => {
       if (has(reg, reg + 1)) out[`${name}_${k + 1}`] = { start: hhmm(at(reg)), end: hhmm(at(reg + 1)) };
     });

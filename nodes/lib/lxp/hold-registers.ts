@@ -20,6 +20,42 @@ export const HOLD_NAMES: Readonly<Record<number, { key: string; scale?: number; 
   125: { key: "eps_discharge_cutoff_soc_pct" },
   160: { key: "ac_charge_start_soc_pct" },
   161: { key: "ac_charge_end_soc_pct" },
+  // Battery, generator and AC-couple settings of the larger families (lxp-protocol.md §9).
+  99: { key: "lead_acid_charge_voltage", scale: 10 },
+  100: { key: "lead_acid_discharge_cutoff_voltage", scale: 10 },
+  144: { key: "float_charge_voltage", scale: 10 },
+  158: { key: "ac_charge_start_voltage", scale: 10 },
+  159: { key: "ac_charge_end_voltage", scale: 10 },
+  162: { key: "battery_low_voltage", scale: 10 },
+  163: { key: "battery_low_back_voltage", scale: 10 },
+  164: { key: "battery_low_soc_pct" },
+  165: { key: "battery_low_back_soc_pct" },
+  166: { key: "battery_low_to_utility_voltage", scale: 10 },
+  167: { key: "battery_low_to_utility_soc_pct" },
+  168: { key: "ac_charge_current_limit" },
+  169: { key: "ongrid_eod_voltage", scale: 10 },
+  176: { key: "max_grid_input_power" },
+  177: { key: "generator_rated_power" },
+  194: { key: "generator_charge_start_voltage", scale: 10 },
+  195: { key: "generator_charge_end_voltage", scale: 10 },
+  196: { key: "generator_charge_start_soc_pct" },
+  197: { key: "generator_charge_end_soc_pct" },
+  198: { key: "generator_charge_current_limit" },
+  201: { key: "charge_priority_end_voltage", scale: 10 },
+  202: { key: "forced_discharge_end_voltage", scale: 10 },
+  207: { key: "peak_shaving_soc_pct" },
+  208: { key: "peak_shaving_voltage", scale: 10 },
+  213: { key: "smart_load_on_voltage", scale: 10 },
+  214: { key: "smart_load_off_voltage", scale: 10 },
+  215: { key: "smart_load_on_soc_pct" },
+  216: { key: "smart_load_off_soc_pct" },
+  220: { key: "ac_couple_start_soc_pct" },
+  221: { key: "ac_couple_end_soc" },
+  222: { key: "ac_couple_start_voltage", scale: 10 },
+  223: { key: "ac_couple_end_voltage", scale: 10 },
+  227: { key: "battery_stop_charge_soc" },
+  228: { key: "battery_stop_charge_voltage", scale: 10 },
+  234: { key: "quick_charge_minutes" },
 };
 
 /** Time windows: start register N (low byte hour, high byte minute), end register N + 1. */
@@ -28,6 +64,12 @@ export const TIME_WINDOWS: Readonly<Record<string, readonly [number, number, num
   charge_priority: [76, 78, 80],
   forced_discharge: [84, 86, 88],
   ac_first: [152, 154, 156],
+};
+
+/** Windows that are decoded but have no set/read command (two each, same layout as TIME_WINDOWS). */
+export const DECODED_TIME_WINDOWS: Readonly<Record<string, readonly number[]>> = {
+  peak_shaving: [209, 211],
+  generator: [256, 258],
 };
 
 /** Register 21, the function-enable bitfield, index = bit (lxp-bridge names). */

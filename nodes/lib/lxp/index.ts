@@ -7,4 +7,5 @@ export * from "./decode";
 export * from "./message";
 export * from "./encode";
 export { INPUT_FIELDS, STATUS_TEXT, FAULT_TEXT, WARNING_TEXT } from "./input-registers";
-export { HOLD_NAMES, TIME_WINDOWS, REG21_BITS, REG110_BITS } from "./hold-registers";
+export { HOLD_NAMES, TIME_WINDOWS, DECODED_TIME_WINDOWS, REG21_BITS, REG110_BITS } from "./hold-registers";
+export { BATTERY_PACK_BASE, BATTERY_PACK_SIZE, BATTERY_PACK_SLOTS, decodeBatteryPacks } from "./battery-packs";

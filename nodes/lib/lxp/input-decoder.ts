@@ -2,6 +2,7 @@
 // returns the payload as a single object literal. A 127-register reply has ~150 keys; building
 // them one by one is ~5x slower (dictionary-mode stores), and the dongle path must decode
 // 200,000 frames/s. The source is generated only from our own table, never from input.
+import { coversBatteryPacks, decodeBatteryPacks } from "./battery-packs";
 import { FAULT_TEXT, fieldWidth, INPUT_FIELDS, InputField, STATUS_TEXT, WARNING_TEXT } from "./input-registers";
 
 export interface InputIds {
@@ -44,6 +45,7 @@ const helpers = {
   status: (raw: number): string => STATUS_TEXT[raw] ?? "Unknown",
   faults: (raw: number): string[] => bitNames(raw, "E", FAULT_TEXT),
   warnings: (raw: number): string[] => bitNames(raw, "W", WARNING_TEXT),
+  packs: decodeBatteryPacks,
 };
 
 function scaled(expr: string, scale: number): string {
@@ -113,6 +115,7 @@ function compile(start: number, count: number, withIds: boolean): Compiled {
     if (field.reg >= start && field.reg + fieldWidth(field) <= end) entries.push(...fieldEntries(field, field.reg - start));
   }
   entries.push(...derivedEntries(new Map(entries)));
+  if (coversBatteryPacks(start, count)) entries.push(["battery_packs", `h.packs(${start}, v)`]);
   if (withIds) entries.push(["time", "ids.time"], ["datalog", "ids.datalog"], ["inverter", "ids.inverter"]);
   const body = `return {\n${entries.map(([k, e]) => `  ${JSON.stringify(k)}: ${e}`).join(",\n")}\n};`;
   return new Function("v", "d", "h", "ids", body) as Compiled;

@@ -107,6 +107,11 @@ export const INPUT_FIELDS: readonly InputField[] = [
   f(106, "cycle_count"),
   f(107, "vbat_inv", 10),
   f(108, "t1", 10, "s16"),
+  // 109–112: "T2–T5, reserved" in LuxPower's document; EG4 integrations read them like T1.
+  f(109, "t2", 10, "s16"),
+  f(110, "t3", 10, "s16"),
+  f(111, "t4", 10, "s16"),
+  f(112, "t5", 10, "s16"),
   f(113, "parallel_status"),
   f(114, "p_load_ongrid"),
   f(115, "inverter_serial", 1, "ascii5"),
@@ -128,6 +133,11 @@ export const INPUT_FIELDS: readonly InputField[] = [
   f(135, "e_eps_l1_all", 10, "u32"),
   f(137, "e_eps_l2_all", 10, "u32"),
   f(139, "q_inv", 1, "s16"),
+  // 140–152: arc-fault detector (AFCI) channels 1–4
+  ...[1, 2, 3, 4].map((n) => f(139 + n, `i_afci_${n}`)),
+  f(144, "afci_flags"),
+  ...[1, 2, 3, 4].map((n) => f(144 + n, `afci_arc_${n}`)),
+  ...[1, 2, 3, 4].map((n) => f(148 + n, `afci_arc_max_${n}`)),
   f(153, "p_ac_couple"),
   // Banks 4–5: 160–239 (newer firmware; names suggested from the register document)
   f(170, "p_load"),
