@@ -5,7 +5,7 @@ import lxpDongleNode from "../../nodes/lxp-dongle";
 import lxpInNode from "../../nodes/lxp-in";
 import { encodeReadReply } from "../../nodes/lib/lxp";
 import { FakeDongleServer, freeUdpPort, sendUdp, sleep, waitFor } from "../support/net";
-import { hexBuf, lxpVector } from "../support/vectors";
+import { hexBuf, lxpCaptures, lxpVector } from "../support/vectors";
 import { collect, FlowNode, lastStatus, statuses, testFlow } from "../support/flow";
 
 helper.init(require.resolve("node-red"));
@@ -74,6 +74,29 @@ describe("lxp-in node", function () {
     assert.equal(out[1].topic, "lxp/2222222222/hold/12");
     assert.equal(out[1].payload.inverter_time, "2022-06-20 05:16:57");
     assert.equal(out[2].payload.soc, 83);
+  });
+
+  it("decodes the real EG4 replies whose direction byte is 00, and a 254–380 push under its range", async () => {
+    server = new FakeDongleServer();
+    const port = await server.listen();
+    await helper.load([lxpDongleNode, lxpInNode], flow({ port: String(port) }));
+    const out = collect("out");
+    const caught = collect("caught");
+    await server.waitForConnection();
+    const ids = ["ant136_hold_push_0_79_dir0", "ant136_input_0_124_dir0", "eg4a_hold_200_239_dir0", "eg4b7_input_254_380_zero"];
+    const frames = ids.map((id) => hexBuf(lxpCaptures().find((c) => c.id === id)!.hex));
+    server.write(Buffer.concat(frames));
+    await waitFor(() => out.length === 4);
+    assert.deepEqual(
+      out.map((m) => m.topic),
+      ["lxp/BJ44700222/hold/0", "lxp/BJ44700222/inputs/all", "lxp/BA32401949/hold/200", "lxp/BA32001836/inputs/254-380"],
+    );
+    assert.equal(out[0].payload.model_code, "FAAB");
+    assert.equal(out[1].payload.soc, 100);
+    assert.equal(out[1].payload.registers["124"], out[1].payload.e_gen_day * 10);
+    assert.equal(out[2].payload.smart_load_on_voltage, 54);
+    assert.equal(Object.keys(out[3].payload.registers).length, 127);
+    assert.equal(caught.length, 0);
   });
 
   it("reports garbage and corrupt frames to a Catch node and keeps decoding", async () => {
