@@ -153,6 +153,21 @@ describe("lxp-pylon poll pylon", function () {
     assert.equal(await cli.stop("SIGINT"), 0);
   });
 
+  it("--system adds the group's V3.5 values; --protocol is checked", async () => {
+    const server = await sim.listenTcp({ host: "127.0.0.1", port: 0 });
+    cli = new CliProcess(["poll", "pylon", "--tcp", `127.0.0.1:${server.port}`, "--once", "--packs", "3", "--system", "--timeout", "300"]);
+    await waitFor(() => cli!.exitCode !== undefined, 15000, "the CLI to exit");
+    assert.equal(cli.exitCode, 0, cli.stderr);
+    const { payload } = JSON.parse(cli.lines[0]);
+    assert.deepEqual(payload.errors, []);
+    assert.equal(payload.system.address, 2);
+    assert.equal(payload.system.basic_info.pack_count, 3);
+    assert.equal(payload.system.analog.cell_max, payload.stack.cell_max);
+    const bad = runCli(["poll", "pylon", "--serial", "/dev/ttyUSB0", "--protocol", "seplos", "--mode", "rs232"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /RS485 port only/);
+  });
+
   it("exits 1 when no pack answers and 2 on bad options", async () => {
     const server = await sim.listenTcp({ host: "127.0.0.1", port: 0 });
     sim.setFaults(2, { silent: true });
