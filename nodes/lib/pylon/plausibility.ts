@@ -57,9 +57,14 @@ export function checkAnalogValues(frame: PylonFrame, packs: readonly PylonPack[]
   }
 }
 
-/** 0x44: every state byte must be a PylonTech alarm code (a Seplos reply has its flag count there). */
+/**
+ * 0x44: a state byte that is no PylonTech alarm code together with more than the one spare byte
+ * newer firmware adds: a Seplos reply has its flag count (0x14) where the discharge-current state
+ * belongs, and its 20 flag bytes after it. An unknown code alone stays a "fault" (pylon-payloads.md §4.2).
+ */
 export function checkAlarmInfo(frame: PylonFrame, packs: readonly PylonPack[]): void {
   let offset = 2; // DATAFLAG, command value / pack count
+  const invalid: { pack: PylonPack; bad: { what: string; at: number }[] }[] = [];
   for (const pack of packs) {
     const cells = pack.alarms?.cells.length ?? 0;
     const temps = pack.alarms?.temperatures.length ?? 0;
@@ -72,12 +77,14 @@ export function checkAlarmInfo(frame: PylonFrame, packs: readonly PylonPack[]): 
     ];
     const bad = states.filter((s) => !isPylonAlarmCode(frame.info[s.at]));
     offset += 2 + cells + temps + 3 + 5;
-    if (bad.length === 0) continue;
-    const problems = bad.slice(0, 2).map((s) => `${s.what} ${formatCid2(frame.info[s.at])} is not a PylonTech alarm code`);
-    const extra = frame.info.length - offset;
-    if (packs.length === 1 && extra > 1) problems.push(`${extra} bytes follow the last field`);
-    refuse(frame, 0x44, packName(pack), problems);
+    if (bad.length > 0) invalid.push({ pack, bad });
   }
+  const extra = frame.info.length - offset;
+  if (invalid.length === 0 || extra <= 1) return;
+  const { pack, bad } = invalid[0];
+  const problems = bad.slice(0, 2).map((s) => `${s.what} ${formatCid2(frame.info[s.at])} is not a PylonTech alarm code`);
+  problems.push(`${extra} bytes follow the last field`);
+  refuse(frame, 0x44, packName(pack), problems);
 }
 
 /** 0x47: the limits must be cell and module voltages and temperatures a pack can have. */
