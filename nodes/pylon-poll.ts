@@ -59,14 +59,23 @@ export = function register(RED: NodeAPI): void {
       intervalMs = parseSeconds(config.interval, "interval (s)", 10, 86400) * 1000;
       poller = pollers.acquire({
         mode: portNode.mode,
+        protocol: portNode.protocol ?? "pylontech",
         packs: parsePacks(config.packs),
         chargeManagement: config.chargeManagement === true,
+        system: config.system === true,
         identityIntervalMs: parseIdentityMinutes(config.identityMinutes) * 60_000,
       });
     } catch (err) {
       this.status({ fill: "red", shape: "ring", text: "config error" });
       this.error((err as Error).message);
       return;
+    }
+    // Options the port cannot serve are said once, not failed on every cycle.
+    if (config.system === true && !poller.readsSystem) {
+      this.warn("system values (0x60–0x63) need a pylon-port on the RS485 port with protocol PylonTech: not read");
+    }
+    if (config.chargeManagement === true && poller.options.protocol === "seplos") {
+      this.warn("charge management (0x92) is not available from a Seplos BMS: not read");
     }
     const topic = `pylon/${portNode.label}`;
     const perPack = config.perPack === true;

@@ -11,7 +11,7 @@ export = function register(RED: NodeAPI): void {
   function PylonPort(this: PylonPortNode, config: PylonPortDef): void {
     RED.nodes.createNode(this, config);
     ownLink(this, () => {
-      const { link, mode } = parsePylonPortConfig(config);
+      const { link, mode, protocol } = parsePylonPortConfig(config);
       // Tests run the real node against @serialport/binding-mock through this setting.
       const binding = (RED.settings as unknown as { pylonPortSerialBinding?: SerialBinding }).pylonPortSerialBinding;
       if (binding && link.transport === "serial") {
@@ -21,6 +21,7 @@ export = function register(RED: NodeAPI): void {
       this.link = new PylonPortLink(link);
       this.pollers = new PollerPool(this.link);
       this.mode = mode;
+      this.protocol = protocol;
       this.label = portLabel(config.name, link);
     });
   }

@@ -3,7 +3,7 @@ import type { Node, NodeDef } from "node-red";
 import type { DongleLink } from "./lib/dongle-link";
 import type { PylonPortLink } from "./lib/pylon-link";
 import type { PollerPool } from "./lib/poller-pool";
-import type { PylonAddressMode } from "./lib/pylon";
+import type { PylonAddressMode, PylonProtocol } from "./lib/pylon";
 
 export interface LxpDongleDef extends NodeDef {
   transport: string;
@@ -58,6 +58,8 @@ export interface PylonPortDef extends NodeDef {
   host: string;
   port: string;
   mode: string;
+  /** "pylontech" (default) or "seplos"; absent in flows saved before it existed. */
+  protocol?: string;
   timeout: string;
   gap: string;
   retries: string;
@@ -68,6 +70,7 @@ export interface PylonPortDef extends NodeDef {
 export interface PylonPortNode extends Node {
   link?: PylonPortLink;
   mode?: PylonAddressMode;
+  protocol?: PylonProtocol;
   /** `{port}` in the topic `pylon/{port}`. */
   label?: string;
   /** Pollers shared by the pylon-poll nodes of this port. */
@@ -82,4 +85,6 @@ export interface PylonPollDef extends NodeDef {
   chargeManagement: boolean;
   perPack: boolean;
   identityMinutes: string;
+  /** V3.5 system commands at the group master; absent in flows saved before it existed. */
+  system?: boolean;
 }

@@ -150,3 +150,103 @@ export function firmwareInfo(pack: PylonPackModel, commandValue: number): number
     .raw(pack.layout.mainlineVersion, "mainline version")
     .done();
 }
+
+// --- V3.5 system commands, answered by the master for its group (pylon-protocol.md §5.9) ---------
+
+/** 0x60: master name[10], manufacturer[20], software version[2], pack count, one barcode per pack. */
+export function systemBasicInfo(packs: readonly PylonPackModel[]): number[] {
+  const master = packs[0];
+  const w = new InfoWriter()
+    .text(master.layout.deviceName, 10, "\0")
+    .text("Pylon", 20, "\0")
+    .raw(master.layout.softwareVersion, "software version")
+    .u8(packs.length, "pack count");
+  packs.forEach((p) => w.text(p.serial, 16, "\0"));
+  return w.done();
+}
+
+const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
+const mean = (values: readonly number[]): number => Math.round(sum(values) / values.length);
+
+/** The highest (or lowest) value over the packs with the ADR of the pack that has it. */
+function extreme(packs: readonly PylonPackModel[], values: (p: PylonPackModel) => readonly number[], pick: "max" | "min") {
+  let best = { value: pick === "max" ? -Infinity : Infinity, address: packs[0].address };
+  for (const p of packs) {
+    for (const value of values(p)) {
+      if (pick === "max" ? value > best.value : value < best.value) best = { value, address: p.address };
+    }
+  }
+  return best;
+}
+
+/** 0x61 over the packs that answer: mV, 0.01 A (+ = charging), %, 0.1 K; locations are ADR words. */
+export function systemAnalogInfo(packs: readonly PylonPackModel[]): number[] {
+  const w = new InfoWriter();
+  const totalMah = sum(packs.map((p) => p.totalMah));
+  w.u16(mean(packs.map((p) => p.voltageMv)), "average voltage");
+  w.s16(sum(packs.map((p) => p.currentDeciAmps)) * 10, "total current");
+  w.u8(totalMah > 0 ? Math.round((100 * sum(packs.map((p) => p.remainingMah))) / totalMah) : 0, "SOC");
+  w.u16(mean(packs.map((p) => p.cycles)), "average cycles");
+  w.u16(Math.max(...packs.map((p) => p.cycles)), "maximum cycles");
+  w.u8(100, "average SOH").u8(100, "minimum SOH");
+  const withLocation = (values: (p: PylonPackModel) => readonly number[], pick: "max" | "min", what: string): void => {
+    const e = extreme(packs, values, pick);
+    w.u16(e.value, what).u16(e.address, `${what} location`);
+  };
+  withLocation((p) => p.cellVoltagesMv, "max", "highest cell voltage");
+  withLocation((p) => p.cellVoltagesMv, "min", "lowest cell voltage");
+  // Sensor 1 is the BMS board, 2–5 the cell groups, a 6th the MOSFET; without one the BMS stands in.
+  const sensors: Record<string, (p: PylonPackModel) => readonly number[]> = {
+    cell: (p) => p.temperaturesDeciKelvin.slice(1, 5),
+    MOSFET: (p) => [p.temperaturesDeciKelvin[5] ?? p.temperaturesDeciKelvin[0]],
+    BMS: (p) => p.temperaturesDeciKelvin.slice(0, 1),
+  };
+  for (const [what, values] of Object.entries(sensors)) {
+    w.u16(mean(packs.flatMap(values)), `average ${what} temperature`);
+    withLocation(values, "max", `highest ${what} temperature`);
+    withLocation(values, "min", `lowest ${what} temperature`);
+  }
+  return w.done();
+}
+
+/** 0x62: alarm 1/2 from the packs' alarm states, protection 1/2 from their Status1 bits. */
+export function systemAlarmsInfo(packs: readonly PylonPackModel[]): number[] {
+  let a1 = 0;
+  let a2 = 0;
+  let p1 = 0;
+  let p2 = 0;
+  for (const pack of packs) {
+    const a = pack.alarmStates();
+    if (a.voltage === "high") a1 |= 0x80;
+    if (a.voltage === "low") a1 |= 0x40;
+    if (a.cells.includes("high")) a1 |= 0x20;
+    if (a.cells.includes("low")) a1 |= 0x10;
+    if (a.temperatures.includes("high")) a1 |= 0x08;
+    if (a.temperatures.includes("low")) a1 |= 0x04;
+    if (a.chargeCurrent === "high") a2 |= 0x40;
+    if (a.dischargeCurrent === "high") a2 |= 0x20;
+    const s1 = pack.statusBytes()[0];
+    if (s1 & 0x01) p1 |= 0x80; // module over-voltage
+    if (s1 & 0x80) p1 |= 0x40; // module under-voltage
+    if (s1 & 0x02) p1 |= 0x10; // cell under-voltage
+    if (s1 & 0x60) p1 |= 0x08; // charge or discharge over-temperature
+    if (s1 & 0x04) p2 |= 0x40; // charge over-current
+    if (s1 & 0x10) p2 |= 0x20; // discharge over-current
+  }
+  return new InfoWriter().u8(a1, "alarm 1").u8(a2, "alarm 2").u8(p1, "protection 1").u8(p2, "protection 2").done();
+}
+
+/** 0x63: the group's limits (tightest voltages, summed currents, both positive) and status. */
+export function systemChargeManagementInfo(packs: readonly PylonPackModel[]): number[] {
+  const m = packs.map((p) => p.chargeManagement());
+  const all = (bit: number): boolean => m.every((x) => (x.status & bit) !== 0);
+  const any = (bits: number): boolean => m.some((x) => (x.status & bits) !== 0);
+  const status = (all(0x80) ? 0x80 : 0) | (all(0x40) ? 0x40 : 0) | (any(0x30) ? 0x20 : 0) | (any(0x08) ? 0x10 : 0);
+  return new InfoWriter()
+    .u16(Math.min(...m.map((x) => x.chargeVoltageLimitMv)), "charge voltage limit")
+    .u16(Math.max(...m.map((x) => x.dischargeVoltageLimitMv)), "discharge voltage limit")
+    .s16(sum(m.map((x) => Math.abs(x.chargeCurrentLimitDeciAmps))), "charge current limit")
+    .s16(sum(m.map((x) => Math.abs(x.dischargeCurrentLimitDeciAmps))), "discharge current limit")
+    .u8(status, "status")
+    .done();
+}

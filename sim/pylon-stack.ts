@@ -11,6 +11,7 @@ import {
   encodeReply,
   frameText,
   isReadCommand,
+  isSystemCommand,
   packAddressing,
   parseFrame,
   PylonAddressMode,
@@ -35,6 +36,10 @@ import {
   firmwareInfo,
   manufacturerInfo,
   serialNumberInfo,
+  systemAlarmsInfo,
+  systemAnalogInfo,
+  systemBasicInfo,
+  systemChargeManagementInfo,
   systemParametersInfo,
 } from "./pylon-reply-info";
 import { PylonTcpServeOptions, PylonTcpServer } from "./pylon-tcp-server";
@@ -51,6 +56,7 @@ export const RTN_LCHKSUM_ERROR = 0x03;
 export const RTN_CID2_INVALID = 0x04;
 export const RTN_COMMAND_FORMAT_ERROR = 0x05;
 export const RTN_INVALID_DATA = 0x06;
+export const RTN_ADR_ERROR = 0x90;
 
 /** Request envelope faults answered with an error RTN; any other malformed request is ignored. */
 const ENVELOPE_ERROR_RTN: Partial<Record<PylonFrameErrorReason, number>> = {
@@ -348,6 +354,7 @@ export class PylonStackSimulator {
     const { adr, cid2 } = frame;
     // Unknown commands and the state-changing ones (0x94, 0x95, 0x64) alike: CID2 invalid.
     if (!isReadCommand(cid2)) return this.send(host, adr, RTN_CID2_INVALID);
+    if (isSystemCommand(cid2)) return this.system(cid2, host, adr);
     if (!READ_COMMANDS[cid2].selectsPack) {
       if (cid2 === PylonCommand.PROTOCOL_VERSION) return this.send(host, adr, RTN_NORMAL);
       // Every address answers with the master's identity (pylon-protocol.md §9.3).
@@ -374,6 +381,23 @@ export class PylonStackSimulator {
       default:
         return this.send(host, adr, RTN_CID2_INVALID);
     }
+  }
+
+  /** V3.5 0x60–0x63: the master answers for the packs that answer; other ADRs and the console port refuse. */
+  private system(cid2: number, host: PylonPackModel, adr: number): PylonSimReply | null {
+    if (this.mode === "rs232") return this.send(host, adr, RTN_CID2_INVALID);
+    if (host !== this.packs[0]) return this.send(host, adr, RTN_ADR_ERROR);
+    const present = this.packs.filter((p) => !p.faults.silent);
+    if (present.length === 0) return null;
+    const info =
+      cid2 === PylonCommand.SYSTEM_BASIC_INFO
+        ? systemBasicInfo(this.packs)
+        : cid2 === PylonCommand.SYSTEM_ANALOG
+          ? systemAnalogInfo(present)
+          : cid2 === PylonCommand.SYSTEM_ALARMS
+            ? systemAlarmsInfo(present)
+            : systemChargeManagementInfo(present);
+    return this.send(host, adr, RTN_NORMAL, info);
   }
 
   /** INFO 0xFF: only 0x42/0x44 at the master, only on old firmware (pylon-protocol.md §4.3). Silent packs are left out. */

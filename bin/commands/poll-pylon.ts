@@ -20,6 +20,8 @@ export const pollPylonCommand = defineCommand({
     once: { type: "boolean", help: "poll one cycle and exit (1 when no pack answered)", default: "off, poll every --interval" },
     interval: { type: "string", value: "S", help: "seconds between cycle starts, until interrupted", default: "10" },
     "charge-management": { type: "boolean", help: "also read 0x92 (charge/discharge limits and request flags) every cycle", default: "off" },
+    system: { type: "boolean", help: "also read the group's V3.5 values (0x60-0x63) from the master into payload.system", default: "off" },
+    protocol: { type: "string", value: "pylontech|seplos", help: "whose layouts the replies use (seplos: a Seplos V2 BMS, packs at 0, 1, …)", default: "pylontech" },
     timeout: { type: "string", value: "MS", help: "reply timeout per request", default: "1000; 2000 with --tcp" },
     gap: { type: "string", value: "MS", help: "pause between requests on the bus", default: "50" },
     retries: { type: "string", value: "N", help: "extra attempts after a timeout", default: "1" },
@@ -51,12 +53,19 @@ export const pollPylonCommand = defineCommand({
         host: gateway?.host,
         port: gateway?.port || "",
         mode: values.mode,
+        protocol: values.protocol,
         timeout: values.timeout,
         gap: values.gap,
         retries: values.retries,
       });
       link = new PylonPortLink(config.link);
-      poller = new PylonPoller(link, { mode: config.mode, packs: packs as number | "auto", chargeManagement: values["charge-management"] });
+      poller = new PylonPoller(link, {
+        mode: config.mode,
+        protocol: config.protocol,
+        packs: packs as number | "auto",
+        chargeManagement: values["charge-management"],
+        system: values.system,
+      });
       topic = `pylon/${portLabel(undefined, config.link)}`;
     } catch (err) {
       throw new CliError((err as Error).message, 2);

@@ -10,7 +10,14 @@ export class PollerPool {
 
   /** The poller for these settings, created on first use; pair every acquire() with release(). */
   acquire(options: PollerOptions): PylonPoller {
-    const key = JSON.stringify([options.mode, options.packs, options.chargeManagement ?? false, options.identityIntervalMs]);
+    const key = JSON.stringify([
+      options.mode,
+      options.protocol ?? "pylontech",
+      options.packs,
+      options.chargeManagement ?? false,
+      options.system ?? false,
+      options.identityIntervalMs,
+    ]);
     let entry = this.entries.get(key);
     if (!entry) {
       entry = { poller: new PylonPoller(this.link, options), users: 0 };

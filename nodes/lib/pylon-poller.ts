@@ -3,12 +3,18 @@
 import {
   buildPackRequest,
   decodeReply,
+  encodeRequest,
   formatCid2,
+  packAddressing,
   PylonAddressMode,
   PylonCommand,
   PylonFrame,
   PylonPack,
+  PylonProtocol,
+  PylonReply,
   PylonStack,
+  PylonSystem,
+  PylonSystemBasicInfo,
   summarizeStack,
 } from "./pylon";
 
@@ -32,8 +38,15 @@ export interface PollerOptions {
   mode: PylonAddressMode;
   /** A fixed number of packs, or "auto": probe upward from the first until the first silence. */
   packs: number | "auto";
-  /** Also read 0x92 (charge/discharge limits and request flags) every cycle. */
+  /** Whose layouts the replies use (pylon-port "protocol"); default "pylontech". */
+  protocol?: PylonProtocol;
+  /** Also read 0x92 (charge/discharge limits and request flags) every cycle (PylonTech only). */
   chargeManagement?: boolean;
+  /**
+   * Also read the V3.5 system commands at the group master (ADR 2): 0x61–0x63 every cycle, 0x60 with
+   * the identity (pylon-protocol.md §5.9). RS485 and PylonTech only; the values go to `payload.system`.
+   */
+  system?: boolean;
   /** Identity and limits (0x93, 0x51, 0x96, 0x47, 0x4F) are read at start and then this often. */
   identityIntervalMs?: number;
   /** With "auto": probe for packs again this often (a pack added or woken up). */
@@ -52,6 +65,8 @@ export interface PollPayload {
   stack: PylonStack;
   packs: PylonPack[];
   errors: PollError[];
+  /** With the `system` option: the group's V3.5 values. */
+  system?: PylonSystem;
 }
 
 export interface PollResult {
@@ -76,6 +91,12 @@ const IDENTITY_COMMANDS = [
   PylonCommand.SYSTEM_PARAMETERS,
   PylonCommand.PROTOCOL_VERSION,
 ] as const;
+
+/** A Seplos V2 BMS answers RTN 04 to 0x93 (and 0x92, 0x96): its identity is 0x51, 0x47 and 0x4F. */
+const SEPLOS_IDENTITY_COMMANDS = [PylonCommand.MANUFACTURER_INFO, PylonCommand.SYSTEM_PARAMETERS, PylonCommand.PROTOCOL_VERSION] as const;
+
+/** Read every cycle with the `system` option; 0x60 (basic info) goes with the identity. */
+const SYSTEM_COMMANDS = [PylonCommand.SYSTEM_ANALOG, PylonCommand.SYSTEM_ALARMS, PylonCommand.SYSTEM_CHARGE_MANAGEMENT] as const;
 
 /** Failures worth asking again next cycle; an error reply (RTN) is an answer and waits for the next refresh. */
 const TRANSIENT = new Set(["timeout", "checksum", "length_checksum", "length_mismatch", "framing", "bad_hex", "truncated"]);
@@ -108,6 +129,7 @@ export class PylonPoller {
   private packNumbers: number[] = [];
   private discoveredAt = -Infinity;
   private readonly identity = new Map<number, { at: number; values: Identity }>();
+  private systemBasic: { at: number; values?: PylonSystemBasicInfo } | undefined;
   private running: Promise<PollResult> | undefined;
   private last: { at: number; result: PollResult } | undefined;
   private stopped = false;
@@ -117,9 +139,14 @@ export class PylonPoller {
     if (packs !== "auto" && (!Number.isInteger(packs) || packs < 1 || packs > 16)) {
       throw new Error(`packs must be "auto" or 1..16, got ${String(packs)}`);
     }
+    if (options.protocol === "seplos" && options.mode !== "rs485") {
+      throw new Error('the Seplos protocol works on the RS485 port only: use mode "rs485"');
+    }
     this.link = link;
     this.options = {
+      protocol: "pylontech",
       chargeManagement: false,
+      system: false,
       identityIntervalMs: 3_600_000,
       rediscoverIntervalMs: 600_000,
       maxPacks: 16,
@@ -128,9 +155,15 @@ export class PylonPoller {
     if (packs !== "auto") this.packNumbers = Array.from({ length: packs }, (_, k) => k + 1);
   }
 
-  /** The address a pack is reported under: ADR on RS485, the pack number on the console port. */
+  /** The address a pack is reported under: ADR on RS485 (Seplos from 0), the pack number on the console port. */
   addressOf(pack: number): number {
+    if (this.options.protocol === "seplos") return pack - 1;
     return this.options.mode === "rs232" ? pack : 1 + pack;
+  }
+
+  /** Whether this poller reads the V3.5 system commands (asked for, and possible on this port). */
+  get readsSystem(): boolean {
+    return this.options.system && this.options.mode === "rs485" && this.options.protocol === "pylontech";
   }
 
   /** Pack numbers found so far. */
@@ -165,6 +198,7 @@ export class PylonPoller {
   reset(): void {
     this.discoveredAt = -Infinity;
     this.identity.clear();
+    this.systemBasic = undefined;
     this.last = undefined;
   }
 
@@ -177,6 +211,7 @@ export class PylonPoller {
     const started = performance.now();
     const errors: PollError[] = [];
     const packs: PylonPack[] = [];
+    const system: PylonSystem | undefined = this.readsSystem ? { address: this.systemAddress } : undefined;
     let portDown: string | undefined;
     try {
       if (this.options.packs === "auto" && now - this.discoveredAt >= this.options.rediscoverIntervalMs) {
@@ -186,12 +221,13 @@ export class PylonPoller {
         const result = await this.pollPack(pack, now, errors);
         if (result) packs.push(result);
       }
+      if (system) await this.pollSystem(system, now, errors);
     } catch (err) {
       if (!(err instanceof PortDown)) throw err;
       errors.push(err.entry);
       portDown = err.message;
     }
-    const payload: PollPayload = { stack: summarizeStack(packs, Math.floor(now / 1000)), packs, errors };
+    const payload: PollPayload = { stack: summarizeStack(packs, Math.floor(now / 1000)), packs, errors, ...(system && { system }) };
     return { payload, durationMs: performance.now() - started, ...(portDown !== undefined && { portDown }) };
   }
 
@@ -241,11 +277,18 @@ export class PylonPoller {
 
   /** One command to one pack; throws PortDown when the port is down or the poller stopped. */
   private async ask(cid2: number, pack: number, options?: { retries?: number }): Promise<PylonPack> {
-    const entry = (error: string): PollError => ({ address: this.addressOf(pack), command: formatCid2(cid2), error });
+    const { mode, protocol } = this.options;
+    const reply = await this.exchange(cid2, buildPackRequest(cid2, mode, pack, { protocol }), this.addressOf(pack), options);
+    return { ...reply.packs[0], address: this.addressOf(pack) };
+  }
+
+  /** Sends `request` and decodes its reply; throws PortDown when the port is down or the poller stopped. */
+  private async exchange(cid2: number, request: string, address: number, options?: { retries?: number }): Promise<PylonReply> {
+    const entry = (error: string): PollError => ({ address, command: formatCid2(cid2), error });
     if (this.stopped) throw new PortDown(entry("closed"), "the poller was stopped");
-    const request = buildPackRequest(cid2, this.options.mode, pack);
+    const decode = (raw: string): PylonReply => decodeReply(cid2, raw, { request, protocol: this.options.protocol });
     // A slow pack's late reply names another pack: not the answer, keep waiting for ours.
-    const accept = (frame: PylonFrame): boolean => !isAddressMismatch(() => decodeReply(cid2, frame.raw, { request }));
+    const accept = (frame: PylonFrame): boolean => !isAddressMismatch(() => decode(frame.raw));
     let raw: string;
     try {
       ({ raw } = await this.link.request(request, { ...options, accept }));
@@ -253,8 +296,40 @@ export class PylonPoller {
       const why = errorName(err);
       throw PORT_DOWN.has(why) ? new PortDown(entry(why), err) : err;
     }
-    const reply = decodeReply(cid2, raw, { request });
-    return { ...reply.packs[0], address: this.addressOf(pack) };
+    return decode(raw);
+  }
+
+  /** ADR of the master of group 0, where the system commands are asked. */
+  private get systemAddress(): number {
+    return packAddressing("rs485", 1).adr;
+  }
+
+  /** 0x61–0x63 into `system`, and 0x60 when due; failures go to `errors` under the master's ADR. */
+  private async pollSystem(system: PylonSystem, now: number, errors: PollError[]): Promise<void> {
+    const address = system.address;
+    const ask = async (cid2: number): Promise<{ values?: Omit<PylonSystem, "address">; error?: string }> => {
+      try {
+        const { address: _address, ...values } = (await this.exchange(cid2, encodeRequest(cid2, { adr: address }), address)).system ?? { address };
+        return { values };
+      } catch (err) {
+        if (err instanceof PortDown) throw err;
+        const error = errorName(err);
+        errors.push({ address, command: formatCid2(cid2), error });
+        return { error };
+      }
+    };
+    const cached = this.systemBasic;
+    if (cached && now - cached.at < this.options.identityIntervalMs) {
+      if (cached.values) system.basic_info = cached.values;
+    } else {
+      const { values, error } = await ask(PylonCommand.SYSTEM_BASIC_INFO);
+      // As for the pack identity: after a timeout, try again a minute later, not every cycle.
+      const at = error !== undefined && TRANSIENT.has(error) ? now - this.options.identityIntervalMs + IDENTITY_RETRY_MS : now;
+      const basic = values?.basic_info ?? cached?.values;
+      this.systemBasic = { at, values: basic };
+      if (basic) system.basic_info = basic;
+    }
+    for (const cid2 of SYSTEM_COMMANDS) Object.assign(system, (await ask(cid2)).values);
   }
 
   private async pollPack(pack: number, now: number, errors: PollError[]): Promise<PylonPack | undefined> {
@@ -272,7 +347,8 @@ export class PylonPoller {
       return undefined;
     }
     const more: number[] = [PylonCommand.ALARM_INFO];
-    if (this.options.chargeManagement) more.push(PylonCommand.CHARGE_MANAGEMENT);
+    // A Seplos BMS answers 0x92 with RTN 04 (pylon-protocol.md §11).
+    if (this.options.chargeManagement && this.options.protocol === "pylontech") more.push(PylonCommand.CHARGE_MANAGEMENT);
     for (const cid2 of more) {
       try {
         Object.assign(result, await this.ask(cid2, pack), { address });
@@ -290,7 +366,7 @@ export class PylonPoller {
     if (cached && now - cached.at < this.options.identityIntervalMs) return cached.values;
     const values: Identity = {};
     let complete = true;
-    for (const cid2 of IDENTITY_COMMANDS) {
+    for (const cid2 of this.options.protocol === "seplos" ? SEPLOS_IDENTITY_COMMANDS : IDENTITY_COMMANDS) {
       // 0x51 answers with the master's identity at every address (pylon-protocol.md §5.2): ask the first pack only.
       if (cid2 === PylonCommand.MANUFACTURER_INFO && pack !== this.packNumbers[0]) continue;
       try {

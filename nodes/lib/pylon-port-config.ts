@@ -3,7 +3,7 @@
 import { number, text } from "./config-values";
 import { isHost } from "./dongle-config";
 import type { PylonPortLinkOptions } from "./pylon-link";
-import type { PylonAddressMode } from "./pylon";
+import { PYLON_PROTOCOLS, type PylonAddressMode, type PylonProtocol } from "./pylon";
 
 export interface PylonPortConfigInput {
   transport?: unknown;
@@ -12,6 +12,7 @@ export interface PylonPortConfigInput {
   host?: unknown;
   port?: unknown;
   mode?: unknown;
+  protocol?: unknown;
   timeout?: unknown;
   gap?: unknown;
   retries?: unknown;
@@ -21,6 +22,8 @@ export interface PylonPortConfigInput {
 export interface PylonPortConfig {
   link: PylonPortLinkOptions;
   mode: PylonAddressMode;
+  /** Whose layouts the replies use: "pylontech" (default) or "seplos" (pylon-protocol.md §11). */
+  protocol: PylonProtocol;
 }
 
 
@@ -28,6 +31,9 @@ export interface PylonPortConfig {
 export function parsePylonPortConfig(input: PylonPortConfigInput): PylonPortConfig {
   const mode = text(input.mode) || "rs485";
   if (mode !== "rs485" && mode !== "rs232") throw new Error(`mode must be "rs485" or "rs232", got "${mode}"`);
+  const protocol = (text(input.protocol) || "pylontech") as PylonProtocol;
+  if (!PYLON_PROTOCOLS.includes(protocol)) throw new Error(`protocol must be "pylontech" or "seplos", got "${protocol}"`);
+  if (protocol === "seplos" && mode !== "rs485") throw new Error('the Seplos protocol works on the RS485 port only: set the battery port to "rs485"');
   const transport = text(input.transport) || "serial";
   const timing = {
     timeoutMs: number(input.timeout, "reply timeout (ms)", 50, 30000, transport === "tcp" ? 2000 : 1000),
@@ -41,7 +47,7 @@ export function parsePylonPortConfig(input: PylonPortConfigInput): PylonPortConf
     // The console port's binary protocol runs at 1200 baud until woken; RS485 at 115200.
     const baudRate = number(input.baud, "baud rate", 1200, 115200, mode === "rs232" ? 1200 : 115200, true);
     if (![115200, 9600, 1200].includes(baudRate)) throw new Error(`baud rate must be 115200, 9600 or 1200, got ${baudRate}`);
-    return { mode, link: { transport, path, baudRate, ...timing } };
+    return { mode, protocol, link: { transport, path, baudRate, ...timing } };
   }
   if (transport === "tcp") {
     const host = text(input.host);
@@ -49,7 +55,7 @@ export function parsePylonPortConfig(input: PylonPortConfigInput): PylonPortConf
     if (!isHost(host)) throw new Error(`host "${host}" is not a valid host name or IP address`);
     const port = number(input.port, "gateway port", 1, 65535, 0, true);
     if (port === 0) throw new Error("gateway port is required (e.g. 8899, 4196 or 23)");
-    return { mode, link: { transport, host, port, ...timing } };
+    return { mode, protocol, link: { transport, host, port, ...timing } };
   }
   throw new Error(`transport must be "serial" or "tcp", got "${transport}"`);
 }

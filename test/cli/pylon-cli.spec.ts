@@ -1,6 +1,7 @@
 // `lxp-pylon decode pylon`: the docs/pylon-payloads.md object for a reply, or a one-line reason and exit 1.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { CliProcess, runCli } from "../support/cli";
@@ -10,6 +11,8 @@ import { FIXTURES_DIR } from "../support/vectors";
 
 const vectors: any[] = JSON.parse(readFileSync(join(FIXTURES_DIR, "pylon-vectors.json"), "utf8"));
 const vec = (id: string): any => vectors.find((v) => v.id === id);
+const captures: any[] = JSON.parse(readFileSync(join(FIXTURES_DIR, "real-captures", "pylon-captures.json"), "utf8"));
+const cap = (id: string): any => captures.find((c) => c.id === id);
 
 describe("lxp-pylon decode pylon", () => {
   it("prints { command, packs } for an analog reply", () => {
@@ -54,6 +57,53 @@ describe("lxp-pylon decode pylon", () => {
     const rtn = runCli(["decode", "pylon", "--command", "0x42", vec("robske-rtn04").reply.trim()]);
     assert.equal(rtn.code, 1);
     assert.equal(rtn.stderr, "invalid frame: battery returned RTN 0x04 (CID2 invalid)\n");
+  });
+
+  it("skips bytes before '~' in an argument, on stdin and in --file, as the node's splitter does", () => {
+    const reply = cap("fw-0x61-system-analog-adr2").reply as string;
+    const junk = "\u00ff\u0055 junk ~20 ";
+    const fromArg = runCli(["decode", "pylon", "--command", "0x61", junk + reply.trim()]);
+    assert.equal(fromArg.code, 0, fromArg.stderr);
+    const out = JSON.parse(fromArg.stdout);
+    assert.deepEqual(out.packs, []);
+    assert.equal(out.system.address, 2);
+    assert.equal(out.system.analog.voltage, 49.855);
+    assert.equal(out.system.analog.soc, 85);
+    assert.equal(out.system.analog.cycles_avg, 8);
+    const fromStdin = runCli(["decode", "pylon", "--command", "0x61", "-"], `log line: ${reply}\n`);
+    assert.equal(fromStdin.code, 0, fromStdin.stderr);
+    assert.deepEqual(JSON.parse(fromStdin.stdout), out);
+    const dir = mkdtempSync(join(tmpdir(), "pylon-cli-"));
+    try {
+      const file = join(dir, "reply.bin");
+      writeFileSync(file, Buffer.concat([Buffer.from([0x00, 0xff, 0x7e, 0x32]), Buffer.from(reply, "latin1")]));
+      const fromFile = runCli(["decode", "pylon", "--command", "0x61", "--file", file]);
+      assert.equal(fromFile.code, 0, fromFile.stderr);
+      assert.deepEqual(JSON.parse(fromFile.stdout), out);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const none = runCli(["decode", "pylon", "--command", "0x4F", "no frame here"]);
+    assert.equal(none.code, 1);
+    assert.equal(none.stderr, "invalid frame: no frame: the input has no '~'\n");
+  });
+
+  it("decodes 0x63 as a system reply and refuses a Seplos reply read as PylonTech, which --protocol seplos decodes", () => {
+    const mgmt = runCli(["decode", "pylon", "--command", "0x63", cap("la2016-0x63-status-c0").reply]);
+    assert.equal(mgmt.code, 0, mgmt.stderr);
+    const m = JSON.parse(mgmt.stdout).system.charge_management;
+    assert.deepEqual([m.charge_enable, m.discharge_enable, m.charge_current_limit, m.discharge_current_limit], [true, true, 38, 190]);
+    const seplos = cap("seplos-0x42-with-log");
+    const asPylon = runCli(["decode", "pylon", "--command", "0x42", "--request", seplos.request, seplos.reply]);
+    assert.equal(asPylon.code, 1);
+    assert.match(asPylon.stderr, /^invalid frame: 0x42 reply about pack 0x01 cannot come from a PylonTech pack: module voltage 5\.28 V but its 16 cells add up to 52\.81 V; .*Seplos.*\n$/);
+    const asSeplos = runCli(["decode", "pylon", "--command", "0x42", "--protocol", "seplos", "--request", seplos.request, seplos.reply]);
+    assert.equal(asSeplos.code, 0, asSeplos.stderr);
+    const pack = JSON.parse(asSeplos.stdout).packs[0];
+    assert.deepEqual([pack.address, pack.voltage, pack.current, pack.remaining_ah, pack.soc, pack.soh], [0, 52.8, -6.54, 133.86, 78.7, 100]);
+    const bad = runCli(["decode", "pylon", "--command", "0x42", "--protocol", "pace", seplos.reply]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--protocol must be pylontech or seplos/);
   });
 
   it("needs --command", () => {
@@ -101,6 +151,21 @@ describe("lxp-pylon poll pylon", function () {
     assert.deepEqual(msg.payload.packs.map((p: any) => p.address), [2, 3]);
     assert.equal(msg.payload.stack.pack_count, 2);
     assert.equal(await cli.stop("SIGINT"), 0);
+  });
+
+  it("--system adds the group's V3.5 values; --protocol is checked", async () => {
+    const server = await sim.listenTcp({ host: "127.0.0.1", port: 0 });
+    cli = new CliProcess(["poll", "pylon", "--tcp", `127.0.0.1:${server.port}`, "--once", "--packs", "3", "--system", "--timeout", "300"]);
+    await waitFor(() => cli!.exitCode !== undefined, 15000, "the CLI to exit");
+    assert.equal(cli.exitCode, 0, cli.stderr);
+    const { payload } = JSON.parse(cli.lines[0]);
+    assert.deepEqual(payload.errors, []);
+    assert.equal(payload.system.address, 2);
+    assert.equal(payload.system.basic_info.pack_count, 3);
+    assert.equal(payload.system.analog.cell_max, payload.stack.cell_max);
+    const bad = runCli(["poll", "pylon", "--serial", "/dev/ttyUSB0", "--protocol", "seplos", "--mode", "rs232"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /RS485 port only/);
   });
 
   it("exits 1 when no pack answers and 2 on bad options", async () => {

@@ -1,6 +1,8 @@
 // pylon-port + pylon-poll in the Node-RED runtime, over @serialport/binding-mock with the simulated
 // stack answering behind it.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { MockBinding } from "@serialport/binding-mock";
 import helper from "node-red-node-test-helper";
 import pylonPortNode from "../../nodes/pylon-port";
@@ -9,6 +11,7 @@ import { PylonStackSimulator } from "../../sim/pylon-stack";
 import { FakeGateway, MockBattery } from "../unit/pylon-link-helpers";
 import { waitFor } from "../support/net";
 import { callsOf, collect, FlowNode, lastStatus, testFlow } from "../support/flow";
+import { FIXTURES_DIR } from "../support/vectors";
 
 helper.init(require.resolve("node-red"));
 
@@ -108,6 +111,70 @@ describe("pylon-poll node", () => {
     assert.deepEqual(out[0].payload.packs, []);
     assert.match(caught[0].error.message, /no pack answered on \/dev\/ttyMOCK0 @ 115200: 0x42 to 2: timeout/);
     assert.equal(lastStatus("poll").fill, "red");
+  });
+
+  it("with system values: reads 0x60-0x63 at the master into payload.system, never 0x64; off by default", async () => {
+    await helper.load([pylonPortNode, pylonPollNode], [
+      ...flow({}, { packs: "3", system: true }),
+      { id: "plain", z: "f1", type: "pylon-poll", port: "p1", packs: "3", interval: "0", wires: [["plainOut"]] },
+      { id: "plainOut", z: "f1", type: "helper" },
+    ]);
+    const out = collect("out");
+    (helper.getNode("poll") as any).receive({});
+    await waitFor(() => out.length === 1, 5000);
+    const { system, packs, errors } = out[0].payload;
+    assert.deepEqual(errors, []);
+    assert.equal(system.address, 2);
+    assert.deepEqual(system.basic_info, {
+      device_name: sim.packs[0].layout.deviceName,
+      manufacturer: "Pylon",
+      software_version: sim.packs[0].layout.softwareVersion.join("."),
+      pack_count: 3,
+      barcodes: sim.packs.map((p) => p.serial),
+    });
+    const cells = packs.flatMap((p: any) => p.cell_voltages);
+    assert.equal(system.analog.cell_max, Math.max(...cells));
+    assert.equal(system.analog.cell_min, Math.min(...cells));
+    const holder = packs.find((p: any) => p.cell_voltages.includes(system.analog.cell_max));
+    assert.equal(system.analog.cell_max_address, holder.address, "the location names the pack");
+    assert.equal(system.analog.voltage, Math.round((packs.reduce((a: number, p: any) => a + p.voltage, 0) / 3) * 1000) / 1000);
+    assert.equal(system.analog.current, out[0].payload.stack.current);
+    assert.equal(system.analog.soc, Math.round(out[0].payload.stack.soc));
+    assert.equal(system.alarms.system_fault_protection, false);
+    assert.equal(system.charge_management.charge_enable, true);
+    assert.equal(system.charge_management.charge_voltage_limit, 53.25);
+    const sent = battery.writes.map((w) => w.text.slice(1, 9));
+    for (const cid2 of ["60", "61", "62", "63"]) assert.ok(sent.includes(`200246${cid2}`), `0x${cid2} sent to ADR 2`);
+    assert.ok(!sent.some((t) => t.slice(6, 8) === "64"), "0x64 is never sent");
+    assert.ok(sent.filter((t) => /^....46(6[0-3])$/.test(t)).every((t) => t.slice(2, 4) === "02"), "only the master is asked");
+
+    const plain = collect("plainOut");
+    const before = battery.writes.length;
+    (helper.getNode("plain") as any).receive({});
+    await waitFor(() => plain.length === 1, 5000);
+    assert.equal("system" in plain[0].payload, false, "no system key without the option");
+    assert.ok(!battery.writes.slice(before).some((w) => /^6[0-4]$/.test(w.text.slice(7, 9))), "no system request without the option");
+  });
+
+  it("with protocol seplos: a Seplos V2 BMS at ADR 0 decodes in its units, without the commands it refuses", async () => {
+    const captures: any[] = JSON.parse(readFileSync(join(FIXTURES_DIR, "real-captures", "pylon-captures.json"), "utf8"));
+    const seplos = ["seplos-0x42-with-log", "seplos-0x44-alarm", "seplos-0x47-long", "seplos-0x51-sp15", "seplos-0x4f-empty"].map((id) => captures.find((c) => c.id === id));
+    battery.respond = (request) => seplos.find((c) => c.request === request)?.reply;
+    await helper.load([pylonPortNode, pylonPollNode], flow({ protocol: "seplos" }, { packs: "auto" }));
+    const out = collect("out");
+    (helper.getNode("poll") as any).receive({});
+    await waitFor(() => out.length === 1, 5000);
+    const { packs, errors } = out[0].payload;
+    assert.deepEqual(errors, []);
+    assert.equal(packs.length, 1, "discovery stops at the silent ADR 1");
+    const pack = packs[0];
+    assert.equal(pack.address, 0);
+    assert.deepEqual([pack.voltage, pack.current, pack.remaining_ah, pack.total_ah, pack.soc, pack.soh, pack.cycles], [52.8, -6.54, 133.86, 170, 78.7, 100, 70]);
+    assert.equal(pack.device_name, "1101-SP15");
+    assert.equal(pack.alarms.charge_mosfet, true);
+    assert.equal(pack.system_parameters.cell_high_voltage, 3.65);
+    assert.equal(out[0].payload.stack.voltage, 52.8);
+    assert.ok(!battery.writes.some((w) => /^9[236]$/.test(w.text.slice(7, 9))), "no 0x92/0x93/0x96, which Seplos refuses");
   });
 
   describe("with the device missing", () => {

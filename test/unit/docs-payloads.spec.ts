@@ -25,7 +25,15 @@ import {
 } from "../../nodes/lib/lxp";
 import { PollPayload, PylonPoller, PylonRequester } from "../../nodes/lib/pylon-poller";
 import { portLabel } from "../../nodes/lib/pylon-port-config";
-import { decodeReply, formatCid2, INFO_DECODERS, parseCid2, parseFrame as parsePylonFrame, PylonFrameError } from "../../nodes/lib/pylon";
+import {
+  decodeReply,
+  formatCid2,
+  INFO_DECODERS,
+  parseCid2,
+  parseFrame as parsePylonFrame,
+  PylonFrameError,
+  SYSTEM_DECODERS,
+} from "../../nodes/lib/pylon";
 import { PylonLinkError } from "../../nodes/lib/pylon-link";
 import { LxpDongleSimulator } from "../../sim/lxp-dongle";
 import { PylonStackSimulator } from "../../sim/pylon-stack";
@@ -35,6 +43,9 @@ import { hexBuf, lxpCaptures, lxpVectors } from "../support/vectors";
 import { vectors as pylonVectors } from "./pylon-vectors";
 
 const DOCS = join(__dirname, "..", "..", "docs");
+const PYLON_CAPTURES: Array<{ id: string; command: string; request: string | null; reply: string | null; damaged?: string }> = JSON.parse(
+  readFileSync(join(__dirname, "..", "fixtures", "real-captures", "pylon-captures.json"), "utf8"),
+);
 const readDoc = (name: string): string => readFileSync(join(DOCS, name), "utf8");
 
 class PathSet {
@@ -148,13 +159,26 @@ describe("payload docs", () => {
     before(async () => {
       for (const v of pylonVectors) {
         const cid2 = parseCid2(v.command);
-        if (!v.reply || !v.verifies || cid2 === undefined || !(cid2 in INFO_DECODERS)) continue;
+        if (!v.reply || !v.verifies || cid2 === undefined || !(cid2 in INFO_DECODERS || cid2 in SYSTEM_DECODERS)) continue;
         try {
           const reply = decodeReply(cid2, v.reply, v.request ? { request: v.request } : {});
           produced.add(keyPaths(reply));
           decodedCommands.add(reply.command);
         } catch (err) {
           if (!(err instanceof PylonFrameError)) throw err; // RTN error replies: no payload
+        }
+      }
+      // The real captures: PylonTech replies, and the Seplos ones as the "seplos" protocol reads them.
+      for (const c of PYLON_CAPTURES) {
+        const cid2 = parseCid2(c.command);
+        if (!c.reply || c.damaged || cid2 === undefined) continue;
+        const protocol = c.id.startsWith("seplos-") ? "seplos" : "pylontech";
+        try {
+          const reply = decodeReply(cid2, c.reply, { protocol, ...(c.request ? { request: c.request } : {}) });
+          produced.add(keyPaths(reply));
+          decodedCommands.add(reply.command);
+        } catch (err) {
+          if (!(err instanceof PylonFrameError)) throw err;
         }
       }
       const sim = new PylonStackSimulator({ packs: ["US3000", "US2000", "US2000"], clock: "manual", seed: 3 });
@@ -166,7 +190,7 @@ describe("payload docs", () => {
           return { raw: reply.frame };
         },
       };
-      const poller = new PylonPoller(bus, { mode: "rs485", packs: 3, chargeManagement: true });
+      const poller = new PylonPoller(bus, { mode: "rs485", packs: 3, chargeManagement: true, system: true });
       // pylon-poll's messages: the cycle on pylon/{port}, then (per-pack option) each pack on its own.
       const topic = `pylon/${portLabel(undefined, { transport: "serial", path: "/dev/ttyUSB0" })}`;
       const emit = (payload: PollPayload): void => {
@@ -185,12 +209,23 @@ describe("payload docs", () => {
     });
 
     it("decodes a real reply of every command the codec decodes", () => {
-      const all = Object.keys(INFO_DECODERS).map((k) => formatCid2(Number(k)));
+      const all = [...Object.keys(INFO_DECODERS), ...Object.keys(SYSTEM_DECODERS)].map((k) => formatCid2(Number(k)));
       assert.deepEqual([...decodedCommands].sort(), all.sort());
     });
 
     it("documents every key the code emits, and no key it does not", () => {
-      for (const key of ["packs[].cell_voltages", "packs[].alarms.charge_mosfet", "packs[].charge_management.full_charge_request", "stack.cell_spread_mv", "errors[].error"]) {
+      for (const key of [
+        "packs[].cell_voltages",
+        "packs[].alarms.charge_mosfet",
+        "packs[].charge_management.full_charge_request",
+        "stack.cell_spread_mv",
+        "errors[].error",
+        "system.analog.cell_max_address",
+        "system.charge_management.charge_immediately",
+        "system.basic_info.barcodes",
+        "packs[].soh",
+        "packs[].port_voltage",
+      ]) {
         assert.ok(produced.leaves.has(key), `${key} was produced`);
       }
       assertDocumented("docs/pylon-payloads.md", readDoc("pylon-payloads.md"), produced);

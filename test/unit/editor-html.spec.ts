@@ -683,6 +683,7 @@ describe("editor HTML", () => {
         host: "",
         port: "",
         mode: "rs485",
+        protocol: "pylontech",
         timeout: "",
         gap: "50",
         retries: "1",
@@ -690,6 +691,7 @@ describe("editor HTML", () => {
       const form = block(editors.get(T)?.html ?? "", "template", T) ?? "";
       assert.match(form, /<option value="serial">[\s\S]*<option value="tcp">/);
       assert.match(form, /<option value="rs485">[\s\S]*<option value="rs232">/);
+      assert.match(form, /<option value="pylontech">[\s\S]*<option value="seplos">/);
       assert.match(form, /<option value="">[\s\S]*<option value="115200">[\s\S]*<option value="9600">[\s\S]*<option value="1200">/);
       assert.match(form, /id="pylon-port-lookup"/, "a search button next to the path");
     });
@@ -699,6 +701,13 @@ describe("editor HTML", () => {
       for (const v of ["udp", "TCP", "rs485"]) bad(T, "transport", v);
       for (const v of ["rs485", "rs232", "", " rs232 "]) ok(T, "mode", v);
       for (const v of ["console", "RS485", "rs232-binary"]) bad(T, "mode", v);
+      for (const v of ["pylontech", "seplos", "", "${PYLON_PROTOCOL}"]) ok(T, "protocol", v, { mode: "rs485" });
+      for (const v of ["Seplos", "pace", "pylon"]) bad(T, "protocol", v);
+      bad(T, "protocol", "seplos", { mode: "rs232" });
+      assert.throws(() => parsePylonPortConfig({ ...serial, protocol: "seplos", mode: "rs232" }), /RS485 port only/);
+      assert.throws(() => parsePylonPortConfig({ ...serial, protocol: "pace" }), /protocol must be "pylontech" or "seplos"/);
+      assert.equal(parsePylonPortConfig({ ...serial }).protocol, "pylontech");
+      assert.equal(parsePylonPortConfig({ ...serial, protocol: "seplos" }).protocol, "seplos");
     });
 
     it("path: required for serial only", () => {
@@ -884,11 +893,12 @@ describe("editor HTML", () => {
         packs: "auto",
         interval: "10",
         chargeManagement: false,
+        system: false,
         perPack: false,
         identityMinutes: "60",
       });
       const form = block(editors.get(T)?.html ?? "", "template", T) ?? "";
-      for (const key of ["chargeManagement", "perPack"]) {
+      for (const key of ["chargeManagement", "system", "perPack"]) {
         assert.match(form, new RegExp(`<input type="checkbox" id="node-input-${key}"`), `${key} is a checkbox`);
       }
       const packs = [...form.matchAll(/<option value="([^"]*)">/g)].map((m) => m[1]);
@@ -917,6 +927,8 @@ describe("editor HTML", () => {
       assert.match(out.call(node, 0), /pylon\/\{port\}/);
       assert.doesNotMatch(out.call(node, 0), /\{address\}/);
       assert.match(out.call({ ...node, perPack: true }, 0), /pylon\/\{port\}\/\{address\}/);
+      assert.doesNotMatch(out.call(node, 0), /system/);
+      assert.match(out.call({ ...node, system: true }, 0), /errors, system\}/);
     });
 
     it("keeps an ${ENV} packs value the select has no option for", () => {
@@ -935,12 +947,14 @@ describe("editor HTML", () => {
         // pack
         "address", "cell_voltages", "temperatures", "cycles", "alarms", "charge_management", "serial", "device_name", "software_version", "manufacturer",
         "firmware", "protocol_version", "system_parameters",
+        // system (V3.5)
+        "system", "basic_info", "analog", "charge_immediately", "pack_count", "barcodes",
         // errors
         "stack", "packs", "errors", "command", "error", "timeout", "checksum",
       ];
       const code = [...help.matchAll(/<code>([\s\S]*?)<\/code>/g)].map((m) => m[1]).join(" ");
       for (const key of keys) assert.match(code, new RegExp(`\\b${key}\\b`), `help names no <code>${key}</code>`);
-      for (const words of ["pylon/{port}", "pylon/{port}/{address}", "ttyUSB0", "host:port", "Catch", "0x4F", "0x42", "0x44", "0x92", "0x93", "0x51", "0x96", "0x47", "every 10 minutes", "3 packs · 45 cells · 0.4 s"]) {
+      for (const words of ["pylon/{port}", "pylon/{port}/{address}", "ttyUSB0", "host:port", "Catch", "0x4F", "0x42", "0x44", "0x92", "0x93", "0x51", "0x96", "0x47", "0x60", "0x61", "0x62", "0x63", "implausible_values", "every 10 minutes", "3 packs · 45 cells · 0.4 s"]) {
         assert.ok(help.includes(words), `help lacks "${words}"`);
       }
     });

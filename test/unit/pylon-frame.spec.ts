@@ -144,7 +144,10 @@ describe("pylon requests and addressing", () => {
   });
 
   it("refuses commands that are not read commands", () => {
-    assert.throws(() => encodeRequest(0x60, { adr: 0x12 }), { reason: "unsupported_command", cid2: 0x60 });
+    assert.throws(() => encodeRequest(0x90, { adr: 1 }), { reason: "unsupported_command", cid2: 0x90 });
+    // The V3.5 system reads are read commands now (pylon-protocol.md §5.9); their shutdown is not.
+    assert.equal(encodeRequest(0x61, { adr: 0x02 }), "~200246610000FDAB\r");
+    assert.throws(() => encodeRequest(0x64, { adr: 0x02 }), { reason: "forbidden_command", cid2: 0x64 });
     assert.throws(() => encodeRequest(0x91, { adr: 1, info: 1 }), { reason: "unsupported_command" });
   });
 });

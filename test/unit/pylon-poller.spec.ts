@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { PylonRequester, PylonPoller } from "../../nodes/lib/pylon-poller";
 import { PollerPool } from "../../nodes/lib/poller-pool";
-import { parseFrame } from "../../nodes/lib/pylon";
+import { encodeReply, frameChecksum, parseFrame } from "../../nodes/lib/pylon";
 import { PylonLinkError } from "../../nodes/lib/pylon-link";
 import { PylonStackSimulator } from "../../sim/pylon-stack";
 
@@ -277,6 +277,69 @@ describe("PollerPool and result reuse", () => {
     const fresh = await poller.poll(2000, { maxAgeMs: 4000 });
     assert.equal(fresh.portDown, undefined);
     assert.equal(fresh.payload.packs.length, 1);
+  });
+
+  describe("system values (V3.5 0x60-0x63)", () => {
+    it("reads 0x61-0x63 every cycle and 0x60 with the identity, at the master only", async () => {
+      const sim = stack(["US3000", "US2000"]);
+      const bus = new SimRequester(sim);
+      const poller = new PylonPoller(bus, { mode: "rs485", packs: 2, system: true, identityIntervalMs: 60_000 });
+      const first = await poller.poll(0);
+      assert.deepEqual(first.payload.errors, []);
+      assert.deepEqual(Object.keys(first.payload.system ?? {}).sort(), ["address", "alarms", "analog", "basic_info", "charge_management"]);
+      assert.deepEqual(bus.commands().filter((c) => c.endsWith(":60") || c.endsWith(":61") || c.endsWith(":62") || c.endsWith(":63")), ["02:60", "02:61", "02:62", "02:63"]);
+      bus.asked.length = 0;
+      const second = await poller.poll(10_000);
+      assert.deepEqual(bus.commands().filter((c) => /:6[0-3]$/.test(c)), ["02:61", "02:62", "02:63"], "0x60 is cached");
+      assert.deepEqual(second.payload.system?.basic_info, first.payload.system?.basic_info);
+      assert.ok(!bus.commands().some((c) => c.endsWith(":64")), "0x64 is never asked");
+    });
+
+    it("a master without V3.5 firmware: its error replies go to errors, the packs are still reported", async () => {
+      const sim = stack(2);
+      const bus = new SimRequester(sim);
+      const old: PylonRequester = {
+        request: async (frame) => (/^~2002466[0-3]/.test(frame) ? { raw: encodeReply({ adr: 2, rtn: 0x04 }) } : bus.request(frame)),
+      };
+      const poller = new PylonPoller(old, { mode: "rs485", packs: 2, system: true });
+      const { payload } = await poller.poll(0);
+      assert.equal(payload.packs.length, 2);
+      assert.deepEqual(payload.system, { address: 2 });
+      assert.deepEqual(payload.errors, ["0x60", "0x61", "0x62", "0x63"].map((command) => ({ address: 2, command, error: "cid2_invalid" })));
+    });
+
+    it("is not read on the console port", async () => {
+      const bus = new SimRequester(stack(2, "rs232"));
+      const poller = new PylonPoller(bus, { mode: "rs232", packs: 2, system: true });
+      assert.equal(poller.readsSystem, false);
+      const { payload } = await poller.poll(0);
+      assert.equal("system" in payload, false);
+      assert.ok(!bus.commands().some((c) => /:6[0-4]$/.test(c)));
+    });
+  });
+
+  describe("protocol seplos", () => {
+    it("asks pack n at ADR n-1 and is refused on the console port", () => {
+      const poller = new PylonPoller(new SimRequester(stack(1)), { mode: "rs485", packs: 2, protocol: "seplos" });
+      assert.deepEqual([poller.addressOf(1), poller.addressOf(2)], [0, 1]);
+      assert.throws(() => new PylonPoller(new SimRequester(stack(1)), { mode: "rs232", packs: 1, protocol: "seplos" }), /RS485 port only/);
+    });
+
+    it("a PylonTech poller that meets a Seplos BMS reports implausible_values, not nonsense", async () => {
+      const seplosReply =
+        "~2000460010960001100CD80CE80CF40CD70CEE0CE50CE10CDD0CE90CF00CE80CEF0CEB0CDA0CDE0CD9060BA60BA00B970BA60BA50BA2FD7214A0344A0A426803134650004603E8149F0000000000000000DC7C\r";
+      // A Seplos BMS set to DIP address 2 answers 0x42 in its own layout: only the values are wrong.
+      const body = seplosReply.slice(1, -5).replace(/^2000/, "2002");
+      const sealed = `~${body}${frameChecksum(body).toString(16).toUpperCase().padStart(4, "0")}\r`;
+      const bus = new SimRequester(stack(1));
+      const seplosAt2: PylonRequester = {
+        request: async (frame) => (frame.startsWith("~20024642") ? { raw: sealed } : bus.request(frame)),
+      };
+      const poller = new PylonPoller(seplosAt2, { mode: "rs485", packs: 1 });
+      const { payload } = await poller.poll(0);
+      assert.deepEqual(payload.packs, []);
+      assert.deepEqual(payload.errors, [{ address: 2, command: "0x42", error: "implausible_values" }]);
+    });
   });
 
   it("reset() (the port reconnected) forgets the last result", async () => {

@@ -460,3 +460,45 @@ describe("pylon stack simulator", () => {
   });
 });
 
+
+describe("pylon stack simulator: V3.5 system commands", () => {
+  const ask = (sim: PylonStackSimulator, cid2: number, adr: number) => {
+    const request = encodeRequest(cid2, { adr });
+    const reply = sim.reply(request);
+    assert.ok(reply, `0x${cid2.toString(16)} at ADR ${adr} answered`);
+    return { request, frame: reply.frame };
+  };
+
+  it("the master answers 0x60-0x63 for its group, from its packs", () => {
+    const sim = manualStack({ packs: ["US3000", "US2000", "US2000"] });
+    sim.setFaults(4, { silent: true });
+    const { request, frame } = ask(sim, 0x61, 2);
+    const analog = decodeReply(0x61, frame, { request }).system?.analog;
+    const present = [sim.pack(2), sim.pack(3)];
+    const cells = present.flatMap((p) => p.cellVoltages);
+    assert.equal(analog?.cell_max, Math.max(...cells));
+    assert.equal(analog?.cell_min, Math.min(...cells));
+    assert.equal(analog?.current, Math.round((sim.pack(2).current + sim.pack(3).current) * 100) / 100);
+    assert.equal(analog?.cycles_max, Math.max(...present.map((p) => p.cycles)));
+    const basic = decodeReply(0x60, ask(sim, 0x60, 2).frame).system?.basic_info;
+    assert.equal(basic?.pack_count, 3);
+    assert.deepEqual(basic?.barcodes, sim.packs.map((p) => p.serial));
+    const alarms = decodeReply(0x62, ask(sim, 0x62, 2).frame).system?.alarms;
+    assert.ok(alarms && Object.values(alarms).every((v) => v === false), "a healthy stack raises no group alarm");
+    const m = decodeReply(0x63, ask(sim, 0x63, 2).frame).system?.charge_management;
+    assert.equal(m?.charge_enable, true);
+    assert.ok((m?.discharge_current_limit ?? 0) > 0, "positive, as real 0x63 replies send it");
+  });
+
+  it("other addresses answer ADR error, the console port CID2 invalid, and 0x64 is refused", () => {
+    const sim = manualStack({ packs: 2 });
+    assert.equal(parseFrame(ask(sim, 0x61, 3).frame).cid2, 0x90);
+    const rs232 = manualStack({ packs: 2, mode: "rs232" });
+    assert.equal(parseFrame(ask(rs232, 0x61, 1).frame).cid2, 0x04);
+    // 0x64 cannot be encoded; the frame is built by hand as an inverter would send it.
+    const body = "200246640000";
+    const shutdown = `~${body}${frameChecksum(body).toString(16).toUpperCase()}\r`;
+    assert.throws(() => encodeRequest(0x64, { adr: 2 }), { reason: "forbidden_command" });
+    assert.equal(parseFrame(sim.reply(shutdown)!.frame).cid2, 0x04, "the simulator never shuts down either");
+  });
+});

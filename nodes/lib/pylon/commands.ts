@@ -10,6 +10,10 @@ export const PylonCommand = {
   CHARGE_MANAGEMENT: 0x92,
   SERIAL_NUMBER: 0x93,
   FIRMWARE_VERSION: 0x96,
+  SYSTEM_BASIC_INFO: 0x60,
+  SYSTEM_ANALOG: 0x61,
+  SYSTEM_ALARMS: 0x62,
+  SYSTEM_CHARGE_MANAGEMENT: 0x63,
 } as const;
 
 export type PylonReadCommand = (typeof PylonCommand)[keyof typeof PylonCommand];
@@ -18,6 +22,8 @@ interface ReadCommandInfo {
   name: string;
   /** Whether the request carries the pack selector (ADR on RS485, pack number on RS232) as INFO. */
   selectsPack: boolean;
+  /** V3.5 system command: asked at the group master, answered for the whole group (pylon-protocol.md §5.9). */
+  system?: true;
 }
 
 export const READ_COMMANDS: Readonly<Record<PylonReadCommand, ReadCommandInfo>> = {
@@ -29,7 +35,17 @@ export const READ_COMMANDS: Readonly<Record<PylonReadCommand, ReadCommandInfo>> 
   0x92: { name: "get charge/discharge management", selectsPack: true },
   0x93: { name: "get serial number", selectsPack: true },
   0x96: { name: "get firmware version", selectsPack: true },
+  0x60: { name: "get system basic info", selectsPack: false, system: true },
+  0x61: { name: "get system analog values", selectsPack: false, system: true },
+  0x62: { name: "get system alarms", selectsPack: false, system: true },
+  0x63: { name: "get system charge/discharge management", selectsPack: false, system: true },
 };
+
+export type PylonSystemCommand = 0x60 | 0x61 | 0x62 | 0x63;
+
+export function isSystemCommand(cid2: number): cid2 is PylonSystemCommand {
+  return isReadCommand(cid2) && READ_COMMANDS[cid2].system === true;
+}
 
 /** Commands that change battery state; the encoder refuses them whatever the caller asks. */
 export const FORBIDDEN_COMMANDS: Readonly<Record<number, string>> = {

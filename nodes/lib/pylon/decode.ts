@@ -1,6 +1,6 @@
 // INFO decoders per read command, producing the objects of the payload contract (pylon-protocol.md §5, docs/pylon-payloads.md).
 // Lengths come from the counts inside INFO; bytes after the last field are ignored (pylon-protocol.md §9.5).
-import { PylonCommand, PylonReadCommand } from "./commands";
+import { PylonCommand, PylonReadCommand, PylonSystemCommand } from "./commands";
 import { PylonFrameError } from "./errors";
 import { PylonFrame } from "./frame";
 import { InfoReader } from "./reader";
@@ -24,21 +24,29 @@ const KELVIN_TENTHS_AT_0C = 2731;
 /** Raw −100.0 °C: what a missing or broken sensor reads (pylon-protocol.md §3). */
 const MISSING_SENSOR_RAW = 1731;
 
-const celsius = (raw: number): number => (raw - KELVIN_TENTHS_AT_0C) / 10;
-const sensorCelsius = (raw: number): number | null => (raw === MISSING_SENSOR_RAW ? null : celsius(raw));
-const volts = (mv: number): number => mv / 1000;
+export const celsius = (raw: number): number => (raw - KELVIN_TENTHS_AT_0C) / 10;
+export const sensorCelsius = (raw: number): number | null => (raw === MISSING_SENSOR_RAW ? null : celsius(raw));
+export const volts = (mv: number): number => mv / 1000;
 const amps = (deciAmps: number): number => deciAmps / 10;
-const bit = (value: number, n: number): boolean => (value & (1 << n)) !== 0;
+export const bit = (value: number, n: number): boolean => (value & (1 << n)) !== 0;
 
 /** Trailing NUL, `-` and space padding removed; anything after a NUL is padding too. */
-function paddedString(bytes: Buffer): string {
+export function paddedString(bytes: Buffer): string {
   const text = bytes.toString("latin1");
   const nul = text.indexOf("\0");
   return (nul >= 0 ? text.slice(0, nul) : text).replace(/[-\s]+$/, "");
 }
 
 /** `major.minor[.patch]` from one byte per part. */
-const dotted = (bytes: Buffer): string => Array.from(bytes).join(".");
+export const dotted = (bytes: Buffer): string => Array.from(bytes).join(".");
+
+/** Lowest, highest and spread of the cell voltages in mV; nulls without cells. */
+export function cellStats(cellsMv: readonly number[]): Pick<PylonAnalogValues, "cell_min" | "cell_max" | "cell_spread_mv"> {
+  if (cellsMv.length === 0) return { cell_min: null, cell_max: null, cell_spread_mv: null };
+  const min = Math.min(...cellsMv);
+  const max = Math.max(...cellsMv);
+  return { cell_min: volts(min), cell_max: volts(max), cell_spread_mv: max - min };
+}
 
 function readAnalogPack(r: InfoReader, address: number): PylonPack {
   const cellCount = r.u8("cell count");
@@ -61,8 +69,6 @@ function readAnalogPack(r: InfoReader, address: number): PylonPack {
   const remainingMah = extended ? r.u24("remaining capacity 2") : remaining16;
   const totalMah = extended ? r.u24("total capacity 2") : total16;
 
-  const minMv = cellCount ? Math.min(...cellsMv) : null;
-  const maxMv = cellCount ? Math.max(...cellsMv) : null;
   const analog: PylonAnalogValues = {
     cell_voltages: cellsMv.map(volts),
     temperatures,
@@ -74,15 +80,13 @@ function readAnalogPack(r: InfoReader, address: number): PylonPack {
     total_ah: totalMah / 1000,
     soc: totalMah > 0 ? Math.round((1000 * remainingMah) / totalMah) / 10 : null,
     cycles,
-    cell_min: minMv === null ? null : volts(minMv),
-    cell_max: maxMv === null ? null : volts(maxMv),
-    cell_spread_mv: minMv === null || maxMv === null ? null : maxMv - minMv,
+    ...cellStats(cellsMv),
   };
   return { address, ...analog };
 }
 
 /** 0x00 normal, 0x01 below the lower limit, 0x02 above the upper one; 0xF0 and any other code is a fault. */
-function alarmState(code: number): PylonAlarmState {
+export function alarmState(code: number): PylonAlarmState {
   return code === 0 ? "normal" : code === 1 ? "low" : code === 2 ? "high" : "fault";
 }
 
@@ -233,8 +237,11 @@ export function decodeProtocolVersion(frame: PylonFrame): PylonPack[] {
   return [{ address: frame.adr, protocol_version: `${frame.ver >> 4}.${frame.ver & 0xf}` }];
 }
 
+/** The commands answered about packs (the system commands 0x60–0x63 are in SYSTEM_DECODERS). */
+export type PylonPackCommand = Exclude<PylonReadCommand, PylonSystemCommand>;
+
 export const INFO_DECODERS: Readonly<
-  Record<PylonReadCommand, (frame: PylonFrame, selection: PackSelection) => PylonPack[]>
+  Record<PylonPackCommand, (frame: PylonFrame, selection: PackSelection) => PylonPack[]>
 > = {
   [PylonCommand.ANALOG_VALUES]: decodeAnalogValues,
   [PylonCommand.ALARM_INFO]: decodeAlarmInfo,

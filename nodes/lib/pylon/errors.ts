@@ -19,6 +19,7 @@ export type PylonFrameErrorReason =
   | "address_mismatch" // a late reply to an earlier request
   | "truncated" // INFO shorter than its own counts announce
   | "unsupported_layout"
+  | "implausible_values" // values no PylonTech pack sends: a clone BMS with other units (pylon-protocol.md §11)
   | "buffer_overflow"
   | PylonRtnReason;
 

@@ -7,6 +7,14 @@ import { assertNotForbidden, encodeFrame } from "./frame";
 
 export type PylonAddressMode = "rs485" | "rs232";
 
+/**
+ * Whose layouts the replies use: "pylontech", or "seplos" (a Seplos V2 BMS: packs at ADR 0, 1, …,
+ * 0x42/0x44/0x47 in its own layout and units, pylon-protocol.md §11).
+ */
+export type PylonProtocol = "pylontech" | "seplos";
+
+export const PYLON_PROTOCOLS: readonly PylonProtocol[] = ["pylontech", "seplos"];
+
 /** Pack selector for "all packs" (only old firmware answers it, pylon-protocol.md §4.3). */
 export const ALL_PACKS = 0xff;
 
@@ -37,6 +45,14 @@ export function packAddressing(mode: PylonAddressMode, pack: number, group = 0):
   return { adr, info: adr };
 }
 
+/** Seplos V2 on RS485: pack n (1..16) is its DIP address n − 1, repeated as INFO (the "command group"). */
+export function seplosAddressing(pack: number): { adr: number; info: number } {
+  if (!Number.isInteger(pack) || pack < 1 || pack > 16) {
+    throw new PylonCommandError("invalid_argument", `Seplos pack number must be 1..16, got ${String(pack)}`);
+  }
+  return { adr: pack - 1, info: pack - 1 };
+}
+
 /** Encodes a request for one of the read commands (pylon-protocol.md §5), with the addressing given as is. */
 export function encodeRequest(cid2: number, addressing: PylonAddressing): string {
   assertNotForbidden(cid2);
@@ -56,9 +72,9 @@ export function buildPackRequest(
   cid2: number,
   mode: PylonAddressMode,
   pack: number,
-  options: { group?: number; ver?: number } = {},
+  options: { group?: number; ver?: number; protocol?: PylonProtocol } = {},
 ): string {
-  const { adr, info } = packAddressing(mode, pack, options.group);
+  const { adr, info } = options.protocol === "seplos" ? seplosAddressing(pack) : packAddressing(mode, pack, options.group);
   const selectsPack = isReadCommand(cid2) && READ_COMMANDS[cid2].selectsPack;
   return encodeRequest(cid2, { adr, info: selectsPack ? info : undefined, ver: options.ver });
 }

@@ -93,7 +93,17 @@ export interface PylonManufacturerInfo {
  * One pack of the payload. A reply fills the keys its command carries; pylon-poll merges the
  * replies of one cycle into one object per pack.
  */
-export interface PylonPack extends Partial<PylonAnalogValues>, Partial<PylonManufacturerInfo> {
+/** 0x42 values only a Seplos V2 BMS sends (pylon-port protocol "seplos"). */
+export interface PylonSeplosAnalogExtras {
+  /** State of health, %, 0.1 % resolution. */
+  soh: number;
+  /** Rated (design) capacity, Ah. */
+  rated_ah: number;
+  /** Voltage at the pack's output terminals, V. */
+  port_voltage: number;
+}
+
+export interface PylonPack extends Partial<PylonAnalogValues>, Partial<PylonManufacturerInfo>, Partial<PylonSeplosAnalogExtras> {
   /** ADR of the pack; for an INFO = 0xFF reply, the pack's 1-based position. */
   address: number;
   alarms?: PylonAlarms;
@@ -104,10 +114,104 @@ export interface PylonPack extends Partial<PylonAnalogValues>, Partial<PylonManu
   system_parameters?: PylonSystemParameters;
 }
 
+/** 0x60. */
+export interface PylonSystemBasicInfo {
+  device_name: string;
+  manufacturer: string;
+  software_version: string;
+  /** Packs in the group, as the master counts them. */
+  pack_count: number;
+  /** The 16-character barcodes that follow (real masters may send fewer than pack_count). */
+  barcodes: string[];
+}
+
+/**
+ * 0x61. Volts, amperes (+ = charging), %, °C. A value the product does not support (sent as FF…)
+ * is null. `*_address` is the location word: the ADR of the pack (group in the high nibble).
+ */
+export interface PylonSystemAnalog {
+  voltage: number | null;
+  current: number;
+  soc: number | null;
+  cycles_avg: number | null;
+  cycles_max: number | null;
+  soh_avg: number | null;
+  soh_min: number | null;
+  cell_max: number | null;
+  cell_max_address: number | null;
+  cell_min: number | null;
+  cell_min_address: number | null;
+  cell_temperature_avg: number | null;
+  cell_temperature_max: number | null;
+  cell_temperature_max_address: number | null;
+  cell_temperature_min: number | null;
+  cell_temperature_min_address: number | null;
+  mosfet_temperature_avg: number | null;
+  mosfet_temperature_max: number | null;
+  mosfet_temperature_max_address: number | null;
+  mosfet_temperature_min: number | null;
+  mosfet_temperature_min_address: number | null;
+  bms_temperature_avg: number | null;
+  bms_temperature_max: number | null;
+  bms_temperature_max_address: number | null;
+  bms_temperature_min: number | null;
+  bms_temperature_min_address: number | null;
+}
+
+/** 0x62: alarm 1/2 and protection 1/2 bits. */
+export interface PylonSystemAlarms {
+  module_high_voltage_alarm: boolean;
+  module_low_voltage_alarm: boolean;
+  cell_high_voltage_alarm: boolean;
+  cell_low_voltage_alarm: boolean;
+  cell_high_temperature_alarm: boolean;
+  cell_low_temperature_alarm: boolean;
+  mosfet_high_temperature_alarm: boolean;
+  cell_voltage_imbalance_alarm: boolean;
+  cell_temperature_imbalance_alarm: boolean;
+  charge_over_current_alarm: boolean;
+  discharge_over_current_alarm: boolean;
+  internal_communication_error: boolean;
+  module_over_voltage_protection: boolean;
+  module_under_voltage_protection: boolean;
+  cell_over_voltage_protection: boolean;
+  cell_under_voltage_protection: boolean;
+  cell_over_temperature_protection: boolean;
+  cell_under_temperature_protection: boolean;
+  mosfet_over_temperature_protection: boolean;
+  charge_over_current_protection: boolean;
+  discharge_over_current_protection: boolean;
+  system_fault_protection: boolean;
+}
+
+/** 0x63. Limits in V and A, signed as sent. */
+export interface PylonSystemChargeManagement {
+  charge_voltage_limit: number;
+  discharge_voltage_limit: number;
+  charge_current_limit: number;
+  discharge_current_limit: number;
+  charge_enable: boolean;
+  discharge_enable: boolean;
+  charge_immediately: boolean;
+  full_charge_request: boolean;
+}
+
+/** The V3.5 system values of a battery group, asked at its master (docs/pylon-payloads.md `system`). */
+export interface PylonSystem {
+  /** ADR of the group master that answered. */
+  address: number;
+  basic_info?: PylonSystemBasicInfo;
+  analog?: PylonSystemAnalog;
+  alarms?: PylonSystemAlarms;
+  charge_management?: PylonSystemChargeManagement;
+}
+
 /** What `decode pylon` prints for one reply frame. */
 export interface PylonReply {
   command: string;
   packs: PylonPack[];
+  /** For the system commands 0x60–0x63 (their `packs` is empty). */
+  system?: PylonSystem;
 }
 
 /** Stack totals over the packs of one poll cycle (docs/pylon-payloads.md `stack`). */
