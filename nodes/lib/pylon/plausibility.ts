@@ -9,6 +9,8 @@ import { PylonPack } from "./types";
 
 /** The largest LV PylonTech packs hold 100 Ah; anything far above is another unit. */
 const MAX_PACK_AH = 500;
+/** A full pack's remaining capacity can run a little past its total (coulomb-counter drift); a clone's units land far beyond. */
+const MAX_SOC_PCT = 105;
 /** PylonTech 0x47 INFO: INFOFLAG and 12 words. */
 const PYLON_0x47_BYTES = 25;
 /** Alarm codes PylonTech defines: normal, below, above, user-defined 0x80–0xEF, other fault 0xF0. */
@@ -48,7 +50,7 @@ export function checkAnalogValues(frame: PylonFrame, packs: readonly PylonPack[]
     if (cells.length > 0 && pack.voltage !== undefined && Math.abs(pack.voltage - sum) > 0.1 * sum + 0.5) {
       problems.push(`module voltage ${fixed(pack.voltage, 2)} V but its ${cells.length} cells add up to ${fixed(sum, 2)} V`);
     }
-    if (pack.soc !== undefined && pack.soc !== null && pack.soc > 100) {
+    if (pack.soc !== undefined && pack.soc !== null && pack.soc > MAX_SOC_PCT) {
       problems.push(`SOC ${pack.soc} % (${pack.remaining_ah} Ah of ${pack.total_ah} Ah)`);
     }
     if ((pack.total_ah ?? 0) > MAX_PACK_AH) problems.push(`total capacity ${pack.total_ah} Ah`);
