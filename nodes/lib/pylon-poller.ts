@@ -45,6 +45,8 @@ export interface PollerOptions {
   /**
    * Also read the V3.5 system commands at the group master (ADR 2): 0x61–0x63 every cycle, 0x60 with
    * the identity (pylon-protocol.md §5.9). RS485 and PylonTech only; the values go to `payload.system`.
+   * A command the master answers with an error reply waits for the next 0x60; after silence none of
+   * them is asked for a minute.
    */
   system?: boolean;
   /** Identity and limits (0x93, 0x51, 0x96, 0x47, 0x4F) are read at start and then this often. */
@@ -95,7 +97,7 @@ const IDENTITY_COMMANDS = [
 /** A Seplos V2 BMS answers RTN 04 to 0x93 (and 0x92, 0x96): its identity is 0x51, 0x47 and 0x4F. */
 const SEPLOS_IDENTITY_COMMANDS = [PylonCommand.MANUFACTURER_INFO, PylonCommand.SYSTEM_PARAMETERS, PylonCommand.PROTOCOL_VERSION] as const;
 
-/** Read every cycle with the `system` option; 0x60 (basic info) goes with the identity. */
+/** Read every cycle with the `system` option (backing off as pollSystem says); 0x60 (basic info) goes with the identity. */
 const SYSTEM_COMMANDS = [PylonCommand.SYSTEM_ANALOG, PylonCommand.SYSTEM_ALARMS, PylonCommand.SYSTEM_CHARGE_MANAGEMENT] as const;
 
 /** Failures worth asking again next cycle; an error reply (RTN) is an answer and waits for the next refresh. */
@@ -130,6 +132,10 @@ export class PylonPoller {
   private discoveredAt = -Infinity;
   private readonly identity = new Map<number, { at: number; values: Identity }>();
   private systemBasic: { at: number; values?: PylonSystemBasicInfo } | undefined;
+  /** System commands the master answered with an error reply: not asked again until 0x60 is. */
+  private readonly systemRefused = new Set<number>();
+  /** After the master stayed silent to a system command, none is asked before this time. */
+  private systemSilentUntil = -Infinity;
   private running: Promise<PollResult> | undefined;
   private last: { at: number; result: PollResult } | undefined;
   private stopped = false;
@@ -199,6 +205,8 @@ export class PylonPoller {
     this.discoveredAt = -Infinity;
     this.identity.clear();
     this.systemBasic = undefined;
+    this.systemRefused.clear();
+    this.systemSilentUntil = -Infinity;
     this.last = undefined;
   }
 
@@ -304,7 +312,11 @@ export class PylonPoller {
     return packAddressing("rs485", 1).adr;
   }
 
-  /** 0x61–0x63 into `system`, and 0x60 when due; failures go to `errors` under the master's ADR. */
+  /**
+   * 0x61–0x63 into `system`, and 0x60 when due; failures go to `errors` under the master's ADR.
+   * A master without V3.5 firmware answers error replies or nothing: asking again every cycle
+   * would cost each cycle up to three timeouts, so such commands wait (pylon-protocol.md §5.9).
+   */
   private async pollSystem(system: PylonSystem, now: number, errors: PollError[]): Promise<void> {
     const address = system.address;
     const ask = async (cid2: number): Promise<{ values?: Omit<PylonSystem, "address">; error?: string }> => {
@@ -318,18 +330,30 @@ export class PylonPoller {
         return { error };
       }
     };
+    const silent = (): void => {
+      this.systemSilentUntil = now + IDENTITY_RETRY_MS;
+    };
     const cached = this.systemBasic;
     if (cached && now - cached.at < this.options.identityIntervalMs) {
       if (cached.values) system.basic_info = cached.values;
     } else {
+      this.systemRefused.clear();
       const { values, error } = await ask(PylonCommand.SYSTEM_BASIC_INFO);
       // As for the pack identity: after a timeout, try again a minute later, not every cycle.
       const at = error !== undefined && TRANSIENT.has(error) ? now - this.options.identityIntervalMs + IDENTITY_RETRY_MS : now;
       const basic = values?.basic_info ?? cached?.values;
       this.systemBasic = { at, values: basic };
       if (basic) system.basic_info = basic;
+      if (error === "timeout") silent();
     }
-    for (const cid2 of SYSTEM_COMMANDS) Object.assign(system, (await ask(cid2)).values);
+    if (now < this.systemSilentUntil) return;
+    for (const cid2 of SYSTEM_COMMANDS) {
+      if (this.systemRefused.has(cid2)) continue;
+      const { values, error } = await ask(cid2);
+      Object.assign(system, values);
+      if (error === "timeout") return silent(); // the rest would wait as long
+      if (error !== undefined && !TRANSIENT.has(error)) this.systemRefused.add(cid2);
+    }
   }
 
   private async pollPack(pack: number, now: number, errors: PollError[]): Promise<PylonPack | undefined> {

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { PylonRequester, PylonPoller } from "../../nodes/lib/pylon-poller";
 import { PollerPool } from "../../nodes/lib/poller-pool";
-import { encodeReply, frameChecksum, parseFrame } from "../../nodes/lib/pylon";
+import { encodeReply, encodeRequest, frameChecksum, parseFrame } from "../../nodes/lib/pylon";
 import { PylonLinkError } from "../../nodes/lib/pylon-link";
 import { PylonStackSimulator } from "../../sim/pylon-stack";
 
@@ -21,6 +21,11 @@ class SimRequester implements PylonRequester {
   commands(): string[] {
     return this.asked.map((f) => `${f.slice(3, 5)}:${f.slice(7, 9)}`);
   }
+}
+
+/** The request the poller sends the group master for a system command. */
+function encodeFrameFor(cid2: number): string {
+  return encodeRequest(cid2, { adr: 2 });
 }
 
 function stack(packs: NonNullable<ConstructorParameters<typeof PylonStackSimulator>[0]>["packs"], mode: "rs485" | "rs232" = "rs485") {
@@ -306,6 +311,124 @@ describe("PollerPool and result reuse", () => {
       assert.equal(payload.packs.length, 2);
       assert.deepEqual(payload.system, { address: 2 });
       assert.deepEqual(payload.errors, ["0x60", "0x61", "0x62", "0x63"].map((command) => ({ address: 2, command, error: "cid2_invalid" })));
+    });
+
+    /** Answers 0x60–0x63 with `answer(cid2)` (a reply frame, or undefined for silence); the rest from the stack. */
+    function master(bus: SimRequester, answer: (cid2: number) => string | undefined): PylonRequester {
+      return {
+        request: async (frame) => {
+          if (!/^~2002466[0-3]/.test(frame)) return bus.request(frame);
+          bus.asked.push(frame);
+          const raw = answer(parseInt(frame.slice(7, 9), 16));
+          if (raw === undefined) throw new PylonLinkError("timeout", "no reply");
+          return { raw };
+        },
+      };
+    }
+    const systemAsked = (bus: SimRequester): string[] => bus.commands().filter((c) => /:6[0-3]$/.test(c));
+
+    it("a command the master refuses is not asked again until 0x60 is; the others still are", async () => {
+      const sim = stack(2);
+      const bus = new SimRequester(sim);
+      const refuses63 = master(bus, (cid2) => (cid2 === 0x63 ? encodeReply({ adr: 2, rtn: 0x04 }) : sim.reply(encodeFrameFor(cid2))?.frame));
+      const poller = new PylonPoller(refuses63, { mode: "rs485", packs: 2, system: true, identityIntervalMs: 60_000 });
+      const first = await poller.poll(0);
+      assert.deepEqual(first.payload.errors, [{ address: 2, command: "0x63", error: "cid2_invalid" }]);
+      assert.deepEqual(systemAsked(bus), ["02:60", "02:61", "02:62", "02:63"]);
+      bus.asked.length = 0;
+      const second = await poller.poll(10_000);
+      assert.deepEqual(second.payload.errors, []);
+      assert.deepEqual(systemAsked(bus), ["02:61", "02:62"], "0x63 waits, 0x61 and 0x62 go on");
+      assert.ok(second.payload.system?.analog && second.payload.system.alarms);
+      assert.equal(second.payload.system?.charge_management, undefined);
+      bus.asked.length = 0;
+      await poller.poll(60_000);
+      assert.deepEqual(systemAsked(bus), ["02:60", "02:61", "02:62", "02:63"], "asked again with 0x60");
+    });
+
+    it("a master without V3.5 firmware costs one cycle of error replies per identity refresh, not one per cycle", async () => {
+      const bus = new SimRequester(stack(2));
+      const poller = new PylonPoller(master(bus, () => encodeReply({ adr: 2, rtn: 0x04 })), { mode: "rs485", packs: 2, system: true, identityIntervalMs: 60_000 });
+      await poller.poll(0);
+      bus.asked.length = 0;
+      const second = await poller.poll(10_000);
+      assert.deepEqual(systemAsked(bus), []);
+      assert.deepEqual(second.payload.errors, []);
+      assert.deepEqual(second.payload.system, { address: 2 });
+      await poller.poll(60_000);
+      assert.deepEqual(systemAsked(bus), ["02:60", "02:61", "02:62", "02:63"]);
+    });
+
+    it("a master silent to 0x61 is asked no more system commands that cycle and none for a minute", async () => {
+      const sim = stack(2);
+      const bus = new SimRequester(sim);
+      let answers61 = false;
+      const poller = new PylonPoller(
+        master(bus, (cid2) => (cid2 === 0x61 && !answers61 ? undefined : sim.reply(encodeFrameFor(cid2))?.frame)),
+        { mode: "rs485", packs: 2, system: true },
+      );
+      const first = await poller.poll(0);
+      assert.deepEqual(first.payload.errors, [{ address: 2, command: "0x61", error: "timeout" }]);
+      assert.deepEqual(systemAsked(bus), ["02:60", "02:61"]);
+      assert.ok(first.payload.system?.basic_info, "0x60 answered");
+      bus.asked.length = 0;
+      const second = await poller.poll(59_999);
+      assert.deepEqual(systemAsked(bus), []);
+      assert.deepEqual(second.payload.errors, []);
+      assert.ok(second.payload.system?.basic_info, "the cached 0x60 stays");
+      answers61 = true;
+      const third = await poller.poll(60_000);
+      assert.deepEqual(systemAsked(bus), ["02:61", "02:62", "02:63"]);
+      assert.deepEqual(third.payload.errors, []);
+      assert.ok(third.payload.system?.analog);
+    });
+
+    it("a master silent to 0x60 costs one timeout a minute: 0x61-0x63 wait for 0x60", async () => {
+      const sim = stack(2);
+      const bus = new SimRequester(sim);
+      let silent = true;
+      const poller = new PylonPoller(master(bus, (cid2) => (silent ? undefined : sim.reply(encodeFrameFor(cid2))?.frame)), { mode: "rs485", packs: 2, system: true });
+      const first = await poller.poll(0);
+      assert.deepEqual(first.payload.errors, [{ address: 2, command: "0x60", error: "timeout" }]);
+      assert.deepEqual(systemAsked(bus), ["02:60"]);
+      await poller.poll(30_000);
+      assert.deepEqual(systemAsked(bus), ["02:60"]);
+      await poller.poll(60_000);
+      assert.deepEqual(systemAsked(bus), ["02:60", "02:60"], "still silent: 0x60 again, nothing after it");
+      silent = false;
+      bus.asked.length = 0;
+      const answered = await poller.poll(120_000);
+      assert.deepEqual(systemAsked(bus), ["02:60", "02:61", "02:62", "02:63"]);
+      assert.deepEqual(Object.keys(answered.payload.system ?? {}).sort(), ["address", "alarms", "analog", "basic_info", "charge_management"]);
+    });
+
+    it("a corrupt system reply is asked again next cycle", async () => {
+      const sim = stack(2);
+      const bus = new SimRequester(sim);
+      let corrupt = true;
+      const poller = new PylonPoller(
+        master(bus, (cid2) => {
+          const frame = sim.reply(encodeFrameFor(cid2))!.frame;
+          return cid2 === 0x62 && corrupt ? frame.replace(/.{4}\r$/, "0000\r") : frame;
+        }),
+        { mode: "rs485", packs: 2, system: true },
+      );
+      assert.deepEqual((await poller.poll(0)).payload.errors, [{ address: 2, command: "0x62", error: "checksum" }]);
+      corrupt = false;
+      bus.asked.length = 0;
+      const second = await poller.poll(10_000);
+      assert.deepEqual(systemAsked(bus), ["02:61", "02:62", "02:63"]);
+      assert.ok(second.payload.system?.alarms);
+    });
+
+    it("reset() (the port reconnected) asks the system commands again at once", async () => {
+      const bus = new SimRequester(stack(2));
+      const poller = new PylonPoller(master(bus, () => undefined), { mode: "rs485", packs: 2, system: true });
+      await poller.poll(0);
+      poller.reset();
+      bus.asked.length = 0;
+      await poller.poll(10_000);
+      assert.deepEqual(systemAsked(bus), ["02:60"]);
     });
 
     it("is not read on the console port", async () => {
