@@ -166,6 +166,8 @@ export function systemBasicInfo(packs: readonly PylonPackModel[]): number[] {
 }
 
 const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
+/** A signed word's range: a value beyond it is sent at the limit (big groups pass ±327.67 A in 0.01 A). */
+const clampS16 = (value: number): number => Math.min(0x7fff, Math.max(-0x8000, value));
 const mean = (values: readonly number[]): number => Math.round(sum(values) / values.length);
 
 /** The highest (or lowest) value over the packs with the ADR of the pack that has it. */
@@ -184,7 +186,7 @@ export function systemAnalogInfo(packs: readonly PylonPackModel[]): number[] {
   const w = new InfoWriter();
   const totalMah = sum(packs.map((p) => p.totalMah));
   w.u16(mean(packs.map((p) => p.voltageMv)), "average voltage");
-  w.s16(sum(packs.map((p) => p.currentDeciAmps)) * 10, "total current");
+  w.s16(clampS16(sum(packs.map((p) => p.currentDeciAmps)) * 10), "total current");
   w.u8(totalMah > 0 ? Math.round((100 * sum(packs.map((p) => p.remainingMah))) / totalMah) : 0, "SOC");
   w.u16(mean(packs.map((p) => p.cycles)), "average cycles");
   w.u16(Math.max(...packs.map((p) => p.cycles)), "maximum cycles");

@@ -490,6 +490,18 @@ describe("pylon stack simulator: V3.5 system commands", () => {
     assert.ok((m?.discharge_current_limit ?? 0) > 0, "positive, as real 0x63 replies send it");
   });
 
+  it("0x61 sends a group current beyond the word's ±327.67 A at its limit instead of failing", () => {
+    const at = (amps: number): number | undefined => {
+      const sim = manualStack({ packs: Array.from({ length: 3 }, () => ({ model: "US3000" as const, soc: 50, current: amps })) });
+      assert.equal(sim.pack(2).current, amps);
+      const { request, frame } = ask(sim, 0x61, 2);
+      return decodeReply(0x61, frame, { request }).system?.analog?.current;
+    };
+    assert.equal(at(100), 300);
+    assert.equal(at(120), 327.67);
+    assert.equal(at(-120), -327.68);
+  });
+
   it("other addresses answer ADR error, the console port CID2 invalid, and 0x64 is refused", () => {
     const sim = manualStack({ packs: 2 });
     assert.equal(parseFrame(ask(sim, 0x61, 3).frame).cid2, 0x90);
