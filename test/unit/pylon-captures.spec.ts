@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { decodeReply, encodeRequest, parseCid2, parseFrame, PylonFrameError, PylonPack, PylonProtocol, PylonReply } from "../../nodes/lib/pylon";
+import { decodeReply, encodeReply, encodeRequest, parseCid2, parseFrame, PylonFrameError, PylonPack, PylonProtocol, PylonReply } from "../../nodes/lib/pylon";
 import { FIXTURES_DIR } from "../support/vectors";
 
 interface Capture {
@@ -78,6 +78,11 @@ const REPLY_CASES: Record<string, () => void> = {
     assert.equal(reply.system?.address, 2, "answered at ADR 0x02");
     assert.equal(a.voltage, c.avgVoltageMv / 1000);
     assert.equal(a.current, c.totalCurrentRaw);
+    // The capture's current is 0 A and cannot tell a wrong scale: the same reply with the current
+    // word set to 0xFB50 (−1200) must read −12.00 A, the 0.01 A of the §5.9 table.
+    const info = Buffer.from(parseFrame(capture("fw-0x61-system-analog-adr2").reply!).info);
+    info.writeInt16BE(-1200, 2);
+    assert.equal(decodeReply(0x61, encodeReply({ adr: 2, info })).system?.analog?.current, -12);
     assert.equal(a.soc, c.socPct);
     assert.equal(a.cycles_avg, c.avgCycles);
     assert.equal(a.cycles_max, c.maxCycles);
@@ -128,6 +133,8 @@ const REPLY_CASES: Record<string, () => void> = {
     assert.equal(m.discharge_voltage_limit, c!.word2_mv / 1000);
     assert.equal(m.charge_current_limit, c!.word3 / 10);
     assert.equal(m.discharge_current_limit, c!.word4 / 10);
+    // Words 380 and 1900 in the 0.1 A of the §5.9 table (pylon-protocol.md §5.9 "Current units").
+    assert.deepEqual([m.charge_current_limit, m.discharge_current_limit], [38, 190]);
   },
   "la2016-0x63-bad-checksum": () => {
     const e = capture("la2016-0x63-bad-checksum").expect;

@@ -470,7 +470,7 @@ describe("pylon stack simulator: V3.5 system commands", () => {
   };
 
   it("the master answers 0x60-0x63 for its group, from its packs", () => {
-    const sim = manualStack({ packs: ["US3000", "US2000", "US2000"] });
+    const sim = manualStack({ packs: ["US3000", "US2000", "US2000"], current: -12.5 });
     sim.setFaults(4, { silent: true });
     const { request, frame } = ask(sim, 0x61, 2);
     const analog = decodeReply(0x61, frame, { request }).system?.analog;
@@ -478,7 +478,11 @@ describe("pylon stack simulator: V3.5 system commands", () => {
     const cells = present.flatMap((p) => p.cellVoltages);
     assert.equal(analog?.cell_max, Math.max(...cells));
     assert.equal(analog?.cell_min, Math.min(...cells));
-    assert.equal(analog?.current, Math.round((sim.pack(2).current + sim.pack(3).current) * 100) / 100);
+    const totalA = sim.pack(2).current + sim.pack(3).current;
+    assert.notEqual(totalA, 0);
+    assert.equal(analog?.current, Math.round(totalA * 100) / 100);
+    // On the wire in 0.01 A, the unit of the §5.9 table (the decoder's scale alone would not show a wrong one).
+    assert.equal(parseFrame(frame).info.readInt16BE(2), Math.round(totalA * 100));
     assert.equal(analog?.cycles_max, Math.max(...present.map((p) => p.cycles)));
     const basic = decodeReply(0x60, ask(sim, 0x60, 2).frame).system?.basic_info;
     assert.equal(basic?.pack_count, 3);
@@ -498,6 +502,8 @@ describe("pylon stack simulator: V3.5 system commands", () => {
       return decodeReply(0x61, frame, { request }).system?.analog?.current;
     };
     assert.equal(at(100), 300);
+    const sim = manualStack({ packs: [{ model: "US3000", soc: 50, current: -12.5 }, { model: "US2000", soc: 50, current: -12.5 }] });
+    assert.equal(parseFrame(ask(sim, 0x61, 2).frame).info.readInt16BE(2), -2500, "−25 A in 0.01 A on the wire");
     assert.equal(at(120), 327.67);
     assert.equal(at(-120), -327.68);
   });
