@@ -70,13 +70,7 @@ export = function register(RED: NodeAPI): void {
       this.error((err as Error).message);
       return;
     }
-    // Options the port cannot serve are said once, not failed on every cycle.
-    if (config.system === true && !poller.readsSystem) {
-      this.warn("system values (0x60–0x63) need a pylon-port on the RS485 port with protocol PylonTech: not read");
-    }
-    if (config.chargeManagement === true && poller.options.protocol === "seplos") {
-      this.warn("charge management (0x92) is not available from a Seplos BMS: not read");
-    }
+    for (const note of poller.unavailableOptions) this.warn(note);
     const topic = `pylon/${portNode.label}`;
     const perPack = config.perPack === true;
     let timer: ReturnType<typeof setInterval> | undefined;

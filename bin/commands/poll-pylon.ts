@@ -19,8 +19,8 @@ export const pollPylonCommand = defineCommand({
     packs: { type: "string", value: "auto|N", help: "how many packs to poll; auto asks the stack", default: "auto" },
     once: { type: "boolean", help: "poll one cycle and exit (1 when no pack answered)", default: "off, poll every --interval" },
     interval: { type: "string", value: "S", help: "seconds between cycle starts, until interrupted", default: "10" },
-    "charge-management": { type: "boolean", help: "also read 0x92 (charge/discharge limits and request flags) every cycle", default: "off" },
-    system: { type: "boolean", help: "also read the group's V3.5 values (0x60-0x63) from the master into payload.system", default: "off" },
+    "charge-management": { type: "boolean", help: "also read 0x92 (charge/discharge limits and request flags) every cycle; not with --protocol seplos (a warning on stderr)", default: "off" },
+    system: { type: "boolean", help: "also read the group's V3.5 values (0x60-0x63) from the master into payload.system; rs485 and pylontech only (otherwise a warning on stderr)", default: "off" },
     protocol: { type: "string", value: "pylontech|seplos", help: "whose layouts the replies use (seplos: a Seplos V2 BMS, packs at 0, 1, …)", default: "pylontech" },
     timeout: { type: "string", value: "MS", help: "reply timeout per request", default: "1000; 2000 with --tcp" },
     gap: { type: "string", value: "MS", help: "pause between requests on the bus", default: "50" },
@@ -70,6 +70,7 @@ export const pollPylonCommand = defineCommand({
     } catch (err) {
       throw new CliError((err as Error).message, 2);
     }
+    for (const note of poller.unavailableOptions) process.stderr.write(`lxp-pylon: warning: ${note}\n`);
 
     // One line per change of the port's condition, not one per reopen attempt.
     const health = new PortHealth(link.description);

@@ -172,6 +172,18 @@ export class PylonPoller {
     return this.options.system && this.options.mode === "rs485" && this.options.protocol === "pylontech";
   }
 
+  /** Options asked for that this port cannot serve, one line each: said once (node warning, CLI stderr), not failed every cycle. */
+  get unavailableOptions(): string[] {
+    const notes: string[] = [];
+    if (this.options.system && !this.readsSystem) {
+      notes.push("system values (0x60–0x63) are read on the RS485 port with protocol pylontech only: not read");
+    }
+    if (this.options.chargeManagement && this.options.protocol === "seplos") {
+      notes.push("charge management (0x92) is not available from a Seplos BMS: not read");
+    }
+    return notes;
+  }
+
   /** Pack numbers found so far. */
   get packs(): readonly number[] {
     return this.packNumbers;

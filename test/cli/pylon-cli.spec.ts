@@ -168,6 +168,26 @@ describe("lxp-pylon poll pylon", function () {
     assert.match(bad.stderr, /RS485 port only/);
   });
 
+  it("--system on the console port and --charge-management with --protocol seplos are said on stderr, not ignored", async () => {
+    const server = await sim.listenTcp({ host: "127.0.0.1", port: 0 });
+    // The simulator answers in this process: the CLI must run alongside it, not block it (runCli).
+    const run = async (options: string[]): Promise<CliProcess> => {
+      cli = new CliProcess(["poll", "pylon", "--tcp", `127.0.0.1:${server.port}`, "--once", "--packs", "1", "--timeout", "300", ...options]);
+      await waitFor(() => cli!.exitCode !== undefined, 15000, "the CLI to exit");
+      return cli;
+    };
+    const rs232 = await run(["--mode", "rs232", "--system"]);
+    assert.match(rs232.stderr, /^lxp-pylon: warning: system values \(0x60–0x63\) are read on the RS485 port with protocol pylontech only: not read$/m);
+    assert.equal("system" in JSON.parse(rs232.lines[0]).payload, false);
+    const seplos = await run(["--protocol", "seplos", "--system", "--charge-management", "--retries", "0"]);
+    assert.match(seplos.stderr, /^lxp-pylon: warning: system values .* not read$/m);
+    assert.match(seplos.stderr, /^lxp-pylon: warning: charge management \(0x92\) is not available from a Seplos BMS: not read$/m);
+    const plain = await run(["--system"]);
+    assert.equal(plain.exitCode, 0, plain.stderr);
+    assert.equal(JSON.parse(plain.lines[0]).payload.system.address, 2);
+    assert.doesNotMatch(plain.stderr, /warning/);
+  });
+
   it("exits 1 when no pack answers and 2 on bad options", async () => {
     const server = await sim.listenTcp({ host: "127.0.0.1", port: 0 });
     sim.setFaults(2, { silent: true });

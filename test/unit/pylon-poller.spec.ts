@@ -431,6 +431,20 @@ describe("PollerPool and result reuse", () => {
       assert.deepEqual(systemAsked(bus), ["02:60"]);
     });
 
+    it("names the options the port cannot serve, once, for the node's warning and the CLI's stderr", () => {
+      const bus = new SimRequester(stack(1));
+      const notes = (options: Partial<ConstructorParameters<typeof PylonPoller>[1]>): string[] =>
+        new PylonPoller(bus, { mode: "rs485", packs: 1, ...options }).unavailableOptions;
+      assert.deepEqual(notes({ system: true, chargeManagement: true }), []);
+      const system = "system values (0x60–0x63) are read on the RS485 port with protocol pylontech only: not read";
+      assert.deepEqual(notes({ mode: "rs232", system: true }), [system]);
+      assert.deepEqual(notes({ protocol: "seplos", system: true, chargeManagement: true }), [
+        system,
+        "charge management (0x92) is not available from a Seplos BMS: not read",
+      ]);
+      assert.deepEqual(notes({ mode: "rs232" }), []);
+    });
+
     it("is not read on the console port", async () => {
       const bus = new SimRequester(stack(2, "rs232"));
       const poller = new PylonPoller(bus, { mode: "rs232", packs: 2, system: true });
