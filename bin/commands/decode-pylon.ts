@@ -31,13 +31,14 @@ export const decodePylonCommand = defineCommand({
       help: "CID2 of the request the frame answers: 0x42, 0x44, 0x47, 0x4F, 0x51, 0x92, 0x93, 0x96, system 0x60-0x63; required",
     },
     request: { type: "string", value: "FRAME", help: "the request frame; tells whether a 0x42/0x44 reply holds all packs (address FF)", default: "none" },
-    file: { type: "string", value: "F", help: "read the frame from file F (raw bytes as captured)" },
+    file: { type: "string", value: "F", help: "read the frame from file F (raw bytes as captured); exit 1 if it cannot be read" },
     protocol: { type: "string", value: "pylontech|seplos", help: "whose layouts the reply uses (seplos: a Seplos V2 BMS)", default: "pylontech" },
   },
   notes: [
     'Prints { "command", "packs" } with the keys pylon-poll uses; a system reply (0x60-0x63) adds "system".',
     "Bytes before '~' are skipped, as the node does. Exit 0; 1 with a one-line reason for a bad frame, an",
-    "error reply of the battery or values no pack of the protocol can send; 2 on bad usage.",
+    "error reply of the battery, values no pack of the protocol can send or a --file that cannot be read;",
+    "2 on bad usage.",
   ],
   examples: [
     "lxp-pylon decode pylon --command 0x4F '~200246000000FDB2'",

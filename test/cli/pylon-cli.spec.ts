@@ -80,6 +80,12 @@ describe("lxp-pylon decode pylon", () => {
       const fromFile = runCli(["decode", "pylon", "--command", "0x61", "--file", file]);
       assert.equal(fromFile.code, 0, fromFile.stderr);
       assert.deepEqual(JSON.parse(fromFile.stdout), out);
+      const missing = join(dir, "missing.bin");
+      const unreadable = runCli(["decode", "pylon", "--command", "0x61", "--file", missing]);
+      assert.equal(unreadable.code, 1, "exit 1 as the help says, not 2 (usage)");
+      assert.ok(unreadable.stderr.startsWith(`lxp-pylon: cannot read ${missing}: ENOENT`), unreadable.stderr);
+      assert.equal(unreadable.stderr.split("\n").length, 2, "one line");
+      assert.equal(unreadable.stdout, "");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
