@@ -58,8 +58,6 @@ export = function register(RED: NodeAPI): void {
     try {
       intervalMs = parseSeconds(config.interval, "interval (s)", 10, 86400) * 1000;
       poller = pollers.acquire({
-        mode: portNode.mode,
-        protocol: portNode.protocol ?? "pylontech",
         packs: parsePacks(config.packs),
         chargeManagement: config.chargeManagement === true,
         system: config.system === true,

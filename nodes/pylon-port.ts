@@ -19,7 +19,7 @@ export = function register(RED: NodeAPI): void {
           new SerialTransport({ path: (o as { path: string }).path, baudRate: (o as { baudRate?: number }).baudRate, reconnectMs: o.reconnectMs, binding });
       }
       this.link = new PylonPortLink(link);
-      this.pollers = new PollerPool(this.link);
+      this.pollers = new PollerPool(this.link, { mode, protocol });
       this.mode = mode;
       this.protocol = protocol;
       this.label = portLabel(config.name, link);

@@ -3,24 +3,25 @@
 // each sending every request again. No Node-RED imports.
 import { PollerOptions, PylonPoller, PylonRequester } from "./pylon-poller";
 
+/** Settings of the pylon-port: one per bus, so they are given to the pool, not to each acquire(). */
+export type PortSettings = Pick<PollerOptions, "mode" | "protocol">;
+/** Settings of one pylon-poll node. */
+export type PollSettings = Omit<PollerOptions, keyof PortSettings>;
+
 export class PollerPool {
   private readonly entries = new Map<string, { poller: PylonPoller; users: number }>();
 
-  constructor(private readonly link: PylonRequester) {}
+  constructor(
+    private readonly link: PylonRequester,
+    private readonly port: PortSettings,
+  ) {}
 
-  /** The poller for these settings, created on first use; pair every acquire() with release(). */
-  acquire(options: PollerOptions): PylonPoller {
-    const key = JSON.stringify([
-      options.mode,
-      options.protocol ?? "pylontech",
-      options.packs,
-      options.chargeManagement ?? false,
-      options.system ?? false,
-      options.identityIntervalMs,
-    ]);
+  /** The poller for these settings on this port, created on first use; pair every acquire() with release(). */
+  acquire(settings: PollSettings): PylonPoller {
+    const key = JSON.stringify([settings.packs, settings.chargeManagement ?? false, settings.system ?? false, settings.identityIntervalMs]);
     let entry = this.entries.get(key);
     if (!entry) {
-      entry = { poller: new PylonPoller(this.link, options), users: 0 };
+      entry = { poller: new PylonPoller(this.link, { ...settings, ...this.port }), users: 0 };
       this.entries.set(key, entry);
     }
     entry.users++;

@@ -237,10 +237,10 @@ describe("PollerPool and result reuse", () => {
   it("hands out one poller per set of settings and stops it with its last user", async () => {
     const sim = new PylonStackSimulator({ packs: 1, clock: "manual", seed: 4 });
     const bus = new SimRequester(sim);
-    const pool = new PollerPool(bus);
-    const a = pool.acquire({ mode: "rs485", packs: 1 });
-    const b = pool.acquire({ mode: "rs485", packs: 1 });
-    const c = pool.acquire({ mode: "rs485", packs: 1, chargeManagement: true });
+    const pool = new PollerPool(bus, { mode: "rs485" });
+    const a = pool.acquire({ packs: 1 });
+    const b = pool.acquire({ packs: 1 });
+    const c = pool.acquire({ packs: 1, chargeManagement: true });
     assert.equal(a, b);
     assert.notEqual(a, c);
     assert.equal(pool.size, 2);
@@ -252,6 +252,18 @@ describe("PollerPool and result reuse", () => {
     const { payload } = await a.poll(1);
     assert.equal(bus.asked.length, asked, "a stopped poller sends nothing");
     assert.ok(payload.errors.every((e) => e.error === "closed"));
+  });
+
+  it("builds every poller with the port's mode and protocol, which the pool holds, not each user", async () => {
+    const bus = new SimRequester(stack(2, "rs232"));
+    const pool = new PollerPool(bus, { mode: "rs232", protocol: "pylontech" });
+    const poller = pool.acquire({ packs: 2, system: true });
+    assert.equal(poller.options.mode, "rs232");
+    assert.equal(poller.options.protocol, "pylontech");
+    assert.equal(poller.addressOf(2), 2, "the console port's pack numbers");
+    assert.deepEqual((await poller.poll(0)).payload.packs.map((p) => p.address), [1, 2]);
+    const seplos = new PollerPool(bus, { mode: "rs485", protocol: "seplos" }).acquire({ packs: 1 });
+    assert.equal(seplos.addressOf(1), 0);
   });
 
   it("returns a result no older than maxAgeMs instead of polling again", async () => {
