@@ -1,6 +1,7 @@
 // The command vocabulary (lxp-commands), the write policy and reply matching, without a network.
 import assert from "node:assert/strict";
-import { LxpCommandError, parseBoolean, parseCommand, writtenRegisters } from "../../nodes/lib/lxp-commands";
+import { LxpCommandError, parseBoolean, parseCommand, PERCENT_HOLD_REGISTERS, writtenRegisters } from "../../nodes/lib/lxp-commands";
+import { HOLD_NAMES } from "../../nodes/lib/lxp/hold-registers";
 import { classifyFrame, Expectation } from "../../nodes/lib/lxp-match";
 import { forbiddenRegisters, parseRegisterList } from "../../nodes/lib/lxp-write-policy";
 import { parseRequestConfig, resolveRequest } from "../../nodes/lib/lxp-request-config";
@@ -59,6 +60,21 @@ describe("lxp command vocabulary", () => {
     refuses("set/hold/160", [20, 101], /register 161 \(ac_charge_end_soc_pct\)/);
     assert.deepEqual(parseCommand("set/hold/103", 100), { kind: "write", register: 103, values: [100], multi: false });
     refuses("set/hold/1", [], /1–127 values/);
+  });
+
+  it("set/hold range-checks the reviewed list of percentage registers, not every key named …_pct", () => {
+    // The registers the document gives a range inside 0–100 (lxp-protocol.md §9).
+    for (const reg of [164, 165, 167, 196, 197, 207, 215, 216, 220]) {
+      assert.deepEqual(parseCommand(`set/hold/${reg}`, 100).values, [100]);
+      refuses(`set/hold/${reg}`, 101, new RegExp(`register ${reg} \\(${HOLD_NAMES[reg].key}\\) must be a whole number from 0 to 100`));
+    }
+    // Percentages whose documented range goes beyond 100 keep the u16 check, whatever their key is called.
+    assert.equal(HOLD_NAMES[221].key, "ac_couple_end_soc_pct");
+    assert.equal(HOLD_NAMES[227].key, "battery_stop_charge_soc_pct");
+    assert.deepEqual(parseCommand("set/hold/221", 255).values, [255]);
+    assert.deepEqual(parseCommand("set/hold/227", 101).values, [101]);
+    // Every checked register is a named percentage.
+    for (const reg of PERCENT_HOLD_REGISTERS) assert.match(HOLD_NAMES[reg].key, /_pct$/, `register ${reg}`);
   });
 
   it("named percentages and the cut-off SOC", () => {
