@@ -65,14 +65,14 @@ describe("lxp command vocabulary", () => {
   it("set/hold range-checks the reviewed list of percentage registers, not every key named …_pct", () => {
     // The registers the document gives a range inside 0–100 (lxp-protocol.md §9).
     for (const reg of [164, 165, 167, 196, 197, 207, 215, 216, 220]) {
-      assert.deepEqual(parseCommand(`set/hold/${reg}`, 100).values, [100]);
+      assert.deepEqual(parseCommand(`set/hold/${reg}`, 100), { kind: "write", register: reg, values: [100], multi: false });
       refuses(`set/hold/${reg}`, 101, new RegExp(`register ${reg} \\(${HOLD_NAMES[reg].key}\\) must be a whole number from 0 to 100`));
     }
     // Percentages whose documented range goes beyond 100 keep the u16 check, whatever their key is called.
     assert.equal(HOLD_NAMES[221].key, "ac_couple_end_soc_pct");
     assert.equal(HOLD_NAMES[227].key, "battery_stop_charge_soc_pct");
-    assert.deepEqual(parseCommand("set/hold/221", 255).values, [255]);
-    assert.deepEqual(parseCommand("set/hold/227", 101).values, [101]);
+    assert.deepEqual(parseCommand("set/hold/221", 255), { kind: "write", register: 221, values: [255], multi: false });
+    assert.deepEqual(parseCommand("set/hold/227", 101), { kind: "write", register: 227, values: [101], multi: false });
     // Every checked register is a named percentage.
     for (const reg of PERCENT_HOLD_REGISTERS) assert.match(HOLD_NAMES[reg].key, /_pct$/, `register ${reg}`);
   });
