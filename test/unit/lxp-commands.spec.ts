@@ -2,12 +2,13 @@
 import assert from "node:assert/strict";
 import { LxpCommandError, parseBoolean, parseCommand, PERCENT_HOLD_REGISTERS, writtenRegisters } from "../../nodes/lib/lxp-commands";
 import { HOLD_NAMES } from "../../nodes/lib/lxp/hold-registers";
-import { classifyFrame, Expectation } from "../../nodes/lib/lxp-match";
+import { classifyFrame, describeMismatch, Expectation } from "../../nodes/lib/lxp-match";
 import { forbiddenRegisters, parseRegisterList } from "../../nodes/lib/lxp-write-policy";
 import { parseRequestConfig, resolveRequest } from "../../nodes/lib/lxp-request-config";
 import {
   DeviceFunction,
   encodeExceptionReply,
+  encodeReadHold,
   encodeReadParamReply,
   encodeReadReply,
   encodeWriteMultiReply,
@@ -185,6 +186,18 @@ describe("reply matching", () => {
     assert.equal(verdict(write, encodeWriteSingle(us, 66, 100)), "other");
     assert.equal(verdict(write, encodeWriteSingleReply(us, 66, 100)), "reply");
     assert.equal(verdict(write, hexBuf(lxpVector("lb_parse_write_single_reply").hex)), "reply");
+  });
+
+  it("a request-shaped write single (direction 00) is the echo only from a dongle whose replies carry 00", () => {
+    const write50: Expectation = { kind: "translated", ...us, deviceFunction: DeviceFunction.WRITE_SINGLE, register: 64, value: 50 };
+    const eg4 = (buf: Buffer) => classifyFrame(write50, parseFrame(buf), true);
+    assert.equal(verdict(write50, encodeWriteSingle(us, 64, 50)), "other", "a normal dongle: a request, never our echo");
+    assert.equal(eg4(encodeWriteSingle(us, 64, 50)), "reply");
+    assert.equal(eg4(encodeWriteSingleReply(us, 64, 50, 0)), "reply");
+    assert.equal(eg4(encodeWriteSingleReply(us, 64, 51, 0)), "mismatch", "a clamped write fails verification");
+    assert.equal(describeMismatch(write50, parseFrame(encodeWriteSingleReply(us, 64, 51, 0))), "the inverter echoed 51");
+    assert.equal(eg4(encodeWriteSingle(us, 65, 50)), "other", "another register");
+    assert.equal(classifyFrame(read21, parseFrame(encodeReadHold(us, 21, 1)), true), "other", "a read request is never a reply");
   });
 
   it("an exception for our function (without 0x80) and register fails the request", () => {
