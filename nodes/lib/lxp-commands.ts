@@ -39,8 +39,11 @@ export const BIT_SETTINGS: Readonly<Record<string, number>> = {
 
 export const BIT_REGISTER = 21;
 export const CLOCK_REGISTER = 12;
+/** Banks with named input registers (0–239). */
 export const INPUT_BANKS = 6;
 export const BANK_REGISTERS = 40;
+/** The last bank whose 40 registers end within 0–65535 (40·(n−1) + 39 ≤ 65535): read/inputs/{1-1638}. */
+export const MAX_INPUT_BANK = Math.floor((0xffff - (BANK_REGISTERS - 1)) / BANK_REGISTERS) + 1;
 export const MAX_READ_COUNT = 127;
 
 const TRUE_WORDS = ["1", "t", "true", "on", "y", "yes"];
@@ -51,7 +54,7 @@ const TIME_REGISTERS = new Set(Object.values(TIME_WINDOWS).flatMap((starts) => s
 
 /** Every command path, for help texts and the editor's check. */
 export const COMMAND_PATTERNS: readonly string[] = [
-  "read/inputs/{1-6}",
+  `read/inputs/{1-${MAX_INPUT_BANK}}`,
   "read/input/{reg}",
   "read/hold/{reg}",
   "read/param/{n}",
@@ -171,7 +174,8 @@ export function parseCommand(topic: unknown, payload: unknown): Command {
 
   if (verb === "read") {
     if (name === "inputs" && arg !== undefined) {
-      const bank = pathNumber(arg, `${path}: bank`, 1, INPUT_BANKS);
+      // Topics go on beyond bank 6 (inputs/7 = 240–279, …), so reads do too.
+      const bank = pathNumber(arg, `${path}: bank`, 1, MAX_INPUT_BANK);
       return { kind: "read-input", register: (bank - 1) * BANK_REGISTERS, count: BANK_REGISTERS };
     }
     if ((name === "input" || name === "hold") && arg !== undefined) {

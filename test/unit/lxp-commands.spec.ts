@@ -30,7 +30,11 @@ describe("lxp command vocabulary", () => {
     assert.deepEqual(parseCommand("read/hold/12", 3), { kind: "read-hold", register: 12, count: 3 });
     assert.deepEqual(parseCommand(" /read/hold/21/ ", ""), { kind: "read-hold", register: 21, count: 1 });
     assert.deepEqual(parseCommand("read/param/0", undefined), { kind: "read-param", param: 0 });
-    refuses("read/inputs/7", undefined, /bank must be a whole number from 1 to 6/);
+    // Banks beyond 6 (topics inputs/7, inputs/8, … exist), up to the last that ends within 0–65535.
+    assert.deepEqual(parseCommand("read/inputs/7", undefined), { kind: "read-input", register: 240, count: 40 });
+    assert.deepEqual(parseCommand("read/inputs/1638", undefined), { kind: "read-input", register: 65480, count: 40 });
+    refuses("read/inputs/1639", undefined, /bank must be a whole number from 1 to 1638/);
+    refuses("read/inputs/0", undefined, /bank must be a whole number from 1 to 1638/);
     refuses("read/hold/12", 0, /count must be a whole number from 1 to 127/);
     refuses("read/hold/12", 1.5, /count/);
     refuses("read/hold/x", undefined, /register must be a whole number/);
