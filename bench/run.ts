@@ -1,5 +1,7 @@
-// `npm run bench`: decode throughput of a 127-register reply, and the latency from a UDP datagram
-// arriving to the message leaving lxp-in in the Node-RED runtime. Prints results; asserts nothing.
+// `npm run bench`: decode throughput of a 127-register reply, the cost of cloning its message (lxp-in
+// clones it once per node per frame), and the latency from a UDP datagram arriving to the message
+// leaving lxp-in in the Node-RED runtime. Prints results; asserts nothing.
+import RED from "node-red";
 import helper from "node-red-node-test-helper";
 import { frameToMessage, parseFrame, LxpStreamParser } from "../nodes/lib/lxp";
 import lxpDongleNode from "../nodes/lxp-dongle";
@@ -22,6 +24,32 @@ function decodeThroughput(seconds: number): number {
   }
   if (sink === 0) throw new Error("nothing decoded");
   return frames / seconds;
+}
+
+/** RED.util.cloneMessage calls per second on `msg`. */
+function cloneThroughput(seconds: number, msg: object): number {
+  const until = performance.now() + seconds * 1000;
+  let clones = 0;
+  let sink = 0;
+  while (performance.now() < until) {
+    for (let k = 0; k < 100; k++) sink += Object.keys(RED.util.cloneMessage(msg as never)).length;
+    clones += 100;
+  }
+  if (sink === 0) throw new Error("nothing cloned");
+  return clones / seconds;
+}
+
+/** The input message lxp-in clones, with and without its raw `registers` (127 keys). */
+function cloneCost(seconds: number): string {
+  const msg = frameToMessage(parseFrame(combined)).msg;
+  const { registers: _registers, ...named } = msg.payload;
+  const withRegisters = cloneThroughput(seconds, msg);
+  const without = cloneThroughput(seconds, { ...msg, payload: named });
+  const fmt = (n: number): string => Math.round(n).toLocaleString("en");
+  return (
+    `RED.util.cloneMessage of the 127-register input message (once per lxp-in node per frame): ${fmt(withRegisters)}/s; ` +
+    `without payload.registers ${fmt(without)}/s (registers take ${Math.round((1 - withRegisters / without) * 100)} % of the clone rate)`
+  );
 }
 
 function streamThroughput(seconds: number): number {
@@ -73,6 +101,7 @@ async function main(): Promise<void> {
   const fps = decodeThroughput(3);
   console.log(`decode 127-register reply (parse + message): ${Math.round(fps).toLocaleString("en")} frames/s on one core (target ≥ 200,000)`);
   console.log(`stream parser (100 frames per chunk, no decode): ${Math.round(streamThroughput(2)).toLocaleString("en")} frames/s`);
+  console.log(cloneCost(2));
   const lat = await runtimeLatency(2000);
   const pct = (p: number): string => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))].toFixed(0);
   console.log(`UDP datagram → lxp-in output in the runtime: median ${pct(0.5)} µs, p95 ${pct(0.95)} µs, max ${pct(1)} µs (${lat.length} samples)`);

@@ -74,6 +74,7 @@ export interface RequestTarget {
 }
 
 export const DEFAULT_BROADCAST_INTERVAL_S = 300;
+const MAX_TRACKED_DATALOGS = 64;
 
 function defaultTransport(o: DongleLinkOptions): LxpTransport {
   if (o.transport === "tcp") {
@@ -104,6 +105,8 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
   private readonly targetWaiters = new Set<() => void>();
   private learnedDatalog: string | undefined;
   private readonly learnedInverters = new Map<string, string>();
+  /** Per datalog, once a reply told by its body came: whether its direction byte was 00 (EG4). */
+  private readonly directionZeroReplies = new Map<string, boolean>();
   /** Param 0 as the dongle last reported it. */
   private broadcastIntervalFromDongle: number | undefined;
   private lastInputAt = 0;
@@ -240,6 +243,19 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     return undefined;
   }
 
+  /**
+   * True once `datalog` sent a read or write-multi reply (told apart from a request by its body) with
+   * direction 00: its write-single echoes then carry 00 too and look like requests (lxp-protocol.md §3).
+   */
+  sendsDirectionZeroReplies(datalog: string): boolean {
+    return this.directionZeroReplies.get(datalog) === true;
+  }
+
+  /** True once `datalog` sent a reply told by its body, so the direction its echoes carry is known. */
+  knowsReplyDirection(datalog: string): boolean {
+    return this.directionZeroReplies.has(datalog);
+  }
+
   /** Sends bytes to the dongle; false when not connected (or, on UDP, no dongle heard yet). */
   write(buf: Buffer): boolean {
     return this.transport?.write(buf) ?? false;
@@ -305,11 +321,22 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     }
     if (frame.role === "request") return; // another client's request may name a wrong serial
     if (frame.inverter.length === 10) this.learnedInverters.set(frame.datalog, frame.inverter);
+    // A write-single reply's role comes from its direction byte, so it cannot tell the direction.
+    if (frame.role === "reply" && frame.deviceFunction !== DeviceFunction.WRITE_SINGLE) this.noteReplyDirection(frame.datalog, frame.direction);
     if (frame.role === "reply" && frame.deviceFunction === DeviceFunction.READ_INPUT) {
       this.lastInputAt = Date.now();
       this.filteredAtLastInput = this.stats.filtered;
       this.quietReported = false;
     }
+  }
+
+  private noteReplyDirection(datalog: string, direction: number): void {
+    if (this.directionZeroReplies.get(datalog) === true) return;
+    // Without a datalog filter any serial on the LAN gets here: keep the table small.
+    if (!this.directionZeroReplies.has(datalog) && this.directionZeroReplies.size >= MAX_TRACKED_DATALOGS) {
+      this.directionZeroReplies.delete(this.directionZeroReplies.keys().next().value as string);
+    }
+    this.directionZeroReplies.set(datalog, direction === 0);
   }
 
   private async closeTransport(): Promise<void> {

@@ -39,8 +39,11 @@ export const BIT_SETTINGS: Readonly<Record<string, number>> = {
 
 export const BIT_REGISTER = 21;
 export const CLOCK_REGISTER = 12;
+/** Banks with named input registers (0–239). */
 export const INPUT_BANKS = 6;
 export const BANK_REGISTERS = 40;
+/** The last bank whose 40 registers end within 0–65535 (40·(n−1) + 39 ≤ 65535): read/inputs/{1-1638}. */
+export const MAX_INPUT_BANK = Math.floor((0xffff - (BANK_REGISTERS - 1)) / BANK_REGISTERS) + 1;
 export const MAX_READ_COUNT = 127;
 
 const TRUE_WORDS = ["1", "t", "true", "on", "y", "yes"];
@@ -51,7 +54,7 @@ const TIME_REGISTERS = new Set(Object.values(TIME_WINDOWS).flatMap((starts) => s
 
 /** Every command path, for help texts and the editor's check. */
 export const COMMAND_PATTERNS: readonly string[] = [
-  "read/inputs/{1-6}",
+  `read/inputs/{1-${MAX_INPUT_BANK}}`,
   "read/input/{reg}",
   "read/hold/{reg}",
   "read/param/{n}",
@@ -115,23 +118,28 @@ function parseWindow(payload: unknown, what: string): [number, number] {
 }
 
 /**
+ * Hold registers a raw write keeps within 0–100: the percentages whose documented range lies inside
+ * 0–100 (lxp-protocol.md §9). A reviewed list, not derived from payload names, so naming a key never
+ * changes what a write accepts. 221 (0–255) and 227 (10–101) are percentages outside it: u16 only.
+ */
+export const PERCENT_HOLD_REGISTERS: readonly number[] = [
+  64, 65, 66, 67, 74, 75, 82, 83, 103, 125, 160, 161, 164, 165, 167, 196, 197, 207, 215, 216, 220,
+];
+const PERCENT_HOLDS: ReadonlySet<number> = new Set(PERCENT_HOLD_REGISTERS);
+
+/**
  * Checks a value for a hold register: u16 always, plus the register's own range where it has one
  * (percentages 0–100, cut-off SOC 10–90, times of the windows).
  */
-/** Every hold register the payload contract names as a percentage (…_pct) is 0–100 when written raw. */
-const PERCENT_HOLDS: ReadonlyMap<number, string> = new Map(
-  Object.entries(HOLD_NAMES)
-    .filter(([, h]) => h.key.endsWith("_pct"))
-    .map(([reg, h]) => [Number(reg), h.key]),
-);
-
 export function checkHoldValue(register: number, value: unknown): number {
   const what = `value for register ${register}`;
   for (const [name, s] of Object.entries(PERCENT_SETTINGS)) {
     if (s.register === register) return integerIn(value, `${what} (${name})`, s.min, s.max);
   }
-  const percent = PERCENT_HOLDS.get(register);
-  if (percent) return integerIn(value, `${what} (${percent})`, 0, 100);
+  if (PERCENT_HOLDS.has(register)) {
+    const name = HOLD_NAMES[register]?.key;
+    return integerIn(value, name ? `${what} (${name})` : what, 0, 100);
+  }
   const n = integerIn(value, what, 0, 0xffff);
   if (TIME_REGISTERS.has(register) && ((n & 0xff) > 23 || n >> 8 > 59)) {
     throw new LxpCommandError(`${what} is a time window (hour in the low byte 0–23, minute in the high byte 0–59), got ${n}`);
@@ -166,7 +174,8 @@ export function parseCommand(topic: unknown, payload: unknown): Command {
 
   if (verb === "read") {
     if (name === "inputs" && arg !== undefined) {
-      const bank = pathNumber(arg, `${path}: bank`, 1, INPUT_BANKS);
+      // Topics go on beyond bank 6 (inputs/7 = 240–279, …), so reads do too.
+      const bank = pathNumber(arg, `${path}: bank`, 1, MAX_INPUT_BANK);
       return { kind: "read-input", register: (bank - 1) * BANK_REGISTERS, count: BANK_REGISTERS };
     }
     if ((name === "input" || name === "hold") && arg !== undefined) {

@@ -113,7 +113,8 @@ export async function runCommand(link: DongleLink, request: CommandRequest, opti
       return await run(async (exchange) => ({ msg: ok(await readParam(exchange, datalog, command.param, options), request) }));
     }
     const target = await link.waitForTarget(waitMs);
-    return await run((exchange) => new Session(exchange, target, options, request).execute(command));
+    const knowsReplyDirection = (): boolean => link.knowsReplyDirection(target.datalog);
+    return await run((exchange) => new Session(exchange, target, options, request, knowsReplyDirection).execute(command));
   } catch (err) {
     if (err instanceof LxpRequestError) return fail(err, request);
     return fail(new LxpRequestError("invalid", `${request.topic}: ${(err as Error).message}`), request);
@@ -148,6 +149,8 @@ class Session {
     private readonly target: Target,
     private readonly options: ControlOptions,
     private readonly request: CommandRequest,
+    /** Whether the dongle has sent a reply that shows the direction byte its echoes carry. */
+    private readonly knowsReplyDirection: () => boolean,
   ) {}
 
   async execute(command: RegisterCommand): Promise<ControlOutcome> {
@@ -190,9 +193,23 @@ class Session {
 
   private async writeSingle(register: number, value: number): Promise<void> {
     const what = `write hold ${register} = ${value}`;
+    if (!this.knowsReplyDirection()) await this.learnReplyDirection(register);
     const reply = await this.send(encodeWriteSingle(this.target, register, value), DeviceFunction.WRITE_SINGLE, register, { value }, what);
     const echoed = reply.frame.kind === "translated" && "value" in reply.frame ? reply.frame.value : undefined;
     if (echoed !== value) throw new LxpRequestError("verify", `${what}: the inverter echoed ${echoed}`, reply);
+  }
+
+  /**
+   * An EG4 dongle's write-single echo looks like a request and is taken only once the dongle's
+   * replies showed direction 00 (lxp-match): with no reply seen yet, read the register first. An
+   * exception reply tells nothing but does not stop the write (the read-back decides).
+   */
+  private async learnReplyDirection(register: number): Promise<void> {
+    try {
+      await this.read(DeviceFunction.READ_HOLD, register, 1);
+    } catch (err) {
+      if (!(err instanceof LxpRequestError && err.code === "exception")) throw err;
+    }
   }
 
   private async writeMulti(register: number, values: readonly number[]): Promise<void> {

@@ -1,7 +1,8 @@
 // Decides whether a frame from the dongle answers the request in flight. The dongle also passes on
 // replies meant for the cloud or other clients (lxp-protocol.md §1, §12.6): only datalog + inverter + device function
 // + register (+ count for reads) identify our answer; exceptions match by the function without 0x80.
-// A write single's echo with direction 00 parses as a request: it is taken when it shows our value.
+// A write single's echo with direction 00 parses as a request: it is taken only from a dongle whose
+// replies are known to carry direction 00 (EG4), and then checked like any echo.
 import { DeviceFunction, EXCEPTION_BIT, TcpFunction } from "./lxp/constants";
 import type { LxpFrame } from "./lxp/frame";
 
@@ -26,7 +27,11 @@ export type Expectation =
  */
 export type Verdict = "reply" | "exception" | "mismatch" | "other";
 
-export function classifyFrame(expect: Expectation, frame: LxpFrame): Verdict {
+/**
+ * `directionZeroReplies`: the dongle has sent a reply told by its body with direction 00
+ * (DongleLink.sendsDirectionZeroReplies), so its write-single echoes look like requests.
+ */
+export function classifyFrame(expect: Expectation, frame: LxpFrame, directionZeroReplies = false): Verdict {
   if (frame.datalog !== expect.datalog) return "other";
   if (expect.kind === "param") {
     const isReply = frame.kind === "param" && frame.role === "reply" && frame.tcpFunction === TcpFunction.READ_PARAM;
@@ -39,9 +44,10 @@ export function classifyFrame(expect: Expectation, frame: LxpFrame): Verdict {
   if (frame.deviceFunction !== expect.deviceFunction) return "other";
   if (frame.role === "request") {
     // A write-single echo is the request's bytes; a dongle that sends direction 00 in replies makes
-    // it look like a request (lxp-protocol.md §3). Ours if it shows our value: the read-back decides.
-    const echo = frame.deviceFunction === DeviceFunction.WRITE_SINGLE && frame.value === expect.value;
-    return echo ? "reply" : "other";
+    // it look like a request (lxp-protocol.md §3). On any other dongle it is a request (another
+    // client's, or ours reflected), never our echo.
+    if (!directionZeroReplies || frame.deviceFunction !== DeviceFunction.WRITE_SINGLE) return "other";
+    return frame.value === expect.value ? "reply" : "mismatch";
   }
   switch (frame.deviceFunction) {
     case DeviceFunction.READ_HOLD:
@@ -57,7 +63,9 @@ export function classifyFrame(expect: Expectation, frame: LxpFrame): Verdict {
 
 /** Why a mismatching frame is not our reply, for the error when no matching one came. */
 export function describeMismatch(expect: Expectation, frame: LxpFrame): string {
-  if (expect.kind !== "translated" || frame.kind !== "translated" || frame.role !== "reply") return "a non-matching reply";
+  if (expect.kind !== "translated" || frame.kind !== "translated") return "a non-matching reply";
+  const echo = frame.role === "request" && frame.deviceFunction === DeviceFunction.WRITE_SINGLE; // direction 00
+  if (frame.role !== "reply" && !echo) return "a non-matching reply";
   switch (frame.deviceFunction) {
     case DeviceFunction.READ_HOLD:
     case DeviceFunction.READ_INPUT:

@@ -79,7 +79,7 @@ export class LxpRequester {
   private onMessage(decoded: DecodedMessage): void {
     const current = this.inFlight;
     if (!current) return;
-    const verdict = classifyFrame(current.expect, decoded.frame);
+    const verdict = classifyFrame(current.expect, decoded.frame, this.link.sendsDirectionZeroReplies(decoded.frame.datalog));
     if (verdict === "other" || verdict === "mismatch") {
       this.stats.ignored++;
       if (verdict === "mismatch") current.mismatch = decoded;

@@ -60,7 +60,7 @@ describe("lxp-pylon lxp", () => {
     const ok = await run(["lxp", "--tcp", `127.0.0.1:${port}`, ...serials, "set/ac_charge_rate_pct", "100", "--allow-writes"]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.equal(ok.json.payload.ac_charge_rate_pct, 100);
-    assert.equal(fake.requestsHex()[0], lxpVector("lb_build_write_single").hex);
+    assert.equal(fake.requestsHex()[1], lxpVector("lb_build_write_single").hex, "after a read that learns the reply direction");
 
     const notListed = await run(["lxp", "--tcp", `127.0.0.1:${port}`, ...serials, "set/ac_charge", "on", "--allow-writes", "--writable", "64-67"]);
     assert.equal(notListed.code, 1);

@@ -5,7 +5,7 @@ import helper from "node-red-node-test-helper";
 import lxpDongleNode from "../../nodes/lxp-dongle";
 import lxpInNode from "../../nodes/lxp-in";
 import lxpRequestNode from "../../nodes/lxp-request";
-import { DeviceFunction, encodeReadReply, encodeWriteSingleReply, frameToMessage, parseFrame } from "../../nodes/lib/lxp";
+import { DeviceFunction, encodeReadReply, encodeWriteSingle, encodeWriteSingleReply, frameToMessage, parseFrame } from "../../nodes/lib/lxp";
 import { clockRegisters } from "../../nodes/lib/time-sync";
 import { FakeInverter, FakeInverterOptions } from "../support/fake-inverter";
 import { collect, FlowNode, lastStatus, statuses } from "../support/flow";
@@ -185,10 +185,12 @@ describe("lxp-request node", function () {
       const { out } = await start();
       const reply = await ask(out, "set/ac_charge_rate_pct", 100);
       const sent = fake!.requestsHex();
-      assert.equal(sent[0], vectorHex("lb_build_write_single"));
-      assert.equal(sent.length, 2, "write, then read-back");
-      const readBack = parseFrame(hexBuf(sent[1])) as any;
-      assert.deepEqual([readBack.deviceFunction, readBack.register, readBack.count], [3, 66, 1]);
+      assert.equal(sent.length, 3, "read (a fresh connection learns the reply direction), write, read-back");
+      assert.equal(sent[1], vectorHex("lb_build_write_single"));
+      for (const k of [0, 2]) {
+        const read = parseFrame(hexBuf(sent[k])) as any;
+        assert.deepEqual([read.deviceFunction, read.register, read.count], [3, 66, 1]);
+      }
       assert.equal(reply.result, "ok");
       assert.equal(reply.topic, "lxp/2222222222/hold/66");
       assert.equal(reply.payload.ac_charge_rate_pct, 100);
@@ -233,7 +235,8 @@ describe("lxp-request node", function () {
       const reply = await ask(out, "set/charge_rate_pct", "50");
       assert.equal(reply.result, "fail");
       assert.equal(reply.topic, "lxp/2222222222/write/64");
-      assert.equal(fake!.requestsHex().length, 1, "no read-back after a bad echo");
+      const sent = fake!.received.map((f: any) => f.deviceFunction);
+      assert.deepEqual(sent, [3, 6], "the direction-learning read and the write; no read-back after a bad echo");
       await waitFor(() => caught.length === 1);
       assert.match(caught[0].error.message, /write hold 64 = 50: the inverter echoed 51/);
     });
@@ -252,7 +255,7 @@ describe("lxp-request node", function () {
       const { out } = await start();
       const reply = await ask(out, "set/forced_discharge/2", { start: "16:00", end: "19:30" });
       const frames = fake!.received.map((f: any) => [f.deviceFunction, f.register, f.value ?? f.count]);
-      assert.deepEqual(frames, [[6, 86, 16], [6, 87, 19 | (30 << 8)], [3, 86, 2]]);
+      assert.deepEqual(frames, [[3, 86, 1], [6, 86, 16], [6, 87, 19 | (30 << 8)], [3, 86, 2]], "the first read learns the reply direction");
       assert.deepEqual(reply.payload.forced_discharge_2, { start: "16:00", end: "19:30" });
     });
 
@@ -334,12 +337,42 @@ describe("lxp-request node", function () {
       assert.equal(caught.length, 0, "no bad frames");
     });
 
-    it("an echo of another value with direction 00 is not taken for ours", async () => {
+    it("an echo of another value with direction 00 fails verification (not a timeout)", async () => {
       const { out, caught } = await start({ fake: { replyDirection: 0, echo: (_reg, v) => v + 1 } });
       const reply = await ask(out, "set/charge_rate_pct", 50);
       assert.equal(reply.result, "fail");
+      assert.equal(reply.reason, "write hold 64 = 50: the inverter echoed 51");
+      assert.equal(reply.topic, "lxp/2222222222/request/64", "the message is the echo (request-shaped)");
+      assert.equal(reply.payload.value, 51);
       await waitFor(() => caught.length === 1);
-      assert.match(caught[0].error.message, /write hold 64 = 50: no reply from datalog 2222222222/);
+      assert.equal(caught[0].error.message, "write hold 64 = 50: the inverter echoed 51");
+    });
+
+    it("the first write on a fresh connection reads the register first, then takes the direction-00 echo", async () => {
+      const { out } = await start({ fake: { replyDirection: 0 } });
+      const first = await ask(out, "set/hold/64", 55);
+      assert.equal(first.result, "ok", first.reason);
+      const sent = () => fake!.received.map((f: any) => [f.deviceFunction, f.register]);
+      assert.deepEqual(sent(), [[3, 64], [6, 64], [3, 64]], "read (learns direction 00), write, read-back");
+      fake!.received.length = 0;
+      const second = await ask(out, "set/hold/64", 60);
+      assert.equal(second.result, "ok", second.reason);
+      assert.deepEqual(sent(), [[6, 64], [3, 64]], "known now: write and read-back only");
+      assert.equal(fake!.holds.get(64), 60);
+    });
+  });
+
+  describe("a dongle that answers with direction 01", () => {
+    it("a frame with the bytes of our write request is not taken for the echo", async () => {
+      // The request's bytes (direction 00) come back first, then the inverter's echo of another value.
+      const before = (request: any): Buffer[] =>
+        request.deviceFunction === DeviceFunction.WRITE_SINGLE ? [encodeWriteSingle(SERIALS, request.register, request.value)] : [];
+      const { out } = await start({ fake: { before, echo: (_reg, v) => v + 1 } });
+      await ask(out, "read/hold/64"); // the link has seen a direction-01 reply
+      const reply = await ask(out, "set/hold/64", 50);
+      assert.equal(reply.result, "fail");
+      assert.equal(reply.reason, "write hold 64 = 50: the inverter echoed 51");
+      assert.equal(reply.topic, "lxp/2222222222/write/64");
     });
   });
 

@@ -89,6 +89,7 @@ function simLink(sim: LxpDongleSimulator): DongleLink {
     writePolicy: { allowed: true },
     target: () => target,
     waitForTarget: async () => target,
+    knowsReplyDirection: () => true,
     requester: { run: <T>(task: (x: typeof exchange) => Promise<T>) => task(exchange) },
   } as unknown as DongleLink;
 }

@@ -547,7 +547,8 @@ describe("editor HTML", () => {
 
     it("command: empty or a command of the vocabulary (as parseCommand reads the topic)", () => {
       const topics = [
-        "", "read/inputs/1", "read/inputs/6", "read/inputs/7", "read/input/0", "read/hold/65535", "read/hold/65536", "read/hold/x",
+        "", "read/inputs/1", "read/inputs/6", "read/inputs/7", "read/inputs/0007", "read/inputs/1638", "read/inputs/1639",
+        "read/inputs/0", "read/inputs/99999", "read/input/0", "read/hold/65535", "read/hold/65536", "read/hold/x",
         "read/param/0", "read/ac_charge", "read/charge_rate_pct", "read/ac_first/3", "read/ac_first/4", "set/hold/21",
         "set/ac_charge", "set/discharge_cutoff_soc_limit_pct", "set/forced_discharge/2", "set/param/0", "sync_time",
         "sync", "/read/hold/21/", "read/hold/1.5", "read/toString", "set/ac_charge/1/2", "read/Hold/1",

@@ -1,12 +1,14 @@
 // The command vocabulary (lxp-commands), the write policy and reply matching, without a network.
 import assert from "node:assert/strict";
-import { LxpCommandError, parseBoolean, parseCommand, writtenRegisters } from "../../nodes/lib/lxp-commands";
-import { classifyFrame, Expectation } from "../../nodes/lib/lxp-match";
+import { LxpCommandError, parseBoolean, parseCommand, PERCENT_HOLD_REGISTERS, writtenRegisters } from "../../nodes/lib/lxp-commands";
+import { HOLD_NAMES } from "../../nodes/lib/lxp/hold-registers";
+import { classifyFrame, describeMismatch, Expectation } from "../../nodes/lib/lxp-match";
 import { forbiddenRegisters, parseRegisterList } from "../../nodes/lib/lxp-write-policy";
 import { parseRequestConfig, resolveRequest } from "../../nodes/lib/lxp-request-config";
 import {
   DeviceFunction,
   encodeExceptionReply,
+  encodeReadHold,
   encodeReadParamReply,
   encodeReadReply,
   encodeWriteMultiReply,
@@ -28,7 +30,11 @@ describe("lxp command vocabulary", () => {
     assert.deepEqual(parseCommand("read/hold/12", 3), { kind: "read-hold", register: 12, count: 3 });
     assert.deepEqual(parseCommand(" /read/hold/21/ ", ""), { kind: "read-hold", register: 21, count: 1 });
     assert.deepEqual(parseCommand("read/param/0", undefined), { kind: "read-param", param: 0 });
-    refuses("read/inputs/7", undefined, /bank must be a whole number from 1 to 6/);
+    // Banks beyond 6 (topics inputs/7, inputs/8, … exist), up to the last that ends within 0–65535.
+    assert.deepEqual(parseCommand("read/inputs/7", undefined), { kind: "read-input", register: 240, count: 40 });
+    assert.deepEqual(parseCommand("read/inputs/1638", undefined), { kind: "read-input", register: 65480, count: 40 });
+    refuses("read/inputs/1639", undefined, /bank must be a whole number from 1 to 1638/);
+    refuses("read/inputs/0", undefined, /bank must be a whole number from 1 to 1638/);
     refuses("read/hold/12", 0, /count must be a whole number from 1 to 127/);
     refuses("read/hold/12", 1.5, /count/);
     refuses("read/hold/x", undefined, /register must be a whole number/);
@@ -59,6 +65,21 @@ describe("lxp command vocabulary", () => {
     refuses("set/hold/160", [20, 101], /register 161 \(ac_charge_end_soc_pct\)/);
     assert.deepEqual(parseCommand("set/hold/103", 100), { kind: "write", register: 103, values: [100], multi: false });
     refuses("set/hold/1", [], /1–127 values/);
+  });
+
+  it("set/hold range-checks the reviewed list of percentage registers, not every key named …_pct", () => {
+    // The registers the document gives a range inside 0–100 (lxp-protocol.md §9).
+    for (const reg of [164, 165, 167, 196, 197, 207, 215, 216, 220]) {
+      assert.deepEqual(parseCommand(`set/hold/${reg}`, 100), { kind: "write", register: reg, values: [100], multi: false });
+      refuses(`set/hold/${reg}`, 101, new RegExp(`register ${reg} \\(${HOLD_NAMES[reg].key}\\) must be a whole number from 0 to 100`));
+    }
+    // Percentages whose documented range goes beyond 100 keep the u16 check, whatever their key is called.
+    assert.equal(HOLD_NAMES[221].key, "ac_couple_end_soc_pct");
+    assert.equal(HOLD_NAMES[227].key, "battery_stop_charge_soc_pct");
+    assert.deepEqual(parseCommand("set/hold/221", 255), { kind: "write", register: 221, values: [255], multi: false });
+    assert.deepEqual(parseCommand("set/hold/227", 101), { kind: "write", register: 227, values: [101], multi: false });
+    // Every checked register is a named percentage.
+    for (const reg of PERCENT_HOLD_REGISTERS) assert.match(HOLD_NAMES[reg].key, /_pct$/, `register ${reg}`);
   });
 
   it("named percentages and the cut-off SOC", () => {
@@ -169,6 +190,18 @@ describe("reply matching", () => {
     assert.equal(verdict(write, encodeWriteSingle(us, 66, 100)), "other");
     assert.equal(verdict(write, encodeWriteSingleReply(us, 66, 100)), "reply");
     assert.equal(verdict(write, hexBuf(lxpVector("lb_parse_write_single_reply").hex)), "reply");
+  });
+
+  it("a request-shaped write single (direction 00) is the echo only from a dongle whose replies carry 00", () => {
+    const write50: Expectation = { kind: "translated", ...us, deviceFunction: DeviceFunction.WRITE_SINGLE, register: 64, value: 50 };
+    const eg4 = (buf: Buffer) => classifyFrame(write50, parseFrame(buf), true);
+    assert.equal(verdict(write50, encodeWriteSingle(us, 64, 50)), "other", "a normal dongle: a request, never our echo");
+    assert.equal(eg4(encodeWriteSingle(us, 64, 50)), "reply");
+    assert.equal(eg4(encodeWriteSingleReply(us, 64, 50, 0)), "reply");
+    assert.equal(eg4(encodeWriteSingleReply(us, 64, 51, 0)), "mismatch", "a clamped write fails verification");
+    assert.equal(describeMismatch(write50, parseFrame(encodeWriteSingleReply(us, 64, 51, 0))), "the inverter echoed 51");
+    assert.equal(eg4(encodeWriteSingle(us, 65, 50)), "other", "another register");
+    assert.equal(classifyFrame(read21, parseFrame(encodeReadHold(us, 21, 1)), true), "other", "a read request is never a reply");
   });
 
   it("an exception for our function (without 0x80) and register fails the request", () => {

@@ -6,8 +6,10 @@ export const BATTERY_PACK_SIZE = 30;
 export const BATTERY_PACK_SLOTS = 4;
 export const BATTERY_PACK_END = BATTERY_PACK_BASE + BATTERY_PACK_SIZE * BATTERY_PACK_SLOTS; // exclusive
 
+// Seven registers (offsets 17–23), as the published dumps show; one dump names the high byte of
+// offset 24 a battery index, which an eighth register would append to a 14-character serial.
 const SERIAL_OFFSET = 17;
-const SERIAL_REGISTERS = 8;
+const SERIAL_REGISTERS = 7;
 
 const s16 = (v: number): number => (v & 0x8000 ? v - 0x10000 : v);
 
@@ -26,8 +28,8 @@ const PACK_FIELDS: ReadonlyArray<readonly [number, ReadonlyArray<readonly [strin
   [11, [["min_cell_temp", (r) => s16(r) / 10]]],
   [12, [["max_cell_voltage", (r) => r / 1000]]],
   [13, [["min_cell_voltage", (r) => r / 1000]]],
-  [14, [["max_cell_temp_num", (r) => r & 0xff], ["min_cell_temp_num", (r) => r >> 8]]],
-  [15, [["max_cell_voltage_num", (r) => r & 0xff], ["min_cell_voltage_num", (r) => r >> 8]]],
+  // 14 and 15 hold the numbers of the extreme cells, but the sources disagree on which register is
+  // temperature and which voltage (lxp-protocol.md §8.9): raw in `registers` until a capture settles it.
   [16, [["firmware", (r) => `${r >> 8}.${String(r & 0xff).padStart(2, "0")}`]]],
 ];
 

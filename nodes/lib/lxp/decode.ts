@@ -36,6 +36,10 @@ export function decodeInverterTime(r12: number, r13: number, r14: number): strin
   );
 }
 
+/** Every decoded window as [name, start registers], and the named registers as numbers: built once, not per frame. */
+const WINDOWS: ReadonlyArray<readonly [string, readonly number[]]> = [...Object.entries(TIME_WINDOWS), ...Object.entries(DECODED_TIME_WINDOWS)];
+const NAMED_HOLDS = Object.entries(HOLD_NAMES).map(([reg, name]) => ({ reg: Number(reg), ...name }));
+
 function bitObject(value: number, names: readonly string[]): Record<string, boolean> {
   const out: Record<string, boolean> = {};
   names.forEach((name, bit) => {
@@ -59,15 +63,14 @@ export function decodeHolds(start: number, values: readonly number[]): Record<st
   if (has(12, 13, 14)) out.inverter_time = decodeInverterTime(at(12), at(13), at(14));
   if (has(21)) out.reg21 = bitObject(at(21), REG21_BITS);
   if (has(110)) out.reg110 = bitObject(at(110), REG110_BITS);
-  for (const [name, starts] of [...Object.entries(TIME_WINDOWS), ...Object.entries(DECODED_TIME_WINDOWS)]) {
+  for (const [name, starts] of WINDOWS) {
     starts.forEach((reg, k) => {
       if (has(reg, reg + 1)) out[`${name}_${k + 1}`] = { start: hhmm(at(reg)), end: hhmm(at(reg + 1)) };
     });
   }
-  for (const [reg, { key, scale, signed }] of Object.entries(HOLD_NAMES)) {
-    const r = Number(reg);
-    if (!has(r)) continue;
-    const raw = signed ? s16(at(r)) : at(r);
+  for (const { reg, key, scale, signed } of NAMED_HOLDS) {
+    if (!has(reg)) continue;
+    const raw = signed ? s16(at(reg)) : at(reg);
     out[key] = scale ? raw / scale : raw;
   }
   if (has(...LEAD_ACID_TEMPERATURE_REGS)) {

@@ -50,10 +50,10 @@ export const HOLD_NAMES: Readonly<Record<number, { key: string; scale?: number; 
   215: { key: "smart_load_on_soc_pct" },
   216: { key: "smart_load_off_soc_pct" },
   220: { key: "ac_couple_start_soc_pct" },
-  221: { key: "ac_couple_end_soc" },
+  221: { key: "ac_couple_end_soc_pct" },
   222: { key: "ac_couple_start_voltage", scale: 10 },
   223: { key: "ac_couple_end_voltage", scale: 10 },
-  227: { key: "battery_stop_charge_soc" },
+  227: { key: "battery_stop_charge_soc_pct" },
   228: { key: "battery_stop_charge_voltage", scale: 10 },
   234: { key: "quick_charge_minutes" },
 };
