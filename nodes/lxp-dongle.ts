@@ -9,7 +9,7 @@ export = function register(RED: NodeAPI): void {
   function LxpDongle(this: LxpDongleNode, config: LxpDongleDef): void {
     RED.nodes.createNode(this, config);
     ownLink(this, () => {
-      this.link = new DongleLink(parseDongleConfig(config));
+      this.link = new DongleLink(parseDongleConfig(config, (message) => this.warn(message)));
     });
   }
   RED.nodes.registerType("lxp-dongle", LxpDongle);

@@ -12,13 +12,28 @@ import { errorText, finishInput } from "./lib/node-errors";
 import { scheduleTimeSync } from "./lib/time-sync";
 import type { StateChange } from "./lib/transport";
 
+const STATUS_INTERVAL_MS = 250;
+/** How much of a topic the status shows (a msg may carry any topic; only short ones are commands). */
+const STATUS_TOPIC_LENGTH = 40;
+
+const shortTopic = (topic: string): string => (topic.length > STATUS_TOPIC_LENGTH ? `${topic.slice(0, STATUS_TOPIC_LENGTH)}…` : topic) || "?";
+
+/** "3 queued · 2 expired · 250 dropped" (queued: waiting or running; shown from 2, one is the blue status itself). */
+function queueCounts(queued: number, expired: number, dropped: number): string {
+  const parts: string[] = [];
+  if (queued > 1) parts.push(`${queued} queued`);
+  if (expired > 0) parts.push(`${expired} expired`);
+  if (dropped > 0) parts.push(`${dropped} dropped`);
+  return parts.join(" · ");
+}
+
 export = function register(RED: NodeAPI): void {
   function LxpRequest(this: Node, config: LxpRequestDef): void {
     RED.nodes.createNode(this, config);
     const dongle = RED.nodes.getNode(config.dongle) as LxpDongleNode | null;
     let settings: RequestSettings;
     try {
-      settings = parseRequestConfig(config);
+      settings = parseRequestConfig(config, (message) => this.warn(message));
     } catch (err) {
       this.status({ fill: "red", shape: "ring", text: "invalid configuration" });
       this.error(`invalid configuration: ${(err as Error).message}`);
@@ -29,9 +44,25 @@ export = function register(RED: NodeAPI): void {
 
     let state: StateChange = link.state;
     let last: NodeStatusLike | undefined;
+    /** This node's requests waiting or running, and those that failed unsent: expired, or dropped (queue full). */
     let busy = 0;
+    let expired = 0;
+    let dropped = 0;
+    let statusTimer: ReturnType<typeof setTimeout> | undefined;
+    let statusShownAt = 0;
+    const renderStatus = (): void => {
+      if (statusTimer) clearTimeout(statusTimer);
+      statusTimer = undefined;
+      statusShownAt = Date.now();
+      const status = { ...(last ?? connectionStatus(state, link.description)) };
+      const counts = queueCounts(busy, expired, dropped);
+      if (counts && status.text) status.text += ` · ${counts}`;
+      this.status(status);
+    };
+    // While requests pile up (a flood of messages) the editor gets the status at most every STATUS_INTERVAL_MS.
     const showStatus = (): void => {
-      this.status(last ?? connectionStatus(state, link.description));
+      if (busy <= 1 || Date.now() - statusShownAt >= STATUS_INTERVAL_MS) renderStatus();
+      else statusTimer ??= setTimeout(renderStatus, STATUS_INTERVAL_MS);
     };
     const onState = (change: StateChange): void => {
       state = change;
@@ -46,15 +77,18 @@ export = function register(RED: NodeAPI): void {
 
     const closing = new AbortController();
     const execute = async (request: CommandRequest): Promise<ControlOutcome> => {
+      const topic = shortTopic(request.topic);
       busy++;
-      last = { fill: "blue", shape: "dot", text: `${request.topic || "?"} …` };
+      last = { fill: "blue", shape: "dot", text: `${topic} …` };
       showStatus();
       const outcome = await runCommand(link, request, { timeoutMs: settings.timeoutMs, retries: settings.retries, signal: closing.signal });
       busy--;
+      if (outcome.error?.code === "expired") expired++;
+      if (outcome.error?.code === "overflow") dropped++;
       const at = clock(Date.now());
       last = outcome.error
-        ? { fill: "red", shape: "ring", text: `fail ${request.topic}: ${outcome.error.message}`.slice(0, 120) }
-        : { fill: "green", shape: "dot", text: `ok ${request.topic} ${at}` };
+        ? { fill: "red", shape: "ring", text: `fail ${topic}: ${outcome.error.message}`.slice(0, 120) }
+        : { fill: "green", shape: "dot", text: `ok ${topic} ${at}` };
       showStatus();
       return outcome;
     };
@@ -88,6 +122,7 @@ export = function register(RED: NodeAPI): void {
 
     this.on("close", (_removed: boolean, done: () => void) => {
       closing.abort();
+      if (statusTimer) clearTimeout(statusTimer);
       stopAutoSync();
       link.off("state", onState);
       link.off("input-quiet", onQuiet);

@@ -19,6 +19,8 @@ export interface LxpDongleDef extends NodeDef {
   allowWrites?: boolean;
   writableRegisters?: string;
   answerHeartbeats?: boolean;
+  /** Requests waiting or running at once; absent in flows saved before it existed (default 50). */
+  queueLimit?: string;
   /** Not in the editor: seconds between input broadcasts until param 0 is seen (default 300). */
   broadcastInterval?: string;
 }

@@ -2,7 +2,9 @@
 // substitution) into DongleLink options. Shared by the config node and the CLI.
 import { number, text } from "./config-values";
 import type { DongleLinkOptions } from "./dongle-link";
+import { DEFAULT_QUEUE_LIMIT } from "./lxp-requester";
 import { parseRegisterList } from "./lxp-write-policy";
+import { TIMING_LIMITS, timingValue } from "./timing-limits";
 
 export interface DongleConfigInput {
   transport?: unknown;
@@ -18,6 +20,8 @@ export interface DongleConfigInput {
   allowWrites?: unknown;
   writableRegisters?: unknown;
   answerHeartbeats?: unknown;
+  /** Requests waiting or running at once (default 50). */
+  queueLimit?: unknown;
   /** Not in the editor: seconds between input broadcasts until param 0 is seen (default 300). */
   broadcastInterval?: unknown;
 }
@@ -35,13 +39,22 @@ export function isHost(s: string): boolean {
   return IPV4.test(s) || HOSTNAME.test(s) || /^[0-9a-fA-F:]+$/.test(s);
 }
 
-export function parseDongleConfig(input: DongleConfigInput): DongleLinkOptions {
+/** The most requests the queue limit allows (each waiting request holds a message and a timer). */
+export const MAX_QUEUE_LIMIT = 1000;
+
+/**
+ * The link options of a configuration; throws on a bad value. A timing value below its minimum is
+ * raised to it, and `warn` gets one message per such value (see timing-limits.ts).
+ */
+export function parseDongleConfig(input: DongleConfigInput, warn?: (message: string) => void): DongleLinkOptions {
+  const limits = TIMING_LIMITS["lxp-dongle"];
   const transport = text(input.transport) || "tcp";
   if (transport !== "tcp" && transport !== "udp") throw new Error(`transport must be "tcp" or "udp", got "${transport}"`);
   const port = number(input.port, "port", 1, 65535, 8000);
   if (!Number.isInteger(port)) throw new Error(`port must be a whole number, got ${port}`);
-  const reconnectMs = number(input.reconnect, "reconnect delay (s)", 0.1, 3600, 5) * 1000;
-  const watchdogMs = number(input.watchdog, "silence watchdog (s)", 0, 86400, 600) * 1000;
+  const reconnectMs = timingValue(input.reconnect, limits.reconnect, 5, warn) * 1000;
+  // UDP has no watchdog: its value is range-checked but not raised with a warning.
+  const watchdogMs = timingValue(input.watchdog, limits.watchdog, 600, transport === "tcp" ? warn : undefined) * 1000;
   const datalog = text(input.datalog);
   if (datalog && !DATALOG_PATTERN.test(datalog)) {
     throw new Error(`datalog filter must be the dongle's 10-character serial (letters and digits), got "${datalog}"`);
@@ -53,7 +66,8 @@ export function parseDongleConfig(input: DongleConfigInput): DongleLinkOptions {
     throw new Error(`inverter serial must be 10 letters/digits, got "${inverter}"`);
   }
   const registers = parseRegisterList(text(input.writableRegisters));
-  const broadcastIntervalS = number(input.broadcastInterval, "broadcast interval (s)", 0.05, 86400, 300);
+  const broadcastIntervalS = timingValue(input.broadcastInterval, limits.broadcastInterval, 300, warn);
+  const queueLimit = number(input.queueLimit, "queue limit", 1, MAX_QUEUE_LIMIT, DEFAULT_QUEUE_LIMIT, true);
   const common = {
     reconnectMs,
     datalog: datalog || undefined,
@@ -62,6 +76,7 @@ export function parseDongleConfig(input: DongleConfigInput): DongleLinkOptions {
     writes: { allowed: checked(input.allowWrites), registers },
     answerHeartbeats: checked(input.answerHeartbeats),
     broadcastIntervalS,
+    queueLimit,
   };
 
   if (transport === "tcp") {

@@ -32,6 +32,8 @@ export interface DongleLinkOptions {
   answerHeartbeats?: boolean;
   /** What lxp-request may write (off unless enabled). */
   writes?: WritePolicy;
+  /** Requests waiting or running at once (default DEFAULT_QUEUE_LIMIT); more are refused at once. */
+  queueLimit?: number;
   /** Seconds between the inverter's input broadcasts until param 0 tells (default 300). */
   broadcastIntervalS?: number;
   currentDivisor?: 10 | 100;
@@ -162,7 +164,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
 
   /** The queue every request to this dongle goes through (created on first use). */
   get requester(): LxpRequester {
-    this.requesterInstance ??= new LxpRequester(this);
+    this.requesterInstance ??= new LxpRequester(this, this.options.queueLimit);
     return this.requesterInstance;
   }
 

@@ -1,5 +1,8 @@
 // Parses a command of lxp-bridge's vocabulary (docs/lxp-protocol.md §10), given as a topic plus a
-// payload, into one plan for the controller. All value checks happen here, before anything is sent.
+// payload, into one plan for the controller. All value checks happen here, before anything is sent:
+// topic and payload come from a msg and are untrusted, so every shape is checked, every length is
+// bounded before it is scanned, and nothing runs in more than linear time.
+import { describeValue, firstHole, isPlainObject, trimSlashes } from "./lxp-command-values";
 import { HOLD_NAMES, REG21_BITS, TIME_WINDOWS } from "./lxp/hold-registers";
 
 export type Command =
@@ -45,6 +48,12 @@ export const BANK_REGISTERS = 40;
 /** The last bank whose 40 registers end within 0–65535 (40·(n−1) + 39 ≤ 65535): read/inputs/{1-1638}. */
 export const MAX_INPUT_BANK = Math.floor((0xffff - (BANK_REGISTERS - 1)) / BANK_REGISTERS) + 1;
 export const MAX_READ_COUNT = 127;
+/** Longest topic read (the longest command, read/discharge_cutoff_soc_limit_pct, has 35 characters). */
+export const MAX_TOPIC_LENGTH = 128;
+/** Longest text read as a number or as on/off. */
+const MAX_WORD_LENGTH = 32;
+/** Longest JSON text read as a time window ({"start":"HH:MM","end":"HH:MM"} has 31 characters). */
+const MAX_WINDOW_TEXT_LENGTH = 256;
 
 const TRUE_WORDS = ["1", "t", "true", "on", "y", "yes"];
 const FALSE_WORDS = ["0", "f", "false", "off", "n", "no"];
@@ -68,53 +77,69 @@ export const COMMAND_PATTERNS: readonly string[] = [
   "sync_time",
 ];
 
+/** A number, or a short text of one ("50", " 50 ", "50.0"); anything else is NaN. */
+function numberOf(value: unknown): number {
+  if (typeof value === "number") return value;
+  if (typeof value !== "string" || value.length > MAX_WORD_LENGTH) return NaN;
+  const s = value.trim();
+  return /^-?\d+(\.0*)?$/.test(s) ? Number(s) : NaN;
+}
+
 function integerIn(value: unknown, what: string, min: number, max: number): number {
-  const s = typeof value === "string" ? value.trim() : value;
-  const n = typeof s === "number" ? s : typeof s === "string" && /^-?\d+(\.0*)?$/.test(s) ? Number(s) : NaN;
+  const n = numberOf(value);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new LxpCommandError(`${what} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    throw new LxpCommandError(`${what} must be a whole number from ${min} to ${max}, got ${describeValue(value)}`);
   }
   return n;
 }
 
 /** A number in the topic path: digits only. */
 function pathNumber(text: string, what: string, min: number, max: number): number {
-  if (!/^\d{1,5}$/.test(text)) throw new LxpCommandError(`${what} must be a whole number from ${min} to ${max}, got "${text}"`);
+  if (!/^\d{1,5}$/.test(text)) throw new LxpCommandError(`${what} must be a whole number from ${min} to ${max}, got ${describeValue(text)}`);
   return integerIn(text, what, min, max);
 }
 
 /** `1 t true on y yes` (any case) → true; `0 f false off n no` → false; anything else is refused. */
 export function parseBoolean(value: unknown, what: string): boolean {
   if (typeof value === "boolean") return value;
-  const s = String(value ?? "").trim().toLowerCase();
-  if (TRUE_WORDS.includes(s)) return true;
-  if (FALSE_WORDS.includes(s)) return false;
-  throw new LxpCommandError(`${what} needs on or off (1 t true on y yes / 0 f false off n no), got ${JSON.stringify(value)}`);
+  if (value === 1 || value === 0) return value === 1;
+  const s = typeof value === "string" && value.length <= MAX_WORD_LENGTH ? value.trim().toLowerCase() : undefined;
+  if (s !== undefined && TRUE_WORDS.includes(s)) return true;
+  if (s !== undefined && FALSE_WORDS.includes(s)) return false;
+  throw new LxpCommandError(`${what} needs on or off (1 t true on y yes / 0 f false off n no), got ${describeValue(value)}`);
 }
 
 /** "HH:MM" → hour in the low byte, minute in the high byte (lxp-protocol.md §9). */
 export function encodeTime(value: unknown, what: string): number {
-  const m = typeof value === "string" ? /^\s*(\d{1,2}):(\d{2})\s*$/.exec(value) : null;
+  const m = typeof value === "string" && value.length <= MAX_WORD_LENGTH ? /^\s*(\d{1,2}):(\d{2})\s*$/.exec(value) : null;
   if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) {
-    throw new LxpCommandError(`${what} must be a time HH:MM from 00:00 to 23:59, got ${JSON.stringify(value)}`);
+    throw new LxpCommandError(`${what} must be a time HH:MM from 00:00 to 23:59, got ${describeValue(value)}`);
   }
   return Number(m[1]) | (Number(m[2]) << 8);
 }
 
+/** {"start":"HH:MM","end":"HH:MM"}, as an object or its JSON text; no other keys. */
 function parseWindow(payload: unknown, what: string): [number, number] {
+  const needs = (): LxpCommandError => new LxpCommandError(`${what} needs {"start":"HH:MM","end":"HH:MM"}, got ${describeValue(payload)}`);
   let value = payload;
   if (typeof value === "string") {
+    if (value.length > MAX_WINDOW_TEXT_LENGTH) throw needs();
     try {
       value = JSON.parse(value);
     } catch {
-      throw new LxpCommandError(`${what} needs {"start":"HH:MM","end":"HH:MM"}, got ${JSON.stringify(payload)}`);
+      throw needs();
     }
   }
-  if (!value || typeof value !== "object" || Array.isArray(value)) {
-    throw new LxpCommandError(`${what} needs {"start":"HH:MM","end":"HH:MM"}, got ${JSON.stringify(payload)}`);
+  if (!isPlainObject(value)) throw needs();
+  const others = Object.keys(value).filter((key) => key !== "start" && key !== "end");
+  if (others.length > 0) {
+    const named = others.slice(0, 3).map((key) => describeValue(key)).join(", ");
+    throw new LxpCommandError(`${what} takes only "start" and "end", got also ${named}${others.length > 3 ? ", …" : ""}`);
   }
-  const w = value as { start?: unknown; end?: unknown };
-  return [encodeTime(w.start, `${what} start`), encodeTime(w.end, `${what} end`)];
+  // Own properties only: a key inherited from a polluted Object.prototype is not a value.
+  const start = Object.hasOwn(value, "start") ? value.start : undefined;
+  const end = Object.hasOwn(value, "end") ? value.end : undefined;
+  return [encodeTime(start, `${what} start`), encodeTime(end, `${what} end`)];
 }
 
 /**
@@ -147,6 +172,26 @@ export function checkHoldValue(register: number, value: unknown): number {
   return n;
 }
 
+/**
+ * The values of a write multi: a dense array of 1–127 values, each checked for its register. A hole
+ * (`new Array(1)`, `[1, , 3]`) would be skipped by map/forEach and go out as 0, so it is refused.
+ */
+function multiValues(payload: readonly unknown[], register: number, path: string): number[] {
+  const length = payload.length;
+  if (length < 1 || length > MAX_READ_COUNT) {
+    throw new LxpCommandError(`${path}: a multi-register write takes 1–${MAX_READ_COUNT} values, got ${length}`);
+  }
+  if (register + length - 1 > 0xffff) throw new LxpCommandError(`${path}: registers end beyond 65535`);
+  const hole = firstHole(payload);
+  if (hole >= 0) {
+    throw new LxpCommandError(`${path}: value ${hole} of the array is missing (a sparse array such as new Array(${length}) or [1, , 3]); give every value`);
+  }
+  if (Object.keys(payload).length !== length) throw new LxpCommandError(`${path}: the array has properties besides its ${length} values`);
+  const values: number[] = [];
+  for (let k = 0; k < length; k++) values.push(checkHoldValue(register + k, payload[k]));
+  return values;
+}
+
 function countOf(payload: unknown, what: string): number {
   if (payload === undefined || payload === null || payload === "") return 1;
   return integerIn(payload, `${what} count`, 1, MAX_READ_COUNT);
@@ -166,7 +211,10 @@ function unknown(path: string): LxpCommandError {
 
 /** The command a topic and payload ask for. Throws LxpCommandError with the reason. */
 export function parseCommand(topic: unknown, payload: unknown): Command {
-  const path = typeof topic === "string" ? topic.trim().replace(/^\/+|\/+$/g, "") : "";
+  if (typeof topic === "string" && topic.length > MAX_TOPIC_LENGTH) {
+    throw new LxpCommandError(`the command has ${topic.length} characters, at most ${MAX_TOPIC_LENGTH} are read: ${describeValue(topic)}`);
+  }
+  const path = typeof topic === "string" ? trimSlashes(topic.trim()) : "";
   if (!path) throw new LxpCommandError("no command: set msg.topic (e.g. read/hold/21) or a command in the node");
   const [verb, name, arg, ...extra] = path.split("/");
   if (extra.length > 0) throw unknown(path);
@@ -195,13 +243,7 @@ export function parseCommand(topic: unknown, payload: unknown): Command {
   if (verb === "set") {
     if (name === "hold" && arg !== undefined) {
       const register = pathNumber(arg, `${path}: register`, 0, 0xffff);
-      if (Array.isArray(payload)) {
-        if (payload.length < 1 || payload.length > MAX_READ_COUNT) {
-          throw new LxpCommandError(`${path}: a multi-register write takes 1–${MAX_READ_COUNT} values, got ${payload.length}`);
-        }
-        if (register + payload.length - 1 > 0xffff) throw new LxpCommandError(`${path}: registers end beyond 65535`);
-        return { kind: "write", register, values: payload.map((v, k) => checkHoldValue(register + k, v)), multi: true };
-      }
+      if (Array.isArray(payload)) return { kind: "write", register, values: multiValues(payload, register, path), multi: true };
       return { kind: "write", register, values: [checkHoldValue(register, payload)], multi: false };
     }
     if (own(TIME_WINDOWS, name) && arg !== undefined) {
@@ -222,7 +264,8 @@ export function writtenRegisters(command: Command): number[] {
   switch (command.kind) {
     case "write":
     case "window":
-      return command.values.map((_, k) => command.register + k);
+      // Array.from visits every index (map would skip holes of a sparse array).
+      return Array.from({ length: command.values.length }, (_, k) => command.register + k);
     case "bit":
       return [command.register];
     case "sync-time":

@@ -3,7 +3,7 @@
 // Used by the lxp-request node and `lxp-pylon lxp`; the output is frameToMessage's message (docs/lxp-payloads.md).
 import type { DecodedMessage, DongleLink } from "./dongle-link";
 import { Command, CLOCK_REGISTER, LxpCommandError, parseCommand, writtenRegisters } from "./lxp-commands";
-import { ExchangeFn } from "./lxp-requester";
+import type { ExchangeFn, QueueOptions, QueuePlace } from "./lxp-requester";
 import { LxpRequestError } from "./lxp-request-error";
 import { describeRegisterList, forbiddenRegisters } from "./lxp-write-policy";
 import { clockDriftSeconds, clockRegisters, needsSync, SYNC_TOLERANCE_S } from "./time-sync";
@@ -102,11 +102,24 @@ export function checkCommand(link: DongleLink, request: CommandRequest): Command
   return command;
 }
 
+/**
+ * How long a command may wait in the dongle's queue for its turn, from the moment it is queued: as
+ * long as one exchange may take to fail, timeout × (retries + 1). Past it the command fails unsent.
+ */
+export function queueDeadlineMs(options: Pick<ControlOptions, "timeoutMs" | "retries">): number {
+  return options.timeoutMs * (options.retries + 1);
+}
+
 export async function runCommand(link: DongleLink, request: CommandRequest, options: ControlOptions): Promise<ControlOutcome> {
+  let place: QueuePlace | undefined;
   try {
     const command = checkCommand(link, request);
-    const waitMs = options.serialWaitMs ?? options.timeoutMs * (options.retries + 1);
-    const run = (task: (exchange: ExchangeFn) => Promise<ControlOutcome>) => link.requester.run((exchange) => task(guard(exchange, options.signal)));
+    // Taken before the wait for the serials, so requests waiting for them count against the queue limit too.
+    const taken = link.requester.reserve(request.topic);
+    place = taken;
+    const waitMs = options.serialWaitMs ?? queueDeadlineMs(options);
+    const queue: QueueOptions = { maxWaitMs: queueDeadlineMs(options), description: request.topic, signal: options.signal };
+    const run = (task: (exchange: ExchangeFn) => Promise<ControlOutcome>) => taken.run((exchange) => task(guard(exchange, options.signal)), queue);
     if (command.kind === "read-param") {
       // A param read names the dongle only: the datalog serial (any frame, heartbeats too) is enough.
       const { datalog } = await link.waitForTarget(waitMs, false);
@@ -116,6 +129,7 @@ export async function runCommand(link: DongleLink, request: CommandRequest, opti
     const knowsReplyDirection = (): boolean => link.knowsReplyDirection(target.datalog);
     return await run((exchange) => new Session(exchange, target, options, request, knowsReplyDirection).execute(command));
   } catch (err) {
+    place?.release(); // no-op once the task was queued
     if (err instanceof LxpRequestError) return fail(err, request);
     return fail(new LxpRequestError("invalid", `${request.topic}: ${(err as Error).message}`), request);
   }

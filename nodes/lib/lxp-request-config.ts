@@ -1,6 +1,7 @@
 // Validates an lxp-request node's settings (editor strings, possibly from ${ENV}) and resolves the
 // command a message asks for. Shared with the editor's validators through the tests.
 import { number, text } from "./config-values";
+import { TIMING_LIMITS, timingValue } from "./timing-limits";
 
 export interface RequestSettings {
   command?: string;
@@ -30,15 +31,20 @@ export function parseFixedValue(raw: string): unknown {
   }
 }
 
-export function parseRequestConfig(input: RequestConfigInput): RequestSettings {
+/**
+ * The settings of a configuration; throws on a bad value. A timing value below its minimum is raised
+ * to it, and `warn` gets one message per such value (see timing-limits.ts).
+ */
+export function parseRequestConfig(input: RequestConfigInput, warn?: (message: string) => void): RequestSettings {
+  const limits = TIMING_LIMITS["lxp-request"];
   const command = text(input.command);
   const value = text(input.value);
   return {
     command: command || undefined,
     value: value === "" ? undefined : parseFixedValue(value),
-    timeoutMs: number(input.timeout, "timeout (s)", 0.1, 300, 10) * 1000,
+    timeoutMs: timingValue(input.timeout, limits.timeout, 10, warn) * 1000,
     retries: number(input.retries, "retries", 0, 10, 1, true),
-    autoSyncHours: number(input.autoSync, "automatic time sync (hours)", 0, 168, 0),
+    autoSyncHours: timingValue(input.autoSync, limits.autoSync, 0, warn),
   };
 }
 

@@ -9,7 +9,9 @@ export type LxpRequestErrorCode =
   | "timeout" // no matching reply after all attempts
   | "exception" // the inverter answered with a Modbus exception
   | "verify" // the echo or the read-back does not show the value written
-  | "closed"; // the connection or the requesting node was closed while the request waited
+  | "closed" // the connection or the requesting node was closed while the request waited
+  | "overflow" // the dongle's request queue was full: nothing was sent
+  | "expired"; // the request waited in the queue past its deadline: nothing was sent
 
 export class LxpRequestError extends Error {
   readonly code: LxpRequestErrorCode;

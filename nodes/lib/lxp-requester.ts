@@ -1,6 +1,8 @@
 // One request in flight per dongle connection, shared by every lxp-request node and the CLI. A task
 // (one command: a read, or read-modify-write + read-back) runs alone, so two read-modify-writes of
 // register 21 cannot interleave. Replies are picked out of everything the dongle sends by lxp-match.
+// The queue is bounded (a full queue refuses at once) and every task has a deadline from the moment
+// it is queued: one still waiting then fails unsent, so no stale write reaches the inverter later.
 import type { DecodedMessage, DongleLink } from "./dongle-link";
 import { classifyFrame, describeMismatch, Expectation } from "./lxp-match";
 import { LxpRequestError } from "./lxp-request-error";
@@ -27,6 +29,46 @@ export interface RequesterStats {
   retries: number;
   /** Frames seen while waiting that were not our reply (cloud traffic, broadcasts, misrouted replies). */
   ignored: number;
+  /** Tasks taken into the queue. */
+  queued: number;
+  /** Tasks that were still waiting at their deadline: failed unsent. */
+  expired: number;
+  /** Tasks refused because the queue was full: failed unsent. */
+  overflow: number;
+}
+
+export type Task<T> = (exchange: ExchangeFn) => Promise<T>;
+
+export interface QueueOptions {
+  /** The longest a task may wait for its turn, from the moment it is queued; then it fails as "expired", unsent. */
+  maxWaitMs: number;
+  /** For messages, e.g. the command "set/ac_charge". */
+  description: string;
+  /** Aborted when the requesting node closes: a waiting task leaves the queue unsent. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A place in the queue, taken when a request arrives (before its serials are known, so requests
+ * waiting for them count too). Use it once: run() queues the task, release() gives the place back.
+ */
+export interface QueuePlace {
+  run<T>(task: Task<T>, options: QueueOptions): Promise<T>;
+  release(): void;
+}
+
+/** Requests waiting or running per dongle when the configuration says nothing. */
+export const DEFAULT_QUEUE_LIMIT = 50;
+/** The deadline of a task queued without one: the default timeout × (retries + 1). */
+export const DEFAULT_MAX_WAIT_MS = 20_000;
+/** setTimeout fires at once for longer delays. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+interface Waiting {
+  readonly deadline: number;
+  start(): void;
+  fail(error: LxpRequestError): void;
+  expire(): void;
 }
 
 interface InFlight {
@@ -37,43 +79,144 @@ interface InFlight {
 }
 
 const isUp = (state: string): boolean => state === "connected" || state === "listening";
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 export class LxpRequester {
-  readonly stats: RequesterStats = { exchanges: 0, replies: 0, exceptions: 0, timeouts: 0, retries: 0, ignored: 0 };
-  private tail: Promise<unknown> = Promise.resolve();
-  private queued = 0;
+  readonly stats: RequesterStats = { exchanges: 0, replies: 0, exceptions: 0, timeouts: 0, retries: 0, ignored: 0, queued: 0, expired: 0, overflow: 0 };
+  /** Tasks waiting for their turn, oldest first. */
+  private readonly waiting: Waiting[] = [];
+  private running = false;
+  /** Places taken but not yet run or released. */
+  private reserved = 0;
   private inFlight: InFlight | undefined;
   private closed = false;
   private readonly cancels = new Set<(error: LxpRequestError) => void>();
 
-  constructor(private readonly link: DongleLink) {
+  /** `limit`: the most tasks waiting or running (places taken included) before new ones are refused. */
+  constructor(
+    private readonly link: DongleLink,
+    readonly limit = DEFAULT_QUEUE_LIMIT,
+  ) {
     link.on("message", (decoded) => this.onMessage(decoded));
   }
 
-  /** Tasks waiting or running. */
+  /** Tasks waiting or running, and places taken. */
   get pending(): number {
-    return this.queued;
+    return this.reserved + this.waiting.length + (this.running ? 1 : 0);
   }
 
-  /** Runs `task` after every earlier task has finished; it may make several exchanges. */
-  run<T>(task: (exchange: ExchangeFn) => Promise<T>): Promise<T> {
-    this.queued++;
-    const result = this.tail.then(() => {
-      if (this.closed) throw new LxpRequestError("closed", "the dongle connection was closed");
-      return task((exchange) => this.exchange(exchange));
-    });
-    this.tail = result.then(
-      () => this.queued--,
-      () => this.queued--,
-    );
-    return result;
+  /** Takes a place in the queue; throws LxpRequestError "overflow" when the queue is full. */
+  reserve(description: string): QueuePlace {
+    if (this.closed) throw this.closedError();
+    if (this.pending >= this.limit) {
+      this.stats.overflow++;
+      throw new LxpRequestError(
+        "overflow",
+        `${description}: not sent: ${plural(this.limit, "request")} for the dongle at ${this.link.description} are already waiting or running (the queue limit of the lxp-dongle configuration)`,
+      );
+    }
+    this.reserved++;
+    let open = true;
+    const take = (): boolean => {
+      if (!open) return false;
+      open = false;
+      this.reserved--;
+      return true;
+    };
+    return {
+      run: <T>(task: Task<T>, options: QueueOptions): Promise<T> => {
+        if (!take()) return Promise.reject(new Error("a queue place was used twice"));
+        return this.enqueue(task, options);
+      },
+      release: () => void take(),
+    };
+  }
+
+  /** Queues `task` to run after every earlier task has finished; it may make several exchanges. */
+  run<T>(task: Task<T>, options: QueueOptions = { maxWaitMs: DEFAULT_MAX_WAIT_MS, description: "request" }): Promise<T> {
+    try {
+      return this.reserve(options.description).run(task, options);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
   }
 
   /** Fails what is in flight and everything queued. */
   close(): void {
     this.closed = true;
-    const error = new LxpRequestError("closed", "the dongle connection was closed");
+    const error = this.closedError();
+    for (const task of this.waiting.splice(0)) task.fail(error);
     for (const cancel of [...this.cancels]) cancel(error);
+  }
+
+  private closedError(): LxpRequestError {
+    return new LxpRequestError("closed", "the dongle connection was closed");
+  }
+
+  private enqueue<T>(task: Task<T>, options: QueueOptions): Promise<T> {
+    if (this.closed) return Promise.reject(this.closedError());
+    const { description, signal } = options;
+    const nodeClosed = (): LxpRequestError => new LxpRequestError("closed", `${description}: the lxp-request node was closed (not sent)`);
+    if (signal?.aborted) return Promise.reject(nodeClosed());
+    return new Promise<T>((resolve, reject) => {
+      const deadline = Date.now() + options.maxWaitMs;
+      const leave = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        const k = this.waiting.indexOf(entry);
+        if (k >= 0) this.waiting.splice(k, 1);
+      };
+      const entry: Waiting = {
+        deadline,
+        start: () => {
+          leave();
+          this.execute(task, resolve, reject);
+        },
+        fail: (error) => {
+          leave();
+          reject(error);
+        },
+        expire: () => {
+          const ahead = this.waiting.indexOf(entry) + (this.running ? 1 : 0);
+          this.stats.expired++;
+          const waited = `${options.maxWaitMs / 1000} s`;
+          const behind = ahead > 0 ? `, behind ${plural(ahead, "request")}` : "";
+          entry.fail(new LxpRequestError("expired", `${description}: not sent: still waiting for its turn after ${waited} (its deadline: timeout × (retries + 1))${behind}`));
+        },
+      };
+      const onAbort = (): void => entry.fail(nodeClosed());
+      const timer = setTimeout(() => {
+        entry.expire();
+        this.pump();
+      }, Math.min(Math.max(0, options.maxWaitMs), MAX_TIMER_MS));
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.waiting.push(entry);
+      this.stats.queued++;
+      this.pump();
+    });
+  }
+
+  /** Starts the next task when none is running; a task whose deadline passed is failed, never started late. */
+  private pump(): void {
+    while (!this.running && !this.closed && this.waiting.length > 0) {
+      const next = this.waiting[0];
+      if (Date.now() >= next.deadline) next.expire();
+      else next.start();
+    }
+  }
+
+  private execute<T>(task: Task<T>, resolve: (value: T) => void, reject: (error: unknown) => void): void {
+    this.running = true;
+    let result: Promise<T>;
+    try {
+      result = task((exchange) => this.exchange(exchange));
+    } catch (err) {
+      result = Promise.reject(err as Error);
+    }
+    void result.then(resolve, reject).finally(() => {
+      this.running = false;
+      this.pump();
+    });
   }
 
   private onMessage(decoded: DecodedMessage): void {

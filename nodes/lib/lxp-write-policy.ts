@@ -28,10 +28,19 @@ export function describeRegisterList(ranges: ReadonlyArray<readonly [number, num
   return ranges.map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).join(", ");
 }
 
-/** The registers of `wanted` the policy does not let through (all of them when writes are off). */
+const isRegister = (reg: unknown): reg is number => Number.isInteger(reg) && (reg as number) >= 0 && (reg as number) <= 0xffff;
+
+/**
+ * The registers of `wanted` the policy does not let through (all of them when writes are off). Walks
+ * every index (filter would skip the holes of a sparse array); a hole or a non-register is forbidden.
+ */
 export function forbiddenRegisters(policy: WritePolicy, wanted: readonly number[]): number[] {
-  if (!policy.allowed) return [...wanted];
   const ranges = policy.registers;
-  if (!ranges) return [];
-  return wanted.filter((reg) => !ranges.some(([a, b]) => reg >= a && reg <= b));
+  const forbidden: number[] = [];
+  for (let k = 0; k < wanted.length; k++) {
+    const reg = wanted[k];
+    const listed = !ranges || (isRegister(reg) && ranges.some(([a, b]) => reg >= a && reg <= b));
+    if (!policy.allowed || !isRegister(reg) || !listed) forbidden.push(isRegister(reg) ? reg : NaN);
+  }
+  return forbidden;
 }

@@ -143,7 +143,7 @@ describe("lxp-request node", function () {
     });
 
     it("times out after the configured retries, sending the request once per attempt", async () => {
-      const { out, caught } = await start({ fake: { silent: true }, request: { timeout: "0.2", retries: "2" } });
+      const { out, caught } = await start({ fake: { silent: true }, request: { timeout: "0.5", retries: "2" } });
       const reply = await ask(out, "read/hold/21");
       assert.equal(reply.result, "fail");
       assert.match(reply.reason, /no reply from datalog 2222222222 within 0.2 s \(3 attempts\)/);

@@ -90,7 +90,7 @@ function simLink(sim: LxpDongleSimulator): DongleLink {
     target: () => target,
     waitForTarget: async () => target,
     knowsReplyDirection: () => true,
-    requester: { run: <T>(task: (x: typeof exchange) => Promise<T>) => task(exchange) },
+    requester: { reserve: () => ({ run: <T>(task: (x: typeof exchange) => Promise<T>) => task(exchange), release: () => undefined }) },
   } as unknown as DongleLink;
 }
 

@@ -42,7 +42,7 @@ function standIn(holds: Map<number, number>, allowed = true) {
     writePolicy: { allowed },
     target: () => target,
     waitForTarget: async () => target,
-    requester: { run: <T>(task: (x: typeof exchange) => Promise<T>) => task(exchange) },
+    requester: { reserve: () => ({ run: <T>(task: (x: typeof exchange) => Promise<T>) => task(exchange), release: () => undefined }) },
   } as unknown as DongleLink;
   return { link, sent };
 }

@@ -10,7 +10,22 @@ function checkSerial(serial: string, what: string): void {
 
 function checkU16(value: number, what: string): void {
   if (!Number.isInteger(value) || value < 0 || value > 0xffff) {
-    throw new RangeError(`${what} must be an integer 0–65535, got ${value}`);
+    throw new RangeError(`${what} must be an integer 0–65535, got ${typeof value === "number" ? value : typeof value}`);
+  }
+}
+
+/**
+ * 1–127 register values as u16 little-endian from `offset`. Every index is visited: forEach/map skip
+ * the holes of a sparse array, which would go out as the buffer's zeros.
+ */
+function writeValues(values: readonly number[], body: Buffer, offset: number, what: string): void {
+  if (!Array.isArray(values) || values.length < 1 || values.length > 127) {
+    throw new RangeError(`${what} takes 1–127 values, got ${Array.isArray(values) ? values.length : typeof values}`);
+  }
+  for (let k = 0; k < values.length; k++) {
+    if (!Object.hasOwn(values, k)) throw new RangeError(`value ${k} is missing (a sparse array)`);
+    checkU16(values[k], `value ${k}`);
+    body.writeUInt16LE(values[k], offset + 2 * k);
   }
 }
 
@@ -85,14 +100,11 @@ export function encodeWriteSingle(target: Target, register: number, value: numbe
 }
 
 export function encodeWriteMulti(target: Target, register: number, values: readonly number[]): Buffer {
-  if (values.length < 1 || values.length > 127) throw new RangeError(`write multi takes 1–127 values, got ${values.length}`);
-  const body = Buffer.alloc(3 + values.length * 2);
-  body.writeUInt16LE(values.length, 0);
-  body[2] = values.length * 2;
-  values.forEach((v, k) => {
-    checkU16(v, `value ${k}`);
-    body.writeUInt16LE(v, 3 + 2 * k);
-  });
+  const count = Array.isArray(values) ? values.length : 0;
+  const body = Buffer.alloc(3 + Math.min(count, 127) * 2);
+  writeValues(values, body, 3, "write multi");
+  body.writeUInt16LE(count, 0);
+  body[2] = count * 2;
   return translated(target.protocol ?? 2, target.datalog, target.inverter, inner(DeviceFunction.WRITE_MULTI, target.inverter, register, body));
 }
 
@@ -130,13 +142,10 @@ export function encodeReadReply(
   values: readonly number[],
   direction = 1,
 ): Buffer {
-  if (values.length < 1 || values.length > 127) throw new RangeError(`a read reply carries 1–127 values, got ${values.length}`);
-  const body = Buffer.alloc(1 + values.length * 2);
-  body[0] = values.length * 2;
-  values.forEach((v, k) => {
-    checkU16(v, `value ${k}`);
-    body.writeUInt16LE(v, 1 + 2 * k);
-  });
+  const count = Array.isArray(values) ? values.length : 0;
+  const body = Buffer.alloc(1 + Math.min(count, 127) * 2);
+  writeValues(values, body, 1, "a read reply");
+  body[0] = count * 2;
   return translated(target.protocol ?? 2, target.datalog, target.inverter, inner(fn, target.inverter, register, body, direction));
 }
 
