@@ -8,7 +8,8 @@
  *
  * The validators return true when a value is fine, else the message (when the editor passes `opt`)
  * or plain false. The messages are compared with the runtime checks in nodes/lib/*-config.ts by
- * test/unit/editor-html.spec.ts: change them only together.
+ * test/unit/editor-html.spec.ts: change them only together. TIMING mirrors TIMING_LIMITS in
+ * nodes/lib/timing-limits.ts (the same test compares the two tables).
  */
 /* global window */
 (function (root) {
@@ -68,6 +69,48 @@
         };
     }
 
+    /**
+     * The ranges of the timing settings: a value below `min` is raised to it at deploy with a warning
+     * (an old flow still starts); here it is marked invalid. zeroIsOff: 0 is allowed and means off.
+     */
+    const TIMING = Object.freeze({
+        "lxp-dongle": Object.freeze({
+            reconnect: Object.freeze({ what: "reconnect delay (s)", min: 1, max: 3600 }),
+            watchdog: Object.freeze({ what: "silence watchdog (s)", min: 60, max: 86400, zeroIsOff: true }),
+            broadcastInterval: Object.freeze({ what: "broadcast interval (s)", min: 1, max: 86400 }),
+        }),
+        "lxp-request": Object.freeze({
+            timeout: Object.freeze({ what: "timeout (s)", min: 0.5, max: 300 }),
+            autoSync: Object.freeze({ what: "automatic time sync (hours)", min: 1, max: 168, zeroIsOff: true }),
+        }),
+    });
+
+    /**
+     * A validator for the timing setting TIMING[type][key]; "" (the runtime default) and ${ENV} pass.
+     * Options: minimumOnlyFor, transportOf: the minimum is checked only when transportOf(node) is
+     * minimumOnlyFor (a setting the other transport ignores), the range always.
+     */
+    function timing(type, key, options) {
+        const limit = TIMING[type] && TIMING[type][key];
+        if (!limit) throw new TypeError("timing(\"" + type + "\", \"" + key + "\"): no such setting");
+        const o = options || {};
+        if (o.minimumOnlyFor && typeof o.transportOf !== "function") {
+            throw new TypeError("timing(\"" + type + "\", \"" + key + "\"): minimumOnlyFor needs a transportOf(node) function");
+        }
+        const range = limit.what + " must be " + (limit.zeroIsOff ? "0 (off) or " : "") + "a number from " + limit.min + " to " + limit.max;
+        const minimum = limit.what + " must be at least " + limit.min + (limit.zeroIsOff ? " (or 0 for off)" : "") +
+            ": a smaller value is raised to " + limit.min + " when deployed";
+        return function (v, opt) {
+            const s = text(v);
+            if (s === "" || ENV.test(s)) return true;
+            const n = Number(s);
+            if (n === 0 && limit.zeroIsOff) return true;
+            if (!Number.isFinite(n) || n <= 0 || n > limit.max) return fail(opt, range);
+            if (n >= limit.min || (o.minimumOnlyFor && o.transportOf(this) !== o.minimumOnlyFor)) return true;
+            return fail(opt, minimum);
+        };
+    }
+
     /** True for a host name, IPv4 or IPv6 address (no port, no brackets) or an ${ENV} value. */
     const isHost = (s) => ENV.test(s) || IPV4.test(s) || HOSTNAME.test(s) || IPV6.test(s);
 
@@ -81,6 +124,8 @@
         fieldOf: fieldOf,
         transportOf: transportOf,
         numberIn: numberIn,
+        TIMING: TIMING,
+        timing: timing,
         isHost: isHost,
     });
 })(typeof globalThis === "object" ? globalThis : window);

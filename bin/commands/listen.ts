@@ -11,10 +11,13 @@ const LISTEN_OPTIONS = {
   tcp: { type: "string", value: "HOST[:PORT]", help: "connect to the dongle's TCP server (port 8000 when not given)" },
   udp: { type: "string", value: "[HOST:]PORT", help: "receive the dongle's UDP datagrams on this local address (host 0.0.0.0 when not given)" },
   datalog: { type: "string", value: "SERIAL", help: "pass on only frames of this 10-character datalog serial", default: "every datalog" },
-  watchdog: { type: "string", value: "S", help: "tcp: reconnect after S seconds without any bytes (0 = off)", default: "600" },
+  watchdog: { type: "string", value: "S", help: "tcp: reconnect after S seconds without any bytes (0 = off, else at least 60)", default: "600" },
   "current-divisor": { type: "string", value: "10|100", help: "BMS current divisor of the inverter firmware", default: "100" },
-  reconnect: { type: "string", value: "S", help: "first reconnect delay after a drop, doubling up to 60 s", default: "5" },
+  reconnect: { type: "string", value: "S", help: "first reconnect delay after a drop (at least 1), doubling up to 60 s", default: "5" },
 } as const;
+
+/** A value raised to its minimum (--watchdog 5 → 60), as poll pylon reports its notes. */
+const warnOnStderr = (message: string): void => void process.stderr.write(`lxp-pylon: warning: ${message}\n`);
 
 export function listenOptions(values: OptionValues<typeof LISTEN_OPTIONS>): DongleLinkOptions {
   if (!values.tcp === !values.udp) throw new CliError("give exactly one of --tcp HOST[:PORT] or --udp [HOST:]PORT", 2);
@@ -27,11 +30,11 @@ export function listenOptions(values: OptionValues<typeof LISTEN_OPTIONS>): Dong
   try {
     if (values.tcp) {
       const { host, port } = splitHostPort(values.tcp, 8000);
-      return parseDongleConfig({ ...common, transport: "tcp", host, port });
+      return parseDongleConfig({ ...common, transport: "tcp", host, port }, warnOnStderr);
     }
     const spec = values.udp as string;
     const { host, port } = /^\d+$/.test(spec) ? { host: "0.0.0.0", port: Number(spec) } : splitHostPort(spec, 8000);
-    return parseDongleConfig({ ...common, transport: "udp", bind: host, port });
+    return parseDongleConfig({ ...common, transport: "udp", bind: host, port }, warnOnStderr);
   } catch (err) {
     throw new CliError((err as Error).message, 2);
   }

@@ -24,7 +24,7 @@ const CONTROL_OPTIONS = {
   },
   "allow-writes": { type: "boolean", help: "allow set/… and sync_time to change inverter settings", default: "off, writes are refused" },
   writable: { type: "string", value: "LIST", help: "only these holding registers may be written, e.g. 21,64-67", default: "all, with --allow-writes" },
-  timeout: { type: "string", value: "S", help: "reply timeout per attempt", default: "10" },
+  timeout: { type: "string", value: "S", help: "reply timeout per attempt, at least 0.5", default: "10" },
   retries: { type: "string", value: "N", help: "extra attempts after a timeout", default: "1" },
 } as const;
 
@@ -52,7 +52,7 @@ function controlOptions(values: OptionValues<typeof CONTROL_OPTIONS>, positional
       reconnect: "1",
       watchdog: "0",
     });
-    const settings = parseRequestConfig({ timeout: values.timeout, retries: values.retries });
+    const settings = parseRequestConfig({ timeout: values.timeout, retries: values.retries }, warnOnStderr);
     const [topic, value] = positionals;
     const request: CommandRequest = { topic, payload: value === undefined ? undefined : parseFixedValue(value) };
     return { link, settings, request, waitMs };
@@ -60,6 +60,9 @@ function controlOptions(values: OptionValues<typeof CONTROL_OPTIONS>, positional
     throw new CliError((err as Error).message, 2);
   }
 }
+
+/** A value raised to its minimum, as poll pylon reports its notes. */
+const warnOnStderr = (message: string): void => void process.stderr.write(`lxp-pylon: warning: ${message}\n`);
 
 function refused(error: LxpRequestError, request: CommandRequest): ControlOutcome {
   return { msg: { topic: request.topic, payload: error.message, result: "fail", request, reason: error.message }, error };

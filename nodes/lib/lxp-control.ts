@@ -5,6 +5,7 @@ import type { DecodedMessage, DongleLink } from "./dongle-link";
 import { Command, CLOCK_REGISTER, LxpCommandError, parseCommand, writtenRegisters } from "./lxp-commands";
 import type { ExchangeFn, QueueOptions, QueuePlace } from "./lxp-requester";
 import { LxpRequestError } from "./lxp-request-error";
+import { errorText } from "./node-errors";
 import { describeRegisterList, forbiddenRegisters } from "./lxp-write-policy";
 import { clockDriftSeconds, clockRegisters, needsSync, SYNC_TOLERANCE_S } from "./time-sync";
 import {
@@ -96,7 +97,8 @@ export function checkCommand(link: DongleLink, request: CommandRequest): Command
     command = parseCommand(request.topic, request.payload);
   } catch (err) {
     if (err instanceof LxpCommandError) throw new LxpRequestError("invalid", `${err.message} (nothing was sent)`);
-    throw err;
+    // A payload whose getters or Proxy traps throw: as invalid as any other bad value.
+    throw new LxpRequestError("invalid", `${request.topic.slice(0, 40)}: the value cannot be read: ${errorText(err)} (nothing was sent)`);
   }
   checkWritable(link, command, request.topic);
   return command;

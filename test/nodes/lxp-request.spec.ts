@@ -146,7 +146,7 @@ describe("lxp-request node", function () {
       const { out, caught } = await start({ fake: { silent: true }, request: { timeout: "0.5", retries: "2" } });
       const reply = await ask(out, "read/hold/21");
       assert.equal(reply.result, "fail");
-      assert.match(reply.reason, /no reply from datalog 2222222222 within 0.2 s \(3 attempts\)/);
+      assert.match(reply.reason, /no reply from datalog 2222222222 within 0.5 s \(3 attempts\)/);
       assert.equal(fake!.requestsHex().length, 3);
       assert.equal(new Set(fake!.requestsHex()).size, 1);
       await waitFor(() => caught.length === 1);

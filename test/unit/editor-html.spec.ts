@@ -8,6 +8,7 @@ import { parseDongleConfig } from "../../nodes/lib/dongle-config";
 import { parsePylonPortConfig } from "../../nodes/lib/pylon-port-config";
 import { COMMAND_PATTERNS, parseCommand } from "../../nodes/lib/lxp-commands";
 import { parseRequestConfig } from "../../nodes/lib/lxp-request-config";
+import { TIMING_LIMITS } from "../../nodes/lib/timing-limits";
 
 const root = join(__dirname, "..", "..");
 const nodesDir = join(root, "nodes");
@@ -275,6 +276,17 @@ function fire(type: string, fake: FakeJQuery, selector: string, event: string): 
   }
 }
 
+/** How a runtime config parser takes a value: as it is, raised to a minimum (it warned), or refused. */
+function runtimeVerdict(parse: (warn: (message: string) => void) => unknown): "ok" | "raised" | "refused" {
+  let warned = false;
+  try {
+    parse(() => (warned = true));
+  } catch {
+    return "refused";
+  }
+  return warned ? "raised" : "ok";
+}
+
 describe("editor HTML", () => {
   it("finds the editor files of the package", () => {
     for (const type of ["lxp-dongle", "lxp-in", "lxp-request", "pylon-port", "pylon-poll"]) {
@@ -298,6 +310,15 @@ describe("editor HTML", () => {
     it("ship with the package (resources/ is in package.json files)", () => {
       const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { files: string[] };
       assert.ok(pkg.files.includes("resources"), `package.json files: ${pkg.files.join(", ")}`);
+    });
+
+    it("check the timing settings against the runtime's table (nodes/lib/timing-limits.ts)", () => {
+      const context = vm.createContext({});
+      vm.runInContext(readFileSync(join(resourcesDir, "editor-validators.js"), "utf8"), context);
+      const E = context.LxpPylonEditor as { TIMING: unknown; timing: (...args: unknown[]) => Validator };
+      assert.deepEqual(JSON.parse(JSON.stringify(E.TIMING)), JSON.parse(JSON.stringify(TIMING_LIMITS)));
+      assert.throws(() => E.timing("lxp-request", "nope"), /no such setting/);
+      assert.throws(() => E.timing("lxp-dongle", "watchdog", { minimumOnlyFor: "tcp" }), /transportOf/);
     });
 
     it("are defined once more harmlessly (the editor loads the file once per node set)", () => {
@@ -416,6 +437,7 @@ describe("editor HTML", () => {
         allowWrites: false,
         writableRegisters: "",
         answerHeartbeats: false,
+        queueLimit: "50",
         currentDivisor: "100",
       });
       const form = block(editors.get(T)?.html ?? "", "template", T) ?? "";
@@ -462,11 +484,25 @@ describe("editor HTML", () => {
       ok(T, "source", "dongle.lan", tcp);
     });
 
-    it("reconnect: 0.1-3600 s; watchdog: 0-86400 s (blank = default)", () => {
-      for (const v of ["0.1", "5", "3600", ""]) ok(T, "reconnect", v, tcp);
-      for (const v of ["0", "0.05", "3601", "soon"]) bad(T, "reconnect", v, tcp);
-      for (const v of ["0", "600", "86400", ""]) ok(T, "watchdog", v, tcp);
-      for (const v of ["-1", "86401", "ten"]) bad(T, "watchdog", v, tcp);
+    it("reconnect: 1-3600 s; watchdog: 0 (off) or 60-86400 s (blank = default)", () => {
+      for (const v of ["1", "5", "3600", ""]) ok(T, "reconnect", v, tcp);
+      for (const v of ["0", "0.1", "0.99", "3601", "soon"]) bad(T, "reconnect", v, tcp);
+      for (const v of ["0", "60", "600", "86400", ""]) ok(T, "watchdog", v, tcp);
+      for (const v of ["-1", "0.001", "59", "86401", "ten"]) bad(T, "watchdog", v, tcp);
+      // UDP has no watchdog (the field is hidden): only the range counts there, not the minimum.
+      ok(T, "watchdog", "1", udp);
+      bad(T, "watchdog", "86401", udp);
+    });
+
+    it("a value below a minimum says so and that the runtime raises it", () => {
+      const v = definition(T).defaults.watchdog.validate as Validator;
+      assert.equal(v.call(tcp, "0.001", {}), "silence watchdog (s) must be at least 60 (or 0 for off): a smaller value is raised to 60 when deployed");
+      assert.equal(v.call(tcp, "86401", {}), "silence watchdog (s) must be 0 (off) or a number from 60 to 86400");
+    });
+
+    it("queueLimit: whole number 1-1000 (blank = 50)", () => {
+      for (const v of ["1", "50", "1000", ""]) ok(T, "queueLimit", v);
+      for (const v of ["0", "1.5", "1001", "-1", "many"]) bad(T, "queueLimit", v);
     });
 
     it("datalog: empty or 10 letters/digits", () => {
@@ -493,9 +529,11 @@ describe("editor HTML", () => {
         ["port", ["1", "8000", "65535", "0", "65536", "1.5", "x", "1e3", "0x1F40"], { transport: "tcp" }],
         ["bind", ["", "0.0.0.0", "10.0.0.2", "::", "localhost", "1.2.3"], { transport: "udp" }],
         ["source", ["", "10.0.0.3", "dongle.lan", "10.0.0.256"], { transport: "udp" }],
-        ["reconnect", ["", "0.1", "3600", "0", "3601", "x"], { transport: "tcp" }],
-        ["watchdog", ["", "0", "86400", "-1", "86401", "x"], { transport: "tcp" }],
-        ["watchdog", ["600", "-1"], { transport: "udp" }],
+        ["reconnect", ["", "0.1", "1", "3600", "0", "3601", "x"], { transport: "tcp" }],
+        ["reconnect", ["0.5", "2"], { transport: "udp" }],
+        ["watchdog", ["", "0", "1", "59.9", "60", "86400", "-1", "86401", "x"], { transport: "tcp" }],
+        ["watchdog", ["600", "-1", "5"], { transport: "udp" }],
+        ["queueLimit", ["", "1", "1000", "0", "1001", "2.5", "x"], {}],
         ["datalog", ["", "BA12345678", "BA1234567", "BA-2345678", " BA12345678 "], {}],
         ["currentDivisor", ["", "10", "100", "10.0", "1", "50"], {}],
         ["inverter", ["", "1234567890", "AB12CD34EF", "123456789", "12345-7890", " 1234567890 "], {}],
@@ -504,14 +542,10 @@ describe("editor HTML", () => {
       for (const [key, values, extra] of cases) {
         for (const value of values) {
           const config: Record<string, string> = { ...base, ...extra, [key]: value };
-          let runtime = true;
-          try {
-            parseDongleConfig(config);
-          } catch {
-            runtime = false;
-          }
+          // Valid for the editor = the runtime takes it as it is: no error, no value raised to a minimum.
+          const runtime = runtimeVerdict((warn) => parseDongleConfig(config, warn));
           const editor = check(T, key, value, config) === true;
-          assert.equal(editor, runtime, `${key}=${JSON.stringify(value)} (${JSON.stringify(extra)}): editor ${editor}, runtime ${runtime}`);
+          assert.equal(editor, runtime === "ok", `${key}=${JSON.stringify(value)} (${JSON.stringify(extra)}): editor ${editor}, runtime ${runtime}`);
         }
       }
     });
@@ -546,7 +580,9 @@ describe("editor HTML", () => {
     });
 
     it("command: empty or a command of the vocabulary (as parseCommand reads the topic)", () => {
+      const longest = `/${"/".repeat(60)}read/hold/21${"/".repeat(55)}`;
       const topics = [
+        longest, `${longest}/`, `read/hold/${"0".repeat(114)}21`, `a${"/".repeat(65536)}a`, "/".repeat(20),
         "", "read/inputs/1", "read/inputs/6", "read/inputs/7", "read/inputs/0007", "read/inputs/1638", "read/inputs/1639",
         "read/inputs/0", "read/inputs/99999", "read/input/0", "read/hold/65535", "read/hold/65536", "read/hold/x",
         "read/param/0", "read/ac_charge", "read/charge_rate_pct", "read/ac_first/3", "read/ac_first/4", "set/hold/21",
@@ -571,21 +607,23 @@ describe("editor HTML", () => {
 
     it("timeout, retries, time sync agree with parseRequestConfig", () => {
       const cases: Array<[string, string[]]> = [
-        ["timeout", ["", "0.1", "10", "300", "0", "301", "x"]],
+        ["timeout", ["", "0.1", "0.5", "10", "300", "0", "301", "x"]],
         ["retries", ["", "0", "10", "1.5", "11", "-1"]],
-        ["autoSync", ["", "0", "24", "168", "169", "-1", "daily"]],
+        ["autoSync", ["", "0", "0.0001", "0.99", "1", "24", "168", "169", "-1", "daily"]],
       ];
       for (const [key, values] of cases) {
         for (const value of values) {
-          let runtime = true;
-          try {
-            parseRequestConfig({ [key]: value });
-          } catch {
-            runtime = false;
-          }
-          assert.equal(check(T, key, value) === true, runtime, `${key}=${JSON.stringify(value)}`);
+          const runtime = runtimeVerdict((warn) => parseRequestConfig({ [key]: value }, warn));
+          assert.equal(check(T, key, value) === true, runtime === "ok", `${key}=${JSON.stringify(value)}: runtime ${runtime}`);
         }
       }
+    });
+
+    it("timeout 0.5-300 s; time sync 0 (off) or 1-168 h", () => {
+      for (const v of ["0.5", "10", "300", ""]) ok(T, "timeout", v);
+      for (const v of ["0", "0.1", "0.49", "301", "soon"]) bad(T, "timeout", v);
+      for (const v of ["0", "1", "168", ""]) ok(T, "autoSync", v);
+      for (const v of ["0.0001", "0.5", "169", "-1", "daily"]) bad(T, "autoSync", v);
     });
 
     it("labels itself with its name, its command or its type", () => {

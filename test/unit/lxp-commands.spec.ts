@@ -132,6 +132,96 @@ describe("lxp command vocabulary", () => {
   });
 });
 
+describe("hostile command input", () => {
+  /** The reason parseCommand refuses with; fails the test if it accepts or throws anything else. */
+  const reason = (topic: unknown, payload: unknown): string => {
+    try {
+      parseCommand(topic, payload);
+    } catch (err) {
+      assert.ok(err instanceof LxpCommandError, `${String(err)} is not an LxpCommandError`);
+      assert.ok(err.message.length < 400, `a short message, not the input echoed: ${err.message.length} characters`);
+      return err.message;
+    }
+    return assert.fail(`${String(topic)} was accepted`);
+  };
+
+  it("refuses sparse arrays: a hole never becomes a 0 on the wire", () => {
+    assert.match(reason("set/hold/105", new Array(1)), /set\/hold\/105: value 0 of the array is missing \(a sparse array/);
+    // eslint-disable-next-line no-sparse-arrays
+    assert.match(reason("set/hold/64", [1, , 3]), /value 1 of the array is missing/);
+    // eslint-disable-next-line no-sparse-arrays
+    const holeAndKey: unknown[] & { x?: number } = [1, , 3];
+    holeAndKey.x = 1; // as many keys as values: the hole is still found
+    assert.match(reason("set/hold/64", holeAndKey), /value 1 of the array is missing/);
+    assert.match(reason("set/hold/64", Object.assign([1, 2], { x: 1 })), /the array has properties besides its 2 values/);
+    assert.match(reason("set/hold/0", new Array(1e7)), /takes 1–127 values, got 10000000/);
+  });
+
+  it("array values are whole numbers (or their text) in range, nothing else", () => {
+    assert.deepEqual(parseCommand("set/hold/12", [0, "7", " 8 ", 65535]), { kind: "write", register: 12, values: [0, 7, 8, 65535], multi: true });
+    for (const bad of [1.5, "abc", "1e3", "0x10", null, undefined, true, [1], {}, NaN, Infinity, -1, 65536, "9".repeat(40), 10n, Symbol("x")]) {
+      assert.match(reason("set/hold/12", [bad]), /value for register 12 must be a whole number from 0 to 65535, got /, String(bad));
+    }
+  });
+
+  it("single values: numbers or short numeric text; long text is described, not echoed", () => {
+    assert.match(reason("set/charge_rate_pct", "50%"), /got "50%"/);
+    assert.match(reason("set/charge_rate_pct", [50]), /got \[50\]/);
+    assert.match(reason("set/charge_rate_pct", ""), /got ""/);
+    assert.match(reason("set/hold/21", "1".repeat(1_000_000)), /got "1{40}"… \(1000000 characters\)/);
+    assert.match(reason("set/hold/21", Buffer.from([1, 2])), /got a Buffer of 2 bytes/);
+    assert.match(reason("read/hold/12", [3]), /count must be a whole number from 1 to 127, got \[3\]/);
+    assert.match(reason("read/hold/12", "3".repeat(100)), /count must be/);
+  });
+
+  it("on/off: a boolean, 0/1 or one of the words; no arrays, objects or long text", () => {
+    for (const bad of [[1], ["on"], {}, 2, -1, "on".padEnd(100), null]) {
+      assert.match(reason("set/ac_charge", bad), /set\/ac_charge needs on or off/, JSON.stringify(bad));
+    }
+  });
+
+  it("time windows: a plain object (or its JSON) with exactly start and end", () => {
+    assert.match(reason("set/ac_charge/1", { start: "01:00", end: "02:00", extra: 1 }), /takes only "start" and "end", got also "extra"/);
+    assert.match(reason("set/ac_charge/1", ["01:00", "02:00"]), /needs \{"start":"HH:MM","end":"HH:MM"\}/);
+    assert.match(reason("set/ac_charge/1", new Date()), /needs \{"start".*got an object that is not a plain object/);
+    const inherited = Object.create({ start: "01:00", end: "02:00" }) as object;
+    assert.match(reason("set/ac_charge/1", inherited), /needs \{"start"/);
+    assert.match(reason("set/ac_charge/1", `{"start":"01:00","end":"02:00"${" ".repeat(300)}}`), /needs \{"start"/);
+    assert.match(reason("set/ac_charge/1", { start: " ".repeat(100) + "01:00", end: "02:00" }), /start must be a time HH:MM/);
+    const circular: Record<string, unknown> = { start: "01:00" };
+    circular.end = circular;
+    assert.match(reason("set/ac_charge/1", circular), /end must be a time HH:MM from 00:00 to 23:59, got a value that cannot be shown/);
+    // A key inherited from a polluted Object.prototype is no value.
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.end = "02:00";
+    try {
+      assert.match(reason("set/ac_charge/1", { start: "01:00" }), /end must be a time/);
+    } finally {
+      delete proto.end;
+    }
+  });
+
+  it("topics: bounded length, slashes trimmed in one pass", () => {
+    assert.match(reason("/".repeat(65_536), undefined), /the command has 65536 characters, at most 128 are read/);
+    assert.match(reason(`a${"/".repeat(65_536)}a`, undefined), /at most 128/);
+    assert.match(reason(`read/hold/21${" ".repeat(200)}`, undefined), /at most 128/);
+    assert.deepEqual(parseCommand(`${"/".repeat(50)}read/hold/21${"/".repeat(50)}`, undefined), { kind: "read-hold", register: 21, count: 1 });
+    assert.match(reason("/".repeat(20), undefined), /no command/);
+    for (const topic of [5, ["read/hold/1"], { toString: () => "read/hold/1" }, null]) assert.match(reason(topic, undefined), /no command/);
+  });
+
+  it("the registers a command writes: every index of its values, so a hole cannot hide a register", () => {
+    const sparse = { kind: "write", register: 105, values: new Array<number>(1), multi: true } as const;
+    assert.deepEqual(writtenRegisters(sparse), [105]);
+    assert.deepEqual(forbiddenRegisters({ allowed: true, registers: [[64, 67]] }, writtenRegisters(sparse)), [105]);
+    // eslint-disable-next-line no-sparse-arrays
+    const holes = [, 65] as number[];
+    assert.equal(forbiddenRegisters({ allowed: true, registers: [[64, 67]] }, holes).length, 1, "the hole is forbidden");
+    assert.equal(forbiddenRegisters({ allowed: true }, holes).length, 1, "even with every register allowed");
+    assert.deepEqual(forbiddenRegisters({ allowed: true }, [0, 65535, 65536, -1, 1.5]), [NaN, NaN, NaN]);
+  });
+});
+
 describe("write policy", () => {
   it("parses register lists", () => {
     assert.deepEqual(parseRegisterList("21, 64-67, 68-89, 105"), [[21, 21], [64, 67], [68, 89], [105, 105]]);
@@ -157,9 +247,21 @@ describe("lxp-request settings", () => {
     assert.deepEqual(s, { command: "set/ac_charge/1", value: { start: "01:00", end: "02:00" }, timeoutMs: 2500, retries: 3, autoSyncHours: 24 });
     assert.equal(parseRequestConfig({ value: "on" }).value, "on");
     assert.equal(parseRequestConfig({ value: "50" }).value, 50);
-    assert.throws(() => parseRequestConfig({ timeout: "0" }), /timeout \(s\) must be a number from 0.1 to 300/);
+    assert.throws(() => parseRequestConfig({ timeout: "0" }), /timeout \(s\) must be a number from 0.5 to 300, got "0"/);
     assert.throws(() => parseRequestConfig({ retries: "1.5" }), /retries must be a whole number/);
-    assert.throws(() => parseRequestConfig({ autoSync: "169" }), /from 0 to 168/);
+    assert.throws(() => parseRequestConfig({ autoSync: "169" }), /automatic time sync \(hours\) must be 0 \(off\) or a number from 1 to 168/);
+  });
+
+  it("raises a timing value below its minimum, with one warning each, instead of refusing to start", () => {
+    const warnings: string[] = [];
+    const s = parseRequestConfig({ timeout: "0.2", autoSync: "0.0001" }, (m) => warnings.push(m));
+    assert.equal(s.timeoutMs, 500);
+    assert.equal(s.autoSyncHours, 1);
+    assert.deepEqual(warnings, [
+      "timeout (s) 0.2 is below the minimum of 0.5: using 0.5",
+      "automatic time sync (hours) 0.0001 is below the minimum of 1: using 1 (0 turns it off)",
+    ]);
+    assert.equal(parseRequestConfig({ autoSync: "0" }, () => assert.fail("0 is off, not too small")).autoSyncHours, 0);
   });
 
   it("a configured command and value win over msg.topic and msg.payload", () => {

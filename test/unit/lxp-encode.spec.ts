@@ -1,10 +1,12 @@
 // Requests we build are byte-equal to the ones real clients sent (shared vectors).
 import assert from "node:assert/strict";
 import {
+  DeviceFunction,
   encodeHeartbeat,
   encodeReadHold,
   encodeReadInput,
   encodeReadParam,
+  encodeReadReply,
   encodeWriteMulti,
   encodeWriteParam,
   encodeWriteSingle,
@@ -61,5 +63,17 @@ describe("LXP encode", () => {
     assert.throws(() => encodeReadInput(bridge, 0, 128), /count/);
     assert.throws(() => encodeReadInput(bridge, 70000, 1), /register/);
     assert.throws(() => encodeWriteMulti(bridge, 12, []), /1–127/);
+  });
+
+  it("refuses sparse and non-array values instead of sending the buffer's zeros", () => {
+    assert.throws(() => encodeWriteMulti(bridge, 105, new Array(1)), /value 0 is missing \(a sparse array\)/);
+    // eslint-disable-next-line no-sparse-arrays
+    assert.throws(() => encodeWriteMulti(bridge, 64, [1, , 3]), /value 1 is missing/);
+    assert.throws(() => encodeWriteMulti(bridge, 64, [1, undefined as unknown as number]), /value 1 must be an integer 0–65535, got undefined/);
+    assert.throws(() => encodeWriteMulti(bridge, 64, new Array(128).fill(0)), /1–127 values, got 128/);
+    assert.throws(() => encodeWriteMulti(bridge, 64, "12" as unknown as number[]), /1–127 values, got string/);
+    assert.throws(() => encodeReadReply(bridge, DeviceFunction.READ_HOLD, 0, new Array(2)), /value 0 is missing/);
+    const frame = parseFrame(encodeWriteMulti(bridge, 64, [1, 2, 3])) as any;
+    assert.deepEqual(frame.values, [1, 2, 3]);
   });
 });
