@@ -1,6 +1,7 @@
 // lxp-request: sends one command of lxp-bridge's vocabulary per message to the inverter through an
 // lxp-dongle and outputs the decoded reply (docs/lxp-payloads.md) with msg.result and msg.request. The work is in
 // lib/lxp-control.ts; this file maps it to Node-RED (status, errors, automatic time sync).
+import { setMaxListeners } from "node:events";
 import { linkOf } from "./lib/config-node";
 import type { Node, NodeAPI, NodeMessage } from "node-red";
 import type { LxpDongleNode, LxpRequestDef } from "./types";
@@ -76,6 +77,7 @@ export = function register(RED: NodeAPI): void {
     };
 
     const closing = new AbortController();
+    setMaxListeners(0, closing.signal); // one listener per queued request of this node (the queue limit bounds them)
     const execute = async (request: CommandRequest): Promise<ControlOutcome> => {
       const topic = shortTopic(request.topic);
       busy++;

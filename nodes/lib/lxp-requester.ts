@@ -177,11 +177,9 @@ export class LxpRequester {
           reject(error);
         },
         expire: () => {
-          const ahead = this.waiting.indexOf(entry) + (this.running ? 1 : 0);
           this.stats.expired++;
           const waited = `${options.maxWaitMs / 1000} s`;
-          const behind = ahead > 0 ? `, behind ${plural(ahead, "request")}` : "";
-          entry.fail(new LxpRequestError("expired", `${description}: not sent: still waiting for its turn after ${waited} (its deadline: timeout × (retries + 1))${behind}`));
+          entry.fail(new LxpRequestError("expired", `${description}: not sent: still waiting for its turn after ${waited} (its deadline: timeout × (retries + 1))`));
         },
       };
       const onAbort = (): void => entry.fail(nodeClosed());
@@ -213,10 +211,21 @@ export class LxpRequester {
     } catch (err) {
       result = Promise.reject(err as Error);
     }
-    void result.then(resolve, reject).finally(() => {
+    // The queue moves on before the caller hears the outcome, so `pending` is already right then.
+    const next = (): void => {
       this.running = false;
       this.pump();
-    });
+    };
+    result.then(
+      (value) => {
+        next();
+        resolve(value);
+      },
+      (err: unknown) => {
+        next();
+        reject(err);
+      },
+    );
   }
 
   private onMessage(decoded: DecodedMessage): void {

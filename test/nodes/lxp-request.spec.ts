@@ -8,7 +8,7 @@ import lxpRequestNode from "../../nodes/lxp-request";
 import { DeviceFunction, encodeReadReply, encodeWriteSingle, encodeWriteSingleReply, frameToMessage, parseFrame } from "../../nodes/lib/lxp";
 import { clockRegisters } from "../../nodes/lib/time-sync";
 import { FakeInverter, FakeInverterOptions } from "../support/fake-inverter";
-import { collect, FlowNode, lastStatus, statuses } from "../support/flow";
+import { callsOf, collect, FlowNode, lastStatus, statuses } from "../support/flow";
 import { closedPort, sleep, waitFor } from "../support/net";
 import { hexBuf, lxpVector } from "../support/vectors";
 
@@ -155,6 +155,7 @@ describe("lxp-request node", function () {
     it("keeps one request in flight per dongle across nodes", async () => {
       const { out } = await start({
         fake: { replyDelayMs: 60 },
+        request: { timeout: "2" }, // queue deadline 2 s: five requests of 60 ms may be ahead
         extra: [
           { id: "r2", z: "f1", type: "lxp-request", dongle: "d1", timeout: "2", wires: [["out2"]] },
           { id: "out2", z: "f1", type: "helper" },
@@ -419,6 +420,102 @@ describe("lxp-request node", function () {
       }
       await waitFor(() => caught.length === cases.length);
       assert.equal(fake!.received.length, 0);
+    });
+  });
+
+  describe("hostile messages", () => {
+    it("sparse or malformed payloads and a 65k-character topic write nothing; each is one catchable error", async () => {
+      const { out, caught } = await start({ dongle: { writableRegisters: "64-67" } });
+      // eslint-disable-next-line no-sparse-arrays
+      const holes = [1, , 3];
+      const cases: Array<[unknown, unknown, RegExp]> = [
+        ["set/hold/105", new Array(1), /value 0 of the array is missing \(a sparse array/],
+        ["set/hold/64", holes, /value 1 of the array is missing/],
+        ["set/hold/64", Object.assign([1, 2], { x: 1 }), /properties besides its 2 values/],
+        ["set/hold/64", [1.5], /must be a whole number from 0 to 100, got 1.5/],
+        ["set/charge_rate_pct", "1".repeat(100_000), /got "1{40}"… \(100000 characters\)/],
+        ["set/ac_charge/1", { start: "01:00", end: "02:00", also: 1 }, /takes only "start" and "end"/],
+        ["set/ac_charge", [1], /needs on or off/],
+        [`a${"/".repeat(65_536)}a`, 1, /the command has 65538 characters, at most 128 are read/],
+      ];
+      for (const [topic, payload, why] of cases) {
+        const before = out.length;
+        (helper.getNode("r1") as any).receive({ topic, payload });
+        await waitFor(() => out.length > before, 5000, `reply to ${String(topic).slice(0, 20)}`);
+        const reply = out[before];
+        assert.equal(reply.result, "fail");
+        assert.match(reply.reason, why);
+        assert.match(reply.reason, /\(nothing was sent\)$/);
+      }
+      await waitFor(() => caught.length === cases.length);
+      await sleep(50);
+      assert.equal(caught.length, cases.length, "one error per message");
+      assert.equal(fake!.received.length, 0, "nothing was sent");
+      assert.ok(lastStatus("r1").text.length < 200, "the status shows the start of a long topic only");
+    });
+  });
+
+  describe("queue limit and deadlines", () => {
+    it("300 writes to a dongle that went silent all settle by their deadlines; none is sent when it answers again", async () => {
+      const { out, caught } = await start({ dongle: { queueLimit: "500" }, request: { timeout: "1", retries: "0" } });
+      assert.equal((await ask(out, "read/charge_rate_pct")).result, "ok", "the dongle answers (and shows its reply direction)");
+      fake!.received.length = 0;
+      fake!.options.silent = true;
+      const before = out.length;
+      for (let k = 0; k < 300; k++) (helper.getNode("r1") as any).receive({ topic: "set/charge_rate_pct", payload: k % 101 });
+      await waitFor(() => out.length === before + 300, 10_000, "all 300 outcomes");
+      const outcomes = out.slice(before);
+      assert.ok(outcomes.every((m) => m.result === "fail"));
+      // The first is sent and times out. The next may reach its turn just before its deadline (the
+      // deadline is as long as the one ahead may take to fail): then it is sent too. The rest expire.
+      const sent = fake!.received.length;
+      assert.ok(sent >= 1 && sent <= 2, `${sent} writes sent`);
+      assert.ok(fake!.received.every((f: any) => f.deviceFunction === DeviceFunction.WRITE_SINGLE && f.register === 64));
+      const expired = outcomes.filter((m) => /not sent: still waiting for its turn after 1 s/.test(m.reason));
+      assert.equal(expired.length, 300 - sent);
+      assert.equal(outcomes.filter((m) => /no reply from datalog/.test(m.reason)).length, sent);
+      assert.equal((helper.getNode("d1") as any).link.requester.stats.expired, 300 - sent);
+      await waitFor(() => caught.length === 300, 5000, "one error per message");
+      await waitFor(() => lastStatus("r1").text.endsWith(` · ${300 - sent} expired`), 2000, "the count in the status");
+
+      fake!.options.silent = false;
+      fake!.push(hexBuf(vectorHex("lbi_read_inputs_0_to_39"))); // the dongle is back
+      assert.equal((await ask(out, "read/charge_rate_pct")).result, "ok");
+      await sleep(200);
+      assert.deepEqual(fake!.received.slice(sent).map((f: any) => f.deviceFunction), [DeviceFunction.READ_HOLD], "only the new read");
+    });
+
+    it("a full queue refuses at once: nothing is sent for the refused requests, counted in the status", async () => {
+      const { out, caught } = await start({ dongle: { queueLimit: "5" }, fake: { silent: true }, request: { timeout: "0.5", retries: "0" } });
+      const before = out.length;
+      for (let k = 0; k < 20; k++) (helper.getNode("r1") as any).receive({ topic: `read/hold/${k}` });
+      await waitFor(() => out.length === before + 15, 1000, "the 15 refusals, before any deadline");
+      for (const m of out.slice(before, before + 15)) {
+        assert.equal(m.result, "fail");
+        assert.match(m.reason, /^read\/hold\/\d+: not sent: 5 requests for the dongle at 127\.0\.0\.1:\d+ are already waiting or running \(the queue limit of the lxp-dongle configuration\)$/);
+      }
+      assert.deepEqual(out.slice(before, before + 15).map((m) => m.request.topic), Array.from({ length: 15 }, (_, k) => `read/hold/${k + 5}`));
+      await waitFor(() => out.length === before + 20, 5000, "the queued ones settle too");
+      await waitFor(() => caught.length === 20);
+      // The queued five: sent and timed out, or expired unsent; the refused fifteen sent nothing.
+      const sent = fake!.received.map((f: any) => f.register);
+      assert.deepEqual(sent, [...new Set(sent)].sort((a, b) => a - b), "each sent once, in order");
+      assert.ok(sent.length >= 1 && sent.every((reg: number) => reg < 5), `sent: ${JSON.stringify(sent)}`);
+      const reasons = out.slice(before + 15).map((m) => m.reason);
+      assert.equal(reasons.filter((r) => /no reply from datalog/.test(r)).length, sent.length);
+      assert.equal(reasons.filter((r) => /not sent: still waiting for its turn after 0.5 s/.test(r)).length, 5 - sent.length);
+      assert.match(lastStatus("r1").text, / · \d expired · 15 dropped$/);
+      assert.equal((helper.getNode("d1") as any).link.requester.stats.overflow, 15);
+    });
+
+    it("a timing value below its minimum is raised with one warning; the node starts", async () => {
+      await start({ request: { timeout: "0.1", autoSync: "0.0001" }, dongle: { watchdog: "0.001" } });
+      const warnings = (id: string) => callsOf(id, "warn").map((c) => String(c[0]));
+      assert.ok(warnings("r1").includes("timeout (s) 0.1 is below the minimum of 0.5: using 0.5"), warnings("r1").join("\n"));
+      assert.ok(warnings("r1").includes("automatic time sync (hours) 0.0001 is below the minimum of 1: using 1 (0 turns it off)"));
+      assert.ok(warnings("d1").includes("silence watchdog (s) 0.001 is below the minimum of 60: using 60 (0 turns it off)"));
+      assert.equal((helper.getNode("d1") as any).link.options.watchdogMs, 60_000);
+      assert.equal((helper.getNode("d1") as any).link.options.reconnectMs, 1000, "0.1 in the test flow, raised");
     });
   });
 
