@@ -92,7 +92,8 @@ describe("lxp-pylon lxp", () => {
     const silentPort = await fake.listen();
     const timeout = await run(["lxp", "--tcp", `127.0.0.1:${silentPort}`, ...serials, "--timeout", "0.2", "--retries", "0", "read/hold/0"]);
     assert.equal(timeout.code, 1);
-    assert.match(timeout.stderr, /no reply from datalog 2222222222 within 0.2 s \(1 attempt\)/);
+    assert.match(timeout.stderr, /^lxp-pylon: warning: timeout \(s\) 0\.2 is below the minimum of 0\.5: using 0\.5$/m);
+    assert.match(timeout.stderr, /no reply from datalog 2222222222 within 0.5 s \(1 attempt\)/);
   });
 
   it("refuses bad usage with exit 2 and a bad value with exit 1", () => {
@@ -102,5 +103,28 @@ describe("lxp-pylon lxp", () => {
     const bad = runCli(["lxp", "--tcp", "127.0.0.1:1", ...serials, "set/charge_rate_pct", "101", "--allow-writes"]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /from 0 to 100/);
+  });
+
+  it("checks the value as lxp-request does: sparse, odd or huge values are refused before connecting", async () => {
+    fake = new FakeInverter();
+    const port = await fake.listen();
+    const cases: Array<[string, string, RegExp]> = [
+      ["set/hold/105", "[1,,3]", /value for register 105 \(discharge_cutoff_soc_limit_pct\) must be a whole number from 10 to 90, got "\[1,,3\]"/],
+      ["set/hold/64", "[null]", /value for register 64 \(charge_rate_pct\) must be a whole number from 0 to 100, got null/],
+      ["set/hold/64", "[1.5, 2]", /got 1\.5/],
+      ["set/ac_charge/1", '{"start":"01:00","end":"02:00","x":1}', /takes only "start" and "end", got also "x"/],
+      ["set/ac_charge", "[1]", /needs on or off/],
+      ["set/hold/21", "7".repeat(5000), /got Infinity/],
+      ["set/hold/21", `${"7".repeat(4999)}x`, /got "7{40}"… \(5000 characters\)/],
+      ["/".repeat(5000), "1", /the command has 5000 characters, at most 128 are read/],
+    ];
+    for (const [topic, value, why] of cases) {
+      const r = await run(["lxp", "--tcp", `127.0.0.1:${port}`, ...serials, topic, value, "--allow-writes"]);
+      assert.equal(r.code, 1, topic.slice(0, 20));
+      assert.equal(r.json.result, "fail");
+      assert.match(r.stderr, why);
+      assert.match(r.stderr, /\(nothing was sent\)/);
+    }
+    assert.equal(fake.dongle.connections, 0, "an invalid command does not even connect");
   });
 });

@@ -101,8 +101,8 @@ describe("lxp-pylon lxp / listen lxp: reaching the dongle", () => {
   it("without --wait waits as lxp-request does: the reply timeout × (retries + 1)", async () => {
     fake = new FakeInverter(); // silent until asked: no heartbeat within the wait
     const port = await fake.listen();
-    const r = await run(["lxp", "--tcp", `127.0.0.1:${port}`, "--timeout", "0.2", "--retries", "1", "read/hold/12", "3"]);
+    const r = await run(["lxp", "--tcp", `127.0.0.1:${port}`, "--timeout", "0.5", "--retries", "1", "read/hold/12", "3"]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /the datalog serial is not known yet: no frame came from the dongle in the 0\.4 s waited/);
+    assert.match(r.stderr, /the datalog serial is not known yet: no frame came from the dongle in the 1 s waited/);
   });
 });
