@@ -68,7 +68,7 @@ describe("LXP encode", () => {
   it("refuses sparse and non-array values instead of sending the buffer's zeros", () => {
     assert.throws(() => encodeWriteMulti(bridge, 105, new Array(1)), /value 0 is missing \(a sparse array\)/);
     // eslint-disable-next-line no-sparse-arrays
-    assert.throws(() => encodeWriteMulti(bridge, 64, [1, , 3]), /value 1 is missing/);
+    assert.throws(() => encodeWriteMulti(bridge, 64, [1, , 3] as number[]), /value 1 is missing/);
     assert.throws(() => encodeWriteMulti(bridge, 64, [1, undefined as unknown as number]), /value 1 must be an integer 0–65535, got undefined/);
     assert.throws(() => encodeWriteMulti(bridge, 64, new Array(128).fill(0)), /1–127 values, got 128/);
     assert.throws(() => encodeWriteMulti(bridge, 64, "12" as unknown as number[]), /1–127 values, got string/);
