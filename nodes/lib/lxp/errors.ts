@@ -6,9 +6,13 @@ export interface LxpErrorExtent {
   bytes: number;
 }
 
-/** A frame that fails a check. `raw` is the offending bytes as lowercase hex. */
+/**
+ * A frame that fails a check. `raw` is the offending bytes as lowercase hex. For a merged run the
+ * message counts the problems and `reason`/`raw` describe the first.
+ */
 export class LxpFrameError extends Error {
   readonly raw: string;
+  /** What is wrong with the (first) bad bytes. */
   readonly reason: string;
   /** True when the frame's envelope was sound (so a stream may skip it whole) but its content is unsupported. */
   readonly wellFormed: boolean;
@@ -17,7 +21,7 @@ export class LxpFrameError extends Error {
   /** Bytes skipped because of this error (raw's length unless a stream parser says otherwise). */
   readonly bytes: number;
   constructor(reason: string, raw: Uint8Array | string, wellFormed = false, extent?: LxpErrorExtent) {
-    super(reason);
+    super(extent && extent.count > 1 ? `${extent.count} bad frames in ${extent.bytes} bytes, first: ${reason}` : reason);
     this.name = "LxpFrameError";
     this.reason = reason;
     this.wellFormed = wellFormed;

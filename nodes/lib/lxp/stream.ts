@@ -82,8 +82,7 @@ class BadRun {
     this.count = 0;
     if (!first) return;
     const extent = { count, bytes: end - this.start };
-    const reason = count === 1 ? first.reason : `${count} bad frames in ${extent.bytes} bytes, first: ${first.reason}`;
-    items.push({ error: new LxpFrameError(reason, first.raw, first.wellFormed && count === 1, extent) });
+    items.push({ error: new LxpFrameError(first.reason, first.raw, first.wellFormed && count === 1, extent) });
   }
 }
 
@@ -123,6 +122,12 @@ export class LxpStreamParser {
     return items;
   }
 
+  /** After a bad header or frame at `at`: the garbage up to the next prefix belongs to it, not reported again. */
+  private resyncFrom(at: number): number {
+    this.resyncing = true;
+    return at + 1;
+  }
+
   private parse(chunk: Buffer, final: boolean): StreamItem[] {
     const buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
     const items: StreamItem[] = [];
@@ -142,22 +147,19 @@ export class LxpStreamParser {
         if (next < 0) break;
         continue;
       }
-      // From here on a failed header or frame is counted, and the scan resumes at the next byte:
+      // A header or frame that fails is counted, and the scan resumes at its next byte (resyncFrom):
       // the start of the next frame may hide inside it.
       const at = pos;
-      this.resyncing = true;
-      pos = at + 1;
       if (buf.length - at < 6) {
-        if (!final) {
-          pos = at;
-          break;
-        }
+        if (!final) break;
         if (run.add(at)) run.describe(new LxpFrameError(`frame cut off at the end of the datagram (${buf.length - at} bytes)`, rawOf(at, buf.length)));
+        pos = this.resyncFrom(at);
         continue;
       }
       const total = buf.readUInt16LE(at + 4) + 6;
       if (total < HEADER_LENGTH || total > this.maxFrameLength) {
         if (run.add(at)) run.describe(new LxpFrameError(`implausible frame length ${total}`, header(at, total)));
+        pos = this.resyncFrom(at);
         continue;
       }
       // Check what the header already tells before waiting for `total` bytes: a false A1 1A in
@@ -165,22 +167,21 @@ export class LxpStreamParser {
       const early = headerProblem(buf, at, total);
       if (early) {
         if (run.add(at)) run.describe(new LxpFrameError(early, header(at, total)));
+        pos = this.resyncFrom(at);
         continue;
       }
       if (buf.length - at < total) {
-        if (!final) {
-          pos = at;
-          this.resyncing = false;
-          break;
-        }
+        if (!final) break;
         const have = buf.length - at;
         if (run.add(at)) run.describe(new LxpFrameError(`frame cut off at the end of the datagram: ${have} of ${total} bytes`, rawOf(at, buf.length)));
+        pos = this.resyncFrom(at);
         continue;
       }
       const candidate = buf.subarray(at, at + total);
       // Within a run only the count matters: skip the cost of an error object per bad CRC.
       if (!run.isFirst() && buf[at + 7] === TcpFunction.TRANSLATED && !crcMatches(candidate)) {
         run.add(at);
+        pos = this.resyncFrom(at);
         continue;
       }
       let frame: LxpFrame;
@@ -193,6 +194,8 @@ export class LxpStreamParser {
         if (error.wellFormed) {
           this.resyncing = false;
           pos = at + total;
+        } else {
+          pos = this.resyncFrom(at);
         }
         continue;
       }
