@@ -353,7 +353,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     this.emit("ignored", why);
   }
 
-  /** The serial of `frame` that differs from the configured or learned one, if any. */
+  /** True when `frame` names another datalog or inverter serial than the configured or learned ones. */
   private otherSerial(frame: LxpFrame): boolean {
     const { datalog, inverter } = this.knownSerials();
     if (datalog !== undefined && frame.datalog !== datalog) return true;

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { createSocket, type Socket } from "node:dgram";
 import { EventEmitter } from "node:events";
 import { DongleLink, DongleLinkOptions } from "../../nodes/lib/dongle-link";
+import { runCommand } from "../../nodes/lib/lxp-control";
 import {
   DeviceFunction,
   encodeHeartbeat,
@@ -119,6 +120,15 @@ describe("DongleLink: UDP trust", () => {
     }
     assert.equal(l.write(encodeReadHold(mine, 21, 1)), true, "reads still go");
     assert.equal(transport.sent.length, 1);
+  });
+
+  it("without Source, a set/… command is refused before anything is sent", async () => {
+    const l = open({ writes: { allowed: true } });
+    transport.feed(bank0(mine), dongle);
+    const { msg, error } = await runCommand(l, { topic: "set/hold/21", payload: 1 }, { timeoutMs: 200, retries: 0 });
+    assert.equal(msg.result, "fail");
+    assert.equal(error?.code, "refused");
+    assert.deepEqual(transport.sent, []);
   });
 
   it("with Source, writes are allowed as configured", () => {

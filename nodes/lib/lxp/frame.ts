@@ -85,7 +85,7 @@ export type TranslatedFrame =
 export type LxpFrame = HeartbeatFrame | ParamFrame | TranslatedFrame;
 
 /** Heartbeats are 19 bytes (lxp-protocol.md §5); up to two more are accepted if they cannot start the next frame. */
-export const HEARTBEAT_LENGTH = 19;
+const HEARTBEAT_LENGTH = 19;
 const HEARTBEAT_MAX_LENGTH = 21;
 /** A param read request is the header plus the param number (lxp-protocol.md §6). */
 const PARAM_REQUEST_LENGTH = HEADER_LENGTH + 2;
