@@ -1,6 +1,7 @@
 // lxp-in: emits one message per frame the dongle sends, decoded as in the payload contract (docs/lxp-payloads.md).
 import type { Node, NodeAPI, NodeMessage } from "node-red";
 import type { LxpDongleNode, LxpInDef } from "./types";
+import { BadFrameBursts, BadFrameReport } from "./lib/bad-frame-bursts";
 import { BankMerger } from "./lib/bank-merger";
 import { linkOf } from "./lib/config-node";
 import type { DecodedMessage } from "./lib/dongle-link";
@@ -26,6 +27,8 @@ function kindFilter(config: LxpInDef): Record<MessageKind, boolean> {
 
 const STATUS_INTERVAL_MS = 1000;
 
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
 export = function register(RED: NodeAPI): void {
   function LxpIn(this: Node, config: LxpInDef): void {
     RED.nodes.createNode(this, config);
@@ -45,7 +48,10 @@ export = function register(RED: NodeAPI): void {
     const showStatus = (): void => {
       statusTimer = undefined;
       const s = override ?? connectionStatus(state, link.description, lastFrameAt);
-      if (badFrames > 0 && s.text) s.text += ` · ${badFrames} bad frame${badFrames === 1 ? "" : "s"}`;
+      if (badFrames > 0 && s.text) s.text += ` · ${plural(badFrames, "bad frame")}`;
+      // udp: datagrams and frames not from the dongle (another sender or serial), dropped.
+      const ignored = link.stats.otherSenders + link.stats.otherSerials;
+      if (ignored > 0 && s.text) s.text += ` · ${ignored} ignored`;
       this.status(s);
     };
     // Frames can arrive in bursts; the editor only needs the status about once a second.
@@ -89,11 +95,15 @@ export = function register(RED: NodeAPI): void {
         this.error(errorText(err), { topic: msg.topic, payload: errorText(err), lxp: msg.lxp } as NodeMessage);
       }
     };
+    // One error per burst of bad frames, not per frame: a garbage flood must not flood the flows.
+    const bursts = new BadFrameBursts((report: BadFrameReport) => {
+      const { message, raw, count, bytes } = report;
+      this.error(message, { topic: "lxp/error", payload: message, lxp: { raw, count, bytes } } as NodeMessage);
+    });
     const onBadFrame = (err: LxpFrameError): void => {
-      badFrames++;
+      badFrames += err.count;
       scheduleStatus();
-      const msg = { topic: "lxp/error", payload: err.message, lxp: { raw: err.raw } };
-      this.error(err.message, msg as NodeMessage);
+      bursts.add(err);
     };
 
     link.on("state", onState);
@@ -101,6 +111,7 @@ export = function register(RED: NodeAPI): void {
     link.on("input-quiet", onQuiet);
     link.on("message", onMessage);
     link.on("bad-frame", onBadFrame);
+    link.on("ignored", scheduleStatus);
     link.register(this);
     showStatus();
 
@@ -111,6 +122,8 @@ export = function register(RED: NodeAPI): void {
       link.off("input-quiet", onQuiet);
       link.off("message", onMessage);
       link.off("bad-frame", onBadFrame);
+      link.off("ignored", scheduleStatus);
+      bursts.close();
       link.deregister(this);
       merger?.clear();
       this.status({});

@@ -114,7 +114,8 @@ export = function register(RED: NodeAPI): void {
       });
     });
     if (settings.autoSyncHours > 0 && !link.writePolicy.allowed) {
-      this.warn("automatic time sync is on, but writes are disabled in the lxp-dongle configuration: every sync will fail");
+      const why = link.writeRefusal ?? "writes are disabled in the lxp-dongle configuration";
+      this.warn(`automatic time sync is on, but ${why}: every sync will fail`);
     }
 
     link.on("state", onState);

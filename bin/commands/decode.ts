@@ -1,5 +1,5 @@
 // `lxp-pylon decode lxp`: the messages lxp-in would emit for the given bytes, as a JSON array.
-import { frameToMessage, LxpStreamParser } from "../../nodes/lib/lxp";
+import { frameToMessage, LxpFrameError, LxpStreamParser } from "../../nodes/lib/lxp";
 import { defineCommand } from "./command-spec";
 import { CliError, readInput } from "./io";
 
@@ -17,7 +17,8 @@ export const decodeLxpCommand = defineCommand({
   },
   notes: [
     "Prints a JSON array of messages (topic, payload, lxp). Exit 0 when every frame decodes; 1 with a",
-    "one-line reason on stderr for an invalid or incomplete frame; 2 on bad usage.",
+    "one-line reason on stderr for an invalid or incomplete frame (the first few reasons, then a count); 2 on",
+    "bad usage.",
   ],
   examples: [
     'lxp-pylon decode lxp "a1 1a 02 00 0d 00 01 c1 42 41 31 39 35 32 30 31 37 36 00"',
@@ -32,11 +33,12 @@ export const decodeLxpCommand = defineCommand({
     const parser = new LxpStreamParser();
     const items = parser.push(bytes);
     const messages = [];
-    const problems: string[] = [];
+    const errors: LxpFrameError[] = [];
     for (const item of items) {
-      if (item.error) problems.push(item.error.message);
+      if (item.error) errors.push(item.error);
       else messages.push(frameToMessage(item.frame, { currentDivisor: divisor }).msg);
     }
+    const problems = listProblems(errors);
     if (parser.buffered > 0) {
       const tail = bytes.subarray(bytes.length - parser.buffered);
       const want = tail.length >= 6 ? ` of ${tail.readUInt16LE(4) + 6}` : "";
@@ -50,3 +52,17 @@ export const decodeLxpCommand = defineCommand({
     return 0;
   },
 });
+
+/** Reasons people can read: the first few, then a count of the rest (a capture of garbage is one line). */
+const LISTED_PROBLEMS = 3;
+
+function listProblems(errors: LxpFrameError[]): string[] {
+  const listed = errors.slice(0, LISTED_PROBLEMS).map((e) => e.message);
+  const rest = errors.slice(LISTED_PROBLEMS);
+  if (rest.length > 0) {
+    const count = rest.reduce((n, e) => n + e.count, 0);
+    const bytes = rest.reduce((n, e) => n + e.bytes, 0);
+    listed.push(`${count} more bad frame${count === 1 ? "" : "s"} in ${bytes} bytes`);
+  }
+  return listed;
+}

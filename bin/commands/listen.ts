@@ -3,6 +3,7 @@
 import { DongleLinkOptions } from "../../nodes/lib/dongle-link";
 import { parseDongleConfig, splitHostPort } from "../../nodes/lib/dongle-config";
 import { DongleLink } from "../../nodes/lib/dongle-link";
+import { BadFrameBursts } from "../../nodes/lib/bad-frame-bursts";
 import { defineCommand, OptionValues } from "./command-spec";
 import { CliError } from "./io";
 import { CLI_CONNECT_TIMEOUT_MS, connectFailedError, stateLine } from "./link-log";
@@ -47,7 +48,8 @@ export const listenLxpCommand = defineCommand({
   options: LISTEN_OPTIONS,
   notes: [
     "Messages go to stdout, one JSON line each (topic, payload, lxp: the datalog and inverter serials are in",
-    "msg.lxp); connection changes and bad frames go to stderr. Ctrl-C exits 0. If the first connection fails",
+    "msg.lxp); connection changes and bad frames go to stderr (the first of a burst at once, the rest summed up",
+    "when it ends). Ctrl-C exits 0. If the first connection fails",
     "(refused, unreachable, unknown host; no answer within 5 s; for --udp the address cannot be bound) it",
     "exits 1 naming the address and the cause; after that it reconnects by itself like the lxp-dongle node.",
     "Only one TCP client is served reliably by a dongle: stop other tools connected to it first.",
@@ -67,9 +69,14 @@ export const listenLxpCommand = defineCommand({
       let reachedOnce = false;
       let failed = false;
       let stopping = false;
+      const bursts = new BadFrameBursts(({ message, raw, summary }) => {
+        log(summary ? message : `bad frame: ${message} (raw ${raw.slice(0, 120)})`);
+      });
       const stop = (result: () => void): void => {
         if (stopping) return;
         stopping = true;
+        bursts.flush();
+        bursts.close();
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);
         void link.close().then(result);
@@ -86,7 +93,7 @@ export const listenLxpCommand = defineCommand({
         log(stateLine(change, link.description));
       });
       link.on("watchdog", (ms) => log(`no data for ${Math.round(ms / 1000)} s, reconnecting`));
-      link.on("bad-frame", (err) => log(`bad frame: ${err.message} (raw ${err.raw.slice(0, 120)})`));
+      link.on("bad-frame", (err) => bursts.add(err));
       link.on("message", ({ msg }) => {
         process.stdout.write(`${JSON.stringify(msg)}\n`);
       });

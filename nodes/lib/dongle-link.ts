@@ -17,7 +17,7 @@ export interface DongleLinkOptions {
   port: number;
   /** udp: local address to bind. */
   bind?: string;
-  /** udp: accept datagrams from this address only. */
+  /** udp: the dongle's address: datagrams from others are dropped, requests go here; writes need it. */
   source?: string;
   reconnectMs?: number;
   /** tcp: reconnect after this long without bytes (0 = off). */
@@ -53,8 +53,16 @@ export interface DecodedMessage {
 
 export interface LinkStats {
   frames: number;
+  /** Bad frames and garbage runs (a merged stream error counts as many as it stands for). */
   badFrames: number;
+  /** Bytes those covered. */
+  badBytes: number;
+  /** Frames the datalog filter dropped. */
   filtered: number;
+  /** udp: datagrams from another address than the dongle's (Source, or the first sender of a good frame), dropped. */
+  otherSenders: number;
+  /** udp: frames naming another datalog or inverter serial than the pinned ones, dropped. */
+  otherSerials: number;
   bytes: number;
   lastFrameAt?: number;
   heartbeatsAnswered: number;
@@ -64,6 +72,8 @@ export type DongleLinkEvents = {
   state: [change: StateChange];
   message: [decoded: DecodedMessage];
   "bad-frame": [error: LxpFrameError];
+  /** udp: a datagram or frame from another sender or serial was dropped (counted in stats). */
+  ignored: [why: "sender" | "serial"];
   watchdog: [silentMs: number];
   /** No input data for two broadcast intervals while connected (lxp-protocol.md §5: answering heartbeats may help). */
   "input-quiet": [silentMs: number, filteredFrames: number];
@@ -77,6 +87,15 @@ export interface RequestTarget {
 
 export const DEFAULT_BROADCAST_INTERVAL_S = 300;
 const MAX_TRACKED_DATALOGS = 64;
+/** Raw bytes kept in an error about a whole chunk. */
+const MAX_RAW_BYTES = 512;
+
+/** A frame that changes the inverter or the dongle: write single/multi (C2) or write param (C4). */
+function isWriteFrame(buf: Buffer): boolean {
+  if (buf[7] === TcpFunction.WRITE_PARAM) return true;
+  const fn = buf[7] === TcpFunction.TRANSLATED ? buf[21] : undefined;
+  return fn === DeviceFunction.WRITE_SINGLE || fn === DeviceFunction.WRITE_MULTI;
+}
 
 function defaultTransport(o: DongleLinkOptions): LxpTransport {
   if (o.transport === "tcp") {
@@ -93,7 +112,7 @@ function defaultTransport(o: DongleLinkOptions): LxpTransport {
 
 export class DongleLink extends EventEmitter<DongleLinkEvents> {
   readonly options: DongleLinkOptions;
-  readonly stats: LinkStats = { frames: 0, badFrames: 0, filtered: 0, bytes: 0, heartbeatsAnswered: 0 };
+  readonly stats: LinkStats = { frames: 0, badFrames: 0, badBytes: 0, filtered: 0, otherSenders: 0, otherSerials: 0, bytes: 0, heartbeatsAnswered: 0 };
   private transport: LxpTransport | undefined;
   private readonly parser = new LxpStreamParser();
   private readonly users = new Set<object>();
@@ -105,8 +124,13 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
   private requesterInstance: LxpRequester | undefined;
   /** Requests waiting for the serials to be learned; close() ends their wait. */
   private readonly targetWaiters = new Set<() => void>();
+  /** The first datalog serial heard, kept (a later frame cannot retarget requests). */
   private learnedDatalog: string | undefined;
-  private readonly learnedInverters = new Map<string, string>();
+  /** The first inverter serial a reply of that datalog named, kept likewise. */
+  private learnedInverter: string | undefined;
+  /** udp: where requests go: Source, else the first sender of a good frame (address kept, port follows it). */
+  private dongleAddress: string | undefined;
+  private replyTo: PeerAddress | undefined;
   /** Per datalog, once a reply told by its body came: whether its direction byte was 00 (EG4). */
   private readonly directionZeroReplies = new Map<string, boolean>();
   /** Param 0 as the dongle last reported it. */
@@ -120,6 +144,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
   constructor(options: DongleLinkOptions) {
     super();
     this.options = options;
+    this.dongleAddress = options.transport === "udp" ? options.source : undefined;
     this.setMaxListeners(0); // one listener per user node; many nodes may share a dongle
   }
 
@@ -158,8 +183,19 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     }, this.options.idleCloseMs ?? 1000);
   }
 
+  /** What lxp-request may write; nothing while writeRefusal says why not. */
   get writePolicy(): WritePolicy {
-    return this.options.writes ?? WRITES_OFF;
+    const policy = this.options.writes ?? WRITES_OFF;
+    return policy.allowed && this.writeRefusal ? { ...policy, allowed: false } : policy;
+  }
+
+  /**
+   * Why writes are refused although the configuration allows them: over UDP only Source ties the
+   * dongle to an address; without it any host on the LAN could pose as the dongle.
+   */
+  get writeRefusal(): string | undefined {
+    if (this.options.transport !== "udp" || this.options.source || !this.options.writes?.allowed) return undefined;
+    return `writes over UDP need the dongle's IPv4 address in Source (lxp-dongle): without it any host on the LAN could pose as the dongle`;
   }
 
   /** The queue every request to this dongle goes through (created on first use). */
@@ -227,9 +263,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
   }
 
   private knownSerials(): { datalog?: string; inverter?: string } {
-    const datalog = this.options.datalog ?? this.learnedDatalog;
-    const inverter = this.options.inverter ?? (datalog ? this.learnedInverters.get(datalog) : undefined);
-    return { datalog, inverter };
+    return { datalog: this.options.datalog ?? this.learnedDatalog, inverter: this.options.inverter ?? this.learnedInverter };
   }
 
   /** The known serials, once the datalog serial is known. */
@@ -258,9 +292,16 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     return this.directionZeroReplies.has(datalog);
   }
 
-  /** Sends bytes to the dongle; false when not connected (or, on UDP, no dongle heard yet). */
+  /**
+   * Sends bytes to the dongle; false when not connected, or on UDP when the dongle was not heard yet
+   * or (without Source) the frame is a write: replies go to the dongle's address, never to whoever sent last.
+   */
   write(buf: Buffer): boolean {
-    return this.transport?.write(buf) ?? false;
+    const transport = this.transport;
+    if (!transport) return false;
+    if (this.options.transport !== "udp") return transport.write(buf);
+    if (!this.options.source && isWriteFrame(buf)) return false;
+    return this.replyTo ? transport.write(buf, this.replyTo) : false;
   }
 
   async close(): Promise<void> {
@@ -287,6 +328,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     });
     transport.on("watchdog", (ms) => this.emit("watchdog", ms));
     transport.on("data", (chunk, from) => this.onData(chunk, from));
+    transport.on("ignored", () => this.ignore("sender"));
     transport.start();
   }
 
@@ -307,9 +349,23 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     this.emit("input-quiet", silentMs, this.stats.filtered - this.filteredAtLastInput);
   }
 
+  private ignore(why: "sender" | "serial"): void {
+    if (why === "sender") this.stats.otherSenders++;
+    else this.stats.otherSerials++;
+    this.emit("ignored", why);
+  }
+
+  /** True when `frame` names another datalog or inverter serial than the configured or learned ones. */
+  private otherSerial(frame: LxpFrame): boolean {
+    const { datalog, inverter } = this.knownSerials();
+    if (datalog !== undefined && frame.datalog !== datalog) return true;
+    // Requests are made by other clients and may name any serial; replies come from the inverter.
+    return frame.kind === "translated" && frame.role !== "request" && inverter !== undefined && frame.inverter.length === 10 && frame.inverter !== inverter;
+  }
+
   /** Remembers who is talking (for requests), the broadcast interval, and answers heartbeats. */
   private observe(frame: LxpFrame): void {
-    if (frame.datalog.length === 10) this.learnedDatalog = frame.datalog;
+    this.learnedDatalog ??= frame.datalog;
     if (frame.kind === "heartbeat") {
       if (this.options.answerHeartbeats && this.write(frame.raw)) this.stats.heartbeatsAnswered++;
       return;
@@ -322,7 +378,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
       return;
     }
     if (frame.role === "request") return; // another client's request may name a wrong serial
-    if (frame.inverter.length === 10) this.learnedInverters.set(frame.datalog, frame.inverter);
+    if (frame.inverter.length === 10 && frame.datalog === this.knownSerials().datalog) this.learnedInverter ??= frame.inverter;
     // A write-single reply's role comes from its direction byte, so it cannot tell the direction.
     if (frame.role === "reply" && frame.deviceFunction !== DeviceFunction.WRITE_SINGLE) this.noteReplyDirection(frame.datalog, frame.direction);
     if (frame.role === "reply" && frame.deviceFunction === DeviceFunction.READ_INPUT) {
@@ -354,26 +410,43 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     this.lastState = { state: "closed" };
   }
 
-  private onData(chunk: Buffer, _from?: PeerAddress): void {
+  private badFrame(error: LxpFrameError): void {
+    this.stats.badFrames += error.count;
+    this.stats.badBytes += error.bytes;
+    this.emit("bad-frame", error);
+  }
+
+  private onData(chunk: Buffer, from?: PeerAddress): void {
     this.stats.bytes += chunk.length;
+    const udp = this.options.transport === "udp";
+    // Once the dongle's address is known, nothing from another address is even parsed.
+    if (udp && this.dongleAddress !== undefined && from && from.address !== this.dongleAddress) return this.ignore("sender");
     let items: StreamItem[];
     try {
-      items = this.options.transport === "udp" ? parseDatagram(chunk) : this.parser.push(chunk);
+      items = udp ? parseDatagram(chunk) : this.parser.push(chunk);
     } catch (err) {
       // The parser reports bad bytes as items; anything thrown here is a bug, and must not kill the flows.
-      items = [{ error: new LxpFrameError(`internal parser error: ${(err as Error).message}`, chunk) }];
+      items = [{ error: new LxpFrameError(`internal parser error: ${(err as Error).message}`, chunk.subarray(0, MAX_RAW_BYTES)) }];
       this.parser.reset();
     }
     for (const item of items) {
       if (item.error) {
-        this.stats.badFrames++;
-        this.emit("bad-frame", item.error);
+        this.badFrame(item.error);
         continue;
       }
       const frame = item.frame;
       if (this.options.datalog && frame.datalog !== this.options.datalog) {
         this.stats.filtered++;
         continue;
+      }
+      // Over UDP anyone can send: frames naming other serials are not the dongle's (TCP: not adopted).
+      if (udp && this.otherSerial(frame)) {
+        this.ignore("serial");
+        continue;
+      }
+      if (udp && from) {
+        this.dongleAddress ??= from.address;
+        this.replyTo = from;
       }
       this.stats.frames++;
       this.stats.lastFrameAt = Date.now();
@@ -382,8 +455,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
       try {
         decoded = { ...frameToMessage(frame, { currentDivisor: this.options.currentDivisor }), frame };
       } catch (err) {
-        this.stats.badFrames++;
-        this.emit("bad-frame", new LxpFrameError(`cannot decode frame: ${(err as Error).message}`, frame.raw));
+        this.badFrame(new LxpFrameError(`cannot decode frame: ${(err as Error).message}`, frame.raw));
         continue;
       }
       this.emit("message", decoded);

@@ -73,6 +73,8 @@ function fail(error: LxpRequestError, request: CommandRequest): ControlOutcome {
 function checkWritable(link: DongleLink, command: Command, topic: string): void {
   const wanted = writtenRegisters(command);
   if (wanted.length === 0) return;
+  const refusal = link.writeRefusal;
+  if (refusal) throw new LxpRequestError("refused", `${topic}: ${refusal} (nothing was sent)`);
   const policy = link.writePolicy;
   if (!policy.allowed) {
     throw new LxpRequestError(

@@ -75,6 +75,25 @@ describe("lxp-pylon decode lxp", () => {
     assert.equal(notHex.stderr.split("\n").length, 2, "one line");
   });
 
+  it("sums up many bad frames in one line: the first reasons, then a count", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lxp-cli-"));
+    const flood = join(dir, "flood.bin");
+    writeFileSync(flood, Buffer.concat([Buffer.alloc(60000, Buffer.from([0xa1, 0x1a])), hexBuf(bank0Hex)]));
+    const one = runCli(["decode", "lxp", "--file", flood]);
+    assert.equal(one.code, 1);
+    assert.equal(one.stderr, "invalid frame: 30000 bad frames in 60000 bytes, first: implausible frame length 6823\n");
+    assert.equal(JSON.parse(one.stdout)[0].topic, "lxp/2222222222/inputs/1", "the good frame behind the garbage");
+
+    const crcBad = hexBuf(bank0Hex);
+    crcBad[30] ^= 0xff;
+    const many = join(dir, "many.bin");
+    writeFileSync(many, Buffer.concat(Array.from({ length: 10 }, () => [crcBad, hexBuf(heartbeatHex)]).flat()));
+    const r = runCli(["decode", "lxp", "--file", many]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^invalid frame: (CRC mismatch: stored 0x9024, computed 0x[0-9a-f]{4}; ){3}7 more bad frames in 819 bytes\n$/);
+    assert.equal(JSON.parse(r.stdout).length, 10);
+  });
+
   it("explains bad usage with exit 2", () => {
     const r = runCli(["decode", "nothing"]);
     assert.equal(r.code, 2);
@@ -104,6 +123,24 @@ describe("lxp-pylon listen lxp", () => {
     assert.equal(inputs.payload.soc, 83);
     assert.match(cli.stderr, /connected 127\.0\.0\.1:\d+/);
     assert.match(cli.stderr, /bad frame: skipped 2 bytes of garbage/);
+    assert.equal(await cli.stop("SIGINT"), 0);
+  });
+
+  it("reports a flood of bad frames in a few stderr lines that count all of them", async () => {
+    server = new FakeDongleServer();
+    const port = await server.listen();
+    cli = new CliProcess(["listen", "lxp", "--tcp", `127.0.0.1:${port}`]);
+    await server.waitForConnection();
+    server.write(Buffer.concat([Buffer.alloc(65536, Buffer.from([0xa1, 0x1a])), hexBuf(bank0Hex)]));
+    await waitFor(() => cli!.lines.length === 1, 5000, "the good frame behind the flood");
+    const reported = (): number[] =>
+      cli!.stderr
+        .split("\n")
+        .map((line) => /^\S+ (?:bad frame: )?(\d+) (?:more )?bad frames/.exec(line)?.[1])
+        .filter((n): n is string => n !== undefined)
+        .map(Number);
+    await waitFor(() => reported().reduce((a, b) => a + b, 0) === 32768, 5000, "every false prefix counted");
+    assert.ok(reported().length <= 2, cli.stderr);
     assert.equal(await cli.stop("SIGINT"), 0);
   });
 

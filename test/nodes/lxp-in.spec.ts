@@ -99,7 +99,7 @@ describe("lxp-in node", function () {
     assert.equal(caught.length, 0);
   });
 
-  it("reports garbage and corrupt frames to a Catch node and keeps decoding", async () => {
+  it("reports a lone corrupt frame to a Catch node at once, with its bytes, and keeps decoding", async () => {
     server = new FakeDongleServer();
     const port = await server.listen();
     await helper.load([lxpDongleNode, lxpInNode], flow({ port: String(port) }));
@@ -108,26 +108,79 @@ describe("lxp-in node", function () {
     await server.waitForConnection();
     const corrupt = Buffer.from(bank0);
     corrupt[50] ^= 0xff;
-    server.write(Buffer.concat([Buffer.from("junk"), corrupt, bank1]));
-    await waitFor(() => out.length === 1 && caught.length === 2);
+    server.write(Buffer.concat([corrupt, bank1]));
+    await waitFor(() => out.length === 1 && caught.length === 1);
     assert.equal(out[0].topic, "lxp/2222222222/inputs/2");
-    assert.match(caught[0].error.message, /skipped 4 bytes of garbage/);
-    assert.equal(caught[0].lxp.raw, Buffer.from("junk").toString("hex"));
-    assert.match(caught[1].error.message, /CRC mismatch: stored 0x9024/);
-    assert.equal(caught[1].lxp.raw, corrupt.toString("hex"));
-    assert.equal(caught[1].error.source.id, "in1");
-    assert.equal((helper.getNode("d1") as any).link.stats.badFrames, 2);
+    assert.match(caught[0].error.message, /^CRC mismatch: stored 0x9024, computed 0x[0-9a-f]{4}$/, "no 'LxpFrameError:' prefix");
+    assert.deepEqual(caught[0].lxp, { raw: corrupt.toString("hex"), count: 1, bytes: 117 });
+    assert.equal(caught[0].error.source.id, "in1");
+    assert.equal(caught[0].payload, caught[0].error.message);
+    assert.equal(caught[0].topic, "lxp/error");
     // Text, not an Error object: the debug sidebar shows it as a readable line, without a type prefix.
     const node = helper.getNode("in1") as any;
     const errors = node.error.getCalls().filter((c: any) => c.thisValue === node);
-    assert.deepEqual(
-      errors.map((c: any) => typeof c.args[0]),
-      ["string", "string"],
+    assert.deepEqual(errors.map((c: any) => c.args[0]), [caught[0].error.message]);
+
+    // Garbage right before a corrupt frame is one run of bad bytes: one error naming the first problem.
+    server.write(Buffer.concat([Buffer.from("junk"), corrupt, bank2]));
+    await waitFor(() => out.length === 2 && caught.length === 2, 5000, "the second error, at the end of the burst");
+    assert.equal(caught[1].error.message, "2 bad frames in 121 bytes, first: skipped 4 bytes of garbage");
+    assert.deepEqual(caught[1].lxp, { raw: Buffer.from("junk").toString("hex"), count: 2, bytes: 121 });
+    assert.equal((helper.getNode("d1") as any).link.stats.badFrames, 3);
+    await waitFor(() => /· 3 bad frames$/.test(lastStatus("in1").text), 3000, "the count in the status");
+  });
+
+  it("a 60 kB garbage datagram, or 64 kB over TCP, raises a handful of errors; the status counts every bad frame", async () => {
+    const udpPort = await freeUdpPort();
+    server = new FakeDongleServer();
+    const tcpPort = await server.listen();
+    await helper.load([lxpDongleNode, lxpInNode], [
+      ...flow({ transport: "udp", port: String(udpPort), bind: "127.0.0.1" }),
+      { id: "d2", type: "lxp-dongle", transport: "tcp", host: "127.0.0.1", port: String(tcpPort), reconnect: "0.1", watchdog: "0" },
+      { id: "in2", z: "f1", type: "lxp-in", dongle: "d2", wires: [["out2"]] },
+      { id: "out2", z: "f1", type: "helper" },
+    ]);
+    const out = collect("out");
+    const out2 = collect("out2");
+    const caught = collect("caught");
+    const fromUdp = (): any[] => caught.filter((m) => m.error.source.id === "in1");
+    const fromTcp = (): any[] => caught.filter((m) => m.error.source.id === "in2");
+    const flood = (n: number): Buffer => Buffer.alloc(n, Buffer.from([0xa1, 0x1a]));
+    await waitFor(() => (helper.getNode("d1") as any).link.state.state === "listening");
+    await server.waitForConnection();
+
+    await sendUdp(udpPort, flood(60000), flood(60000), flood(60000), bank0);
+    server.write(Buffer.concat([flood(65536), bank0]));
+    await waitFor(() => out.length === 1 && out2.length === 1, 5000, "the good frame behind each flood");
+    // The first error of a burst at once, the rest summed up when the burst ends.
+    await waitFor(() => fromUdp().length === 2, 5000, "the UDP summary");
+    assert.equal(fromUdp()[0].error.message, "30000 bad frames in 60000 bytes, first: implausible frame length 6823");
+    assert.deepEqual(fromUdp()[0].lxp, { raw: flood(64).toString("hex"), count: 30000, bytes: 60000 });
+    assert.match(
+      fromUdp()[1].error.message,
+      /^60000 more bad frames \(120000 bytes\) in \d+(\.\d+)? s, first: (a1 1a ){8}… \(implausible frame length 6823\)$/,
     );
-    assert.equal(caught[1].error.message, errors[1].args[0]);
-    assert.match(caught[1].error.message, /^CRC mismatch/, "no 'LxpFrameError:' prefix");
-    assert.equal(caught[1].payload, caught[1].error.message);
-    assert.equal(caught[1].topic, "lxp/error");
+    assert.deepEqual(fromUdp()[1].lxp, { raw: flood(16).toString("hex"), count: 60000, bytes: 120000 });
+    const tcpCount = (): number => fromTcp().reduce((n, m) => n + m.lxp.count, 0);
+    await waitFor(() => tcpCount() === 32768, 5000, "every false prefix of the TCP flood reported");
+    assert.ok(fromTcp().length <= 2, `${fromTcp().length} TCP errors`);
+    await sleep(1200); // a burst's summary comes 1 s after its last bad frame: nothing else follows
+    assert.equal(caught.length, fromUdp().length + fromTcp().length);
+    assert.ok(caught.length <= 4, `${caught.length} Catch messages`);
+    await waitFor(() => /· 90000 bad frames$/.test(lastStatus("in1").text), 3000, "the UDP count in the status");
+    await waitFor(() => /· 32768 bad frames$/.test(lastStatus("in2").text), 3000, "the TCP count in the status");
+  });
+
+  it("UDP with Source: datagrams from other addresses are dropped and counted in the status", async () => {
+    const port = await freeUdpPort();
+    await helper.load([lxpDongleNode, lxpInNode], flow({ transport: "udp", port: String(port), bind: "127.0.0.1", source: "127.0.0.2" }));
+    const out = collect("out");
+    const caught = collect("caught");
+    await waitFor(() => (helper.getNode("d1") as any).link.state.state === "listening");
+    await sendUdp(port, bank0, Buffer.from("junk"));
+    await waitFor(() => /· 2 ignored$/.test(lastStatus("in1").text ?? ""), 3000, "the ignored count in the status");
+    assert.equal(out.length, 0);
+    assert.equal(caught.length, 0);
   });
 
   it("emits only the kinds chosen (heartbeats off by default)", async () => {

@@ -2,6 +2,8 @@
 import assert from "node:assert/strict";
 import {
   encodeReadInput,
+  encodeReadParam,
+  encodeReadParamReply,
   encodeReadReply,
   LxpStreamParser,
   parseDatagram,
@@ -154,6 +156,155 @@ describe("LXP stream parser", () => {
     }
     assert.equal(items.length, 1000);
     assert.ok(items.every((i, k) => i.frame && i.frame.raw.equals(frames[k])));
+  });
+});
+
+/** `n` bytes of A1 1A A1 1A …: every other byte starts a false prefix announcing 6823 bytes. */
+function prefixFlood(n: number): Buffer {
+  const flood = Buffer.alloc(n);
+  for (let i = 0; i + 1 < n; i += 2) {
+    flood[i] = 0xa1;
+    flood[i + 1] = 0x1a;
+  }
+  return flood;
+}
+
+describe("LXP stream parser: adversarial input", () => {
+  it("reports a run of bad bytes between two good frames as one error, with its count and bytes", () => {
+    const flood = prefixFlood(60000);
+    const items = new LxpStreamParser().push(Buffer.concat([heartbeat, flood, bank0]));
+    assert.deepEqual(kinds(items), [
+      "heartbeat:19",
+      "error:30000 bad frames in 60000 bytes, first: implausible frame length 6823",
+      "translated:117",
+    ]);
+    const error = items[1].error!;
+    assert.equal(error.count, 30000);
+    assert.equal(error.bytes, 60000);
+    assert.equal(error.reason, "implausible frame length 6823");
+    assert.equal(error.raw, flood.subarray(0, 64).toString("hex"), "the first bad bytes, bounded");
+  });
+
+  it("a 60 kB datagram of A1 1A is one error; a 64 kB TCP stream of it one error per read", () => {
+    const items = parseDatagram(prefixFlood(60000));
+    assert.equal(items.length, 1);
+    assert.equal(items[0].error!.count, 30000);
+    assert.equal(items[0].error!.bytes, 60000);
+
+    const parser = new LxpStreamParser();
+    const stream = Buffer.concat([prefixFlood(65536), bank0]);
+    const got: StreamItem[] = [];
+    let reads = 0;
+    for (let off = 0; off < stream.length; off += 1460, reads++) got.push(...parser.push(stream.subarray(off, off + 1460)));
+    const errors = got.filter((i) => i.error).map((i) => i.error!);
+    assert.ok(errors.length <= reads, `${errors.length} errors for ${reads} reads`);
+    assert.equal(errors.reduce((n, e) => n + e.count, 0), 32768, "every false prefix counted once");
+    assert.equal(errors.reduce((n, e) => n + e.bytes, 0), 65536, "every byte counted once");
+    assert.deepEqual(kinds(got.filter((i) => i.frame)), ["translated:117"]);
+  });
+
+  it("counts a flood of complete frames with bad CRCs without losing the good frame behind it", () => {
+    const fake = Buffer.from(bank0);
+    fake[60] ^= 0xff;
+    const items = parseDatagram(Buffer.concat([...Array.from({ length: 400 }, () => fake), bank0]));
+    assert.equal(items.length, 2);
+    assert.match(items[0].error!.message, /^400 bad frames in 46800 bytes, first: CRC mismatch: stored 0x9024, computed 0x[0-9a-f]{4}$/);
+    assert.equal(items[0].error!.raw, fake.toString("hex"));
+    assert.equal(items[1].frame!.raw.length, 117);
+  });
+
+  it("keeps the errors of bad frames that good frames separate", () => {
+    const bad = Buffer.from(bank0);
+    bad[40] ^= 0x01;
+    const items = new LxpStreamParser().push(Buffer.concat([bad, heartbeat, bad, heartbeat]));
+    assert.deepEqual(
+      items.map((i) => (i.frame ? i.frame.kind : `${i.error!.count}:${i.error!.reason.slice(0, 12)}`)),
+      ["1:CRC mismatch", "heartbeat", "1:CRC mismatch", "heartbeat"],
+    );
+  });
+
+  it("a frame with a corrupted length before a good one: a UDP datagram recovers the good one", () => {
+    const liar = Buffer.from(bank0.subarray(0, 20));
+    liar.writeUInt16LE(300, 4); // announces 306 bytes: plausible, but the datagram ends first
+    liar.writeUInt16LE(286, 18);
+    const items = parseDatagram(Buffer.concat([liar, bank0]));
+    assert.deepEqual(kinds(items), ["error:frame cut off at the end of the datagram: 137 of 306 bytes", "translated:117"]);
+  });
+});
+
+describe("LXP frames without CRC: exact shapes", () => {
+  const withLength = (frame: Buffer, total: number): Buffer => {
+    const copy = Buffer.from(frame);
+    copy.writeUInt16LE(total - 6, 4);
+    return copy;
+  };
+
+  it("a heartbeat whose length was corrupted does not swallow the good frame behind it", () => {
+    for (const total of [18, 20, 21, 22, 60, 136, 512]) {
+      for (const feed of ["stream", "datagram"]) {
+        const stream = Buffer.concat([withLength(heartbeat, total), bank0, heartbeat]);
+        const items = feed === "stream" ? new LxpStreamParser().push(stream) : parseDatagram(stream);
+        const got = kinds(items);
+        assert.equal(got.length, 3, `${feed}, heartbeat announcing ${total} bytes: ${got.join(", ")}`);
+        assert.match(got[0], /^error:/, `${feed}, ${total}`);
+        assert.deepEqual(got.slice(1), ["translated:117", "heartbeat:19"], `${feed}, ${total}`);
+      }
+    }
+  });
+
+  it("TCP: a heartbeat announcing too many bytes is refused before they arrive", () => {
+    const parser = new LxpStreamParser();
+    const items = parser.push(Buffer.concat([withLength(heartbeat, 200), bank0]));
+    assert.deepEqual(kinds(items), ["error:heartbeat of 200 bytes (heartbeats have 19 to 21)", "translated:117"]);
+    assert.equal(parser.buffered, 0);
+  });
+
+  it("accepts the heartbeats dongles send (19 bytes, any last byte; up to 21 when no prefix byte follows)", () => {
+    const trailing05 = Buffer.from(heartbeat);
+    trailing05[18] = 0x05;
+    const long = Buffer.concat([withLength(heartbeat, 21), Buffer.from([0x00, 0x00])]);
+    const items = new LxpStreamParser().push(Buffer.concat([trailing05, long, heartbeat]));
+    assert.deepEqual(kinds(items), ["heartbeat:19", "heartbeat:21", "heartbeat:19"]);
+    const intoPrefix = Buffer.concat([withLength(heartbeat, 20), Buffer.from([0xa1])]);
+    assert.match(kinds(parseDatagram(intoPrefix))[0], /^error:heartbeat of 20 bytes runs into the next frame's prefix$/);
+  });
+
+  it("param frames: request, reply and write reply shapes pass; a corrupted length does not swallow the next frame", () => {
+    const request = encodeReadParam("2222222222", 0);
+    const reply = encodeReadParamReply("2222222222", 0, Buffer.from([0x2c, 0x01]));
+    const writeReply = hexBuf(lxpVector("lb_parse_write_param_reply").hex);
+    const writeRequest = hexBuf(lxpVector("lb_build_write_param").hex);
+    const good = [request, reply, writeReply, writeRequest];
+    assert.deepEqual(kinds(new LxpStreamParser().push(Buffer.concat(good))), ["param:20", "param:24", "param:21", "param:24"]);
+    for (const frame of good) {
+      for (const total of [frame.length + 1, frame.length + 2, frame.length + 4, frame.length + 40]) {
+        const items = parseDatagram(Buffer.concat([withLength(frame, total), bank0]));
+        assert.deepEqual(kinds(items).slice(-1), ["translated:117"], `${frame.toString("hex")} announcing ${total} bytes`);
+        assert.equal(items.length, 2, `${frame.toString("hex")} announcing ${total}: ${kinds(items).join(", ")}`);
+      }
+    }
+  });
+
+  it("refuses param frames of shapes no dongle sends", () => {
+    const request = encodeReadParam("2222222222", 0);
+    const refused = (frame: Buffer): string => {
+      const [item] = parseDatagram(frame);
+      assert.ok(item.error, frame.toString("hex"));
+      return item.error.message;
+    };
+    assert.equal(refused(Buffer.concat([withLength(request, 21), Buffer.from([0])])), "read param frame of 21 bytes (a request has 20, a reply at least 22)");
+    assert.equal(refused(Buffer.concat([withLength(request, 24), Buffer.from([5, 0, 1, 2])])), "param value length 5 does not match the 2 bytes present");
+    assert.equal(refused(withLength(request, 19).subarray(0, 19)), "param frame has no param number");
+  });
+
+  it("takes the datalog serial strictly: 10 letters or digits, no padding", () => {
+    for (const serial of ["AB1234567\0", "ab-1234567", "AB 1234567", "AB12345\xe978"]) {
+      const bad = Buffer.from(heartbeat);
+      bad.write(serial, 8, "latin1");
+      const items = new LxpStreamParser().push(Buffer.concat([bad, heartbeat]));
+      assert.match(items[0].error?.message ?? "", /^bad datalog serial /, serial);
+      assert.deepEqual(kinds(items.slice(1)), ["heartbeat:19"], serial);
+    }
   });
 });
 

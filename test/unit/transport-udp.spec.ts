@@ -102,7 +102,9 @@ describe("UdpListenerTransport", () => {
     const t = await listening({ source: "127.0.0.2" });
     const stranger = await peer("127.0.0.1");
     const received: string[] = [];
+    const ignored: unknown[] = [];
     t.on("data", (chunk) => received.push(chunk.toString()));
+    t.on("ignored", (from) => ignored.push(from));
 
     await send(stranger, t.boundPort!, "not from the dongle");
     const got = nextEvent(t, "data");
@@ -110,30 +112,44 @@ describe("UdpListenerTransport", () => {
     await got;
     assert.deepEqual(received, ["from the dongle"]);
     assert.equal(t.ignoredDatagrams, 1);
+    assert.deepEqual(ignored, [{ address: "127.0.0.1", port: stranger.address().port }]);
     assert.deepEqual(t.lastPeer, { address: "127.0.0.2", port: other.address().port });
   });
 
-  it("write() replies to the most recent sender and returns false before any", async () => {
+  it("write() sends only where it is told, never simply to the last sender", async () => {
     const t = await listening();
-    assert.equal(t.write(Buffer.from("nobody yet")), false);
-
-    const first = await peer();
-    const second = await peer();
-    for (const from of [first, second]) {
+    const dongle = await peer();
+    const spoofer = await peer();
+    for (const from of [dongle, spoofer]) {
       const got = nextEvent(t, "data");
       await send(from, t.boundPort!, "hello");
       await got;
     }
-    let firstGotReply = false;
-    first.on("message", () => (firstGotReply = true));
-    const reply = nextEvent<[Buffer]>(second, "message");
-    assert.equal(t.write(Buffer.from("reply")), true);
+    let spooferGotReply = false;
+    spoofer.on("message", () => (spooferGotReply = true));
+    assert.equal(t.write(Buffer.from("to whom?")), false, "no Source and no address given: nowhere to send");
+    const reply = nextEvent<[Buffer]>(dongle, "message");
+    assert.equal(t.write(Buffer.from("reply"), { address: "127.0.0.1", port: dongle.address().port }), true);
     assert.equal((await reply)[0].toString(), "reply");
-    assert.equal(firstGotReply, false);
+    await delay(30);
+    assert.equal(spooferGotReply, false);
     assert.equal(t.sendErrors, 0);
 
     await t.close();
-    assert.equal(t.write(Buffer.from("x")), false, "after close");
+    assert.equal(t.write(Buffer.from("x"), { address: "127.0.0.1", port: dongle.address().port }), false, "after close");
+  });
+
+  it("with Source, write() goes to Source (at the port it sent from) and nowhere else", async () => {
+    const t = await listening({ source: "127.0.0.1" });
+    const dongle = await peer();
+    assert.equal(t.write(Buffer.from("before the dongle was heard")), false);
+    const got = nextEvent(t, "data");
+    await send(dongle, t.boundPort!, "hello");
+    await got;
+    const reply = nextEvent<[Buffer]>(dongle, "message");
+    assert.equal(t.write(Buffer.from("reply")), true);
+    assert.equal((await reply)[0].toString(), "reply");
+    assert.equal(t.write(Buffer.from("elsewhere"), { address: "127.0.0.2", port: dongle.address().port }), false);
   });
 
   it("close() releases the port so it can be bound again at once", async () => {

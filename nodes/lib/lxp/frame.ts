@@ -84,8 +84,67 @@ export type TranslatedFrame =
 
 export type LxpFrame = HeartbeatFrame | ParamFrame | TranslatedFrame;
 
-/** The datalog serial ends up in topics (lxp/{datalog}/…): printable, no "/", "+" or "#". */
-const DATALOG_SERIAL = /^[\x21\x22\x24-\x2a\x2c-\x2e\x30-\x7e]{1,10}$/;
+/** Heartbeats are 19 bytes (lxp-protocol.md §5); up to two more are accepted if they cannot start the next frame. */
+const HEARTBEAT_LENGTH = 19;
+const HEARTBEAT_MAX_LENGTH = 21;
+/** A param read request is the header plus the param number (lxp-protocol.md §6). */
+const PARAM_REQUEST_LENGTH = HEADER_LENGTH + 2;
+/** Header, param number and value length: the shortest param frame that carries a value. */
+const PARAM_VALUE_OFFSET = HEADER_LENGTH + 4;
+
+const isAlphanumeric = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+
+/**
+ * Why the 10 datalog bytes at `offset` are not a dongle serial. They are outside the CRC and end up
+ * in topics (lxp/{datalog}/…), so only what dongle labels carry passes: 10 letters or digits.
+ */
+export function datalogProblem(buf: Buffer, offset: number): string | undefined {
+  for (let i = offset; i < offset + SERIAL_LENGTH; i++) {
+    if (!isAlphanumeric(buf[i])) return `bad datalog serial ${JSON.stringify(buf.toString("latin1", offset, offset + SERIAL_LENGTH))}`;
+  }
+  return undefined;
+}
+
+/** True if a byte in [from, to) could be the first of the next frame's prefix. */
+function holdsPrefixByte(buf: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (buf[i] === PREFIX_0) return true;
+  return false;
+}
+
+/**
+ * Why a heartbeat or param frame announcing `total` bytes at `offset` has a shape no dongle sends,
+ * judged on the bytes present (a stream checks before the whole frame is in). These frames have no
+ * CRC: without this a corrupted length field would swallow the frame behind them (§5, §6).
+ */
+export function crclessShapeProblem(buf: Buffer, offset: number, total: number): string | undefined {
+  const fn = buf[offset + 7];
+  const end = offset + Math.min(total, buf.length - offset);
+  if (fn === TcpFunction.HEARTBEAT) {
+    if (total < HEARTBEAT_LENGTH || total > HEARTBEAT_MAX_LENGTH) {
+      return `heartbeat of ${total} bytes (heartbeats have ${HEARTBEAT_LENGTH} to ${HEARTBEAT_MAX_LENGTH})`;
+    }
+    if (holdsPrefixByte(buf, offset + HEARTBEAT_LENGTH, end)) return `heartbeat of ${total} bytes runs into the next frame's prefix`;
+    return undefined;
+  }
+  if (fn !== TcpFunction.READ_PARAM && fn !== TcpFunction.WRITE_PARAM) return undefined;
+  const name = fn === TcpFunction.READ_PARAM ? "read param" : "write param";
+  if (total < PARAM_REQUEST_LENGTH) return "param frame has no param number";
+  if (total === PARAM_REQUEST_LENGTH) return undefined;
+  // A write reply: the param number and one or two status bytes (lxp-protocol.md §6).
+  const statusReply = fn === TcpFunction.WRITE_PARAM && total <= PARAM_VALUE_OFFSET;
+  if (total < PARAM_VALUE_OFFSET && !statusReply) {
+    return `${name} frame of ${total} bytes (a request has ${PARAM_REQUEST_LENGTH}, a reply at least ${PARAM_VALUE_OFFSET})`;
+  }
+  if (end < offset + PARAM_VALUE_OFFSET) {
+    return statusReply && holdsPrefixByte(buf, offset + PARAM_REQUEST_LENGTH, end) ? `${name} reply runs into the next frame's prefix` : undefined;
+  }
+  const declared = buf.readUInt16LE(offset + HEADER_LENGTH + 2);
+  if (declared === total - PARAM_VALUE_OFFSET) return undefined;
+  if (statusReply) {
+    return holdsPrefixByte(buf, offset + PARAM_REQUEST_LENGTH, end) ? `${name} reply runs into the next frame's prefix` : undefined;
+  }
+  return `param value length ${declared} does not match the ${total - PARAM_VALUE_OFFSET} bytes present`;
+}
 
 /** Reads an ASCII serial, dropping NUL padding. */
 function ascii(buf: Buffer, start: number, length: number): string {
@@ -112,10 +171,11 @@ export function parseFrame(buf: Buffer): LxpFrame {
   if (total !== buf.length) {
     throw new LxpFrameError(`length field says ${total} bytes, frame has ${buf.length}`, buf);
   }
-  const datalog = ascii(buf, 8, SERIAL_LENGTH);
-  if (!DATALOG_SERIAL.test(datalog)) {
-    throw new LxpFrameError(`bad datalog serial ${JSON.stringify(buf.toString("latin1", 8, 18))}`, buf);
-  }
+  const badDatalog = datalogProblem(buf, 8);
+  if (badDatalog) throw new LxpFrameError(badDatalog, buf);
+  const badShape = crclessShapeProblem(buf, 0, total);
+  if (badShape) throw new LxpFrameError(badShape, buf);
+  const datalog = buf.toString("latin1", 8, 8 + SERIAL_LENGTH);
   const base: FrameBase = {
     protocol: buf.readUInt16LE(2),
     address: buf[6],
@@ -137,9 +197,9 @@ export function parseFrame(buf: Buffer): LxpFrame {
   }
 }
 
+/** Tells the four param frames apart; crclessShapeProblem has vetted the lengths. */
 function parseParam(buf: Buffer, base: FrameBase): ParamFrame {
   const rest = buf.length - HEADER_LENGTH;
-  if (rest < 2) throw new LxpFrameError("param frame has no param number", buf);
   const param = buf.readUInt16LE(HEADER_LENGTH);
   if (rest === 2) return with_(base, { kind: "param", role: "request", param });
   const declared = rest >= 4 ? buf.readUInt16LE(HEADER_LENGTH + 2) : undefined;

@@ -1,14 +1,21 @@
 // Reassembles frames from a byte stream fed in arbitrary chunks (lxp-protocol.md §7): frames split across reads,
 // several frames per read, resynchronisation on the next A1 1A after garbage or a bad frame.
 import { DEFAULT_MAX_FRAME_LENGTH, HEADER_LENGTH, PREFIX_0, PREFIX_1, TcpFunction, TRANSLATED_HEADER_LENGTH } from "./constants";
+import { crc16Modbus } from "./crc16";
 import { LxpFrameError } from "./errors";
-import { LxpFrame, parseFrame } from "./frame";
+import { crclessShapeProblem, datalogProblem, LxpFrame, parseFrame } from "./frame";
 
 export type StreamItem = { frame: LxpFrame; error?: undefined } | { frame?: undefined; error: LxpFrameError };
 
 export interface StreamParserOptions {
   /** Frames announcing more bytes than this are treated as garbage. */
   maxFrameLength?: number;
+}
+
+/** The CRC check of a translated (C2) frame, as parseFrame does it (lxp-protocol.md §3). */
+function crcMatches(frame: Buffer): boolean {
+  const crcAt = frame.length - 2;
+  return crcAt > TRANSLATED_HEADER_LENGTH && frame.readUInt16LE(crcAt) === crc16Modbus(frame, TRANSLATED_HEADER_LENGTH, crcAt);
 }
 
 function findPrefix(buf: Buffer, from: number): number {
@@ -24,6 +31,14 @@ function headerProblem(buf: Buffer, pos: number, total: number): string | undefi
   if (have <= 7) return undefined;
   const fn = buf[pos + 7];
   if (fn < TcpFunction.HEARTBEAT || fn > TcpFunction.WRITE_PARAM) return `unknown TCP function 0x${fn.toString(16)}`;
+  if (fn !== TcpFunction.TRANSLATED) {
+    const shape = crclessShapeProblem(buf, pos, total);
+    if (shape) return shape;
+  }
+  if (have >= HEADER_LENGTH) {
+    const datalog = datalogProblem(buf, pos + 8);
+    if (datalog) return datalog;
+  }
   if (fn === TcpFunction.TRANSLATED && have >= TRANSLATED_HEADER_LENGTH) {
     const dataLength = buf.readUInt16LE(pos + HEADER_LENGTH);
     if (dataLength !== total - TRANSLATED_HEADER_LENGTH) {
@@ -33,9 +48,47 @@ function headerProblem(buf: Buffer, pos: number, total: number): string | undefi
   return undefined;
 }
 
+/**
+ * The bad bytes between two good frames (or the ends of a read), reported as one error: a flood of
+ * false prefixes costs one error per read, not one per prefix, and no allocation per prefix.
+ */
+class BadRun {
+  private first: LxpFrameError | undefined;
+  private start = 0;
+  private count = 0;
+
+  /** Counts a problem at `pos`; true if it opens the run, so the caller describes it (describe()). */
+  add(pos: number): boolean {
+    this.count++;
+    if (this.count > 1) return false;
+    this.start = pos;
+    return true;
+  }
+
+  /** True while no problem has been counted (the next one opens the run). */
+  isFirst(): boolean {
+    return this.count === 0;
+  }
+
+  describe(error: LxpFrameError): void {
+    this.first = error;
+  }
+
+  /** Ends the run at `end` (exclusive) and appends its error, if any. */
+  close(end: number, items: StreamItem[]): void {
+    const first = this.first;
+    const count = this.count;
+    this.first = undefined;
+    this.count = 0;
+    if (!first) return;
+    const extent = { count, bytes: end - this.start };
+    items.push({ error: new LxpFrameError(first.reason, first.raw, first.wellFormed && count === 1, extent) });
+  }
+}
+
 export class LxpStreamParser {
   private pending: Buffer = Buffer.alloc(0);
-  /** Set after a bad frame so the bytes skipped while resynchronising are not reported twice. */
+  /** Set after a bad frame so the bytes skipped while resynchronising are not reported again. */
   private resyncing = false;
   private readonly maxFrameLength: number;
 
@@ -54,58 +107,104 @@ export class LxpStreamParser {
     this.resyncing = false;
   }
 
-  /** Feeds bytes; returns the frames and errors they complete, in stream order. */
+  /**
+   * Feeds bytes; returns the frames and errors they complete, in stream order. The bad bytes between
+   * two good frames of one read are one error (its `count` says how many bad frames it stands for).
+   */
   push(chunk: Buffer): StreamItem[] {
+    return this.parse(chunk, false);
+  }
+
+  /** Parses the last bytes there will be (a datagram): a frame they cut off is an error, not held back. */
+  finish(chunk: Buffer): StreamItem[] {
+    const items = this.parse(chunk, true);
+    this.reset();
+    return items;
+  }
+
+  /** After a bad header or frame at `at`: the garbage up to the next prefix belongs to it, not reported again. */
+  private resyncFrom(at: number): number {
+    this.resyncing = true;
+    return at + 1;
+  }
+
+  private parse(chunk: Buffer, final: boolean): StreamItem[] {
     const buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
     const items: StreamItem[] = [];
+    const run = new BadRun();
+    // Raw bytes kept in an error: enough to see what went wrong, bounded whatever the input.
+    const rawOf = (from: number, to: number): Buffer => buf.subarray(from, Math.min(to, from + this.maxFrameLength, buf.length));
+    const header = (at: number, total: number): Buffer => rawOf(at, at + Math.min(total, 64));
     let pos = 0;
     while (pos < buf.length) {
       if (buf[pos] !== PREFIX_0 || (pos + 1 < buf.length && buf[pos + 1] !== PREFIX_1)) {
         const next = findPrefix(buf, pos + 1);
         // Keep a trailing lone A1: it may be the first half of the next prefix.
-        const end = next >= 0 ? next : buf[buf.length - 1] === PREFIX_0 ? buf.length - 1 : buf.length;
-        if (!this.resyncing) {
-          items.push({ error: new LxpFrameError(`skipped ${end - pos} bytes of garbage`, buf.subarray(pos, end)) });
-        }
+        const end = next >= 0 ? next : !final && buf[buf.length - 1] === PREFIX_0 ? buf.length - 1 : buf.length;
+        if (!this.resyncing && run.add(pos)) run.describe(new LxpFrameError(`skipped ${end - pos} bytes of garbage`, rawOf(pos, end)));
         this.resyncing = false;
         pos = end;
         if (next < 0) break;
         continue;
       }
-      if (buf.length - pos < 6) break;
-      const total = buf.readUInt16LE(pos + 4) + 6;
+      // A header or frame that fails is counted, and the scan resumes at its next byte (resyncFrom):
+      // the start of the next frame may hide inside it.
+      const at = pos;
+      if (buf.length - at < 6) {
+        if (!final) break;
+        if (run.add(at)) run.describe(new LxpFrameError(`frame cut off at the end of the datagram (${buf.length - at} bytes)`, rawOf(at, buf.length)));
+        pos = this.resyncFrom(at);
+        continue;
+      }
+      const total = buf.readUInt16LE(at + 4) + 6;
       if (total < HEADER_LENGTH || total > this.maxFrameLength) {
-        items.push({
-          error: new LxpFrameError(`implausible frame length ${total}`, buf.subarray(pos, pos + Math.min(total, 64))),
-        });
-        this.resyncing = true;
-        pos += 1;
+        if (run.add(at)) run.describe(new LxpFrameError(`implausible frame length ${total}`, header(at, total)));
+        pos = this.resyncFrom(at);
         continue;
       }
       // Check what the header already tells before waiting for `total` bytes: a false A1 1A in
       // garbage must not hold back (or swallow) the real frames behind it.
-      const early = headerProblem(buf, pos, total);
+      const early = headerProblem(buf, at, total);
       if (early) {
-        items.push({ error: new LxpFrameError(early, buf.subarray(pos, pos + Math.min(total, buf.length - pos, 64))) });
-        this.resyncing = true;
-        pos += 1;
+        if (run.add(at)) run.describe(new LxpFrameError(early, header(at, total)));
+        pos = this.resyncFrom(at);
         continue;
       }
-      if (buf.length - pos < total) break;
-      const candidate = buf.subarray(pos, pos + total);
+      if (buf.length - at < total) {
+        if (!final) break;
+        const have = buf.length - at;
+        if (run.add(at)) run.describe(new LxpFrameError(`frame cut off at the end of the datagram: ${have} of ${total} bytes`, rawOf(at, buf.length)));
+        pos = this.resyncFrom(at);
+        continue;
+      }
+      const candidate = buf.subarray(at, at + total);
+      // Within a run only the count matters: skip the cost of an error object per bad CRC.
+      if (!run.isFirst() && buf[at + 7] === TcpFunction.TRANSLATED && !crcMatches(candidate)) {
+        run.add(at);
+        pos = this.resyncFrom(at);
+        continue;
+      }
+      let frame: LxpFrame;
       try {
-        items.push({ frame: parseFrame(candidate) });
-        this.resyncing = false;
-        pos += total;
+        frame = parseFrame(candidate);
       } catch (err) {
         const error = err instanceof LxpFrameError ? err : new LxpFrameError(String(err), candidate);
-        items.push({ error });
-        // A sound envelope with unsupported content is skipped whole; anything else may hide the
-        // start of the next frame inside it, so rescan from the next byte.
-        this.resyncing = !error.wellFormed;
-        pos += error.wellFormed ? total : 1;
+        if (run.add(at)) run.describe(error);
+        // A sound envelope with unsupported content is skipped whole.
+        if (error.wellFormed) {
+          this.resyncing = false;
+          pos = at + total;
+        } else {
+          pos = this.resyncFrom(at);
+        }
+        continue;
       }
+      run.close(at, items);
+      items.push({ frame });
+      this.resyncing = false;
+      pos = at + total;
     }
+    run.close(pos, items);
     this.pending = pos >= buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(pos));
     return items;
   }
@@ -113,16 +212,5 @@ export class LxpStreamParser {
 
 /** Parses one UDP datagram on its own: whole frames only, a cut-off tail is an error (lxp-protocol.md §7). */
 export function parseDatagram(datagram: Buffer, options: StreamParserOptions = {}): StreamItem[] {
-  const parser = new LxpStreamParser(options);
-  const items = parser.push(datagram);
-  if (parser.buffered > 0) {
-    const tail = datagram.subarray(datagram.length - parser.buffered);
-    const total = tail.length >= 6 ? tail.readUInt16LE(4) + 6 : undefined;
-    const reason =
-      total === undefined
-        ? `frame cut off at the end of the datagram (${tail.length} bytes)`
-        : `frame cut off at the end of the datagram: ${tail.length} of ${total} bytes`;
-    items.push({ error: new LxpFrameError(reason, tail) });
-  }
-  return items;
+  return new LxpStreamParser(options).finish(datagram);
 }

@@ -24,6 +24,8 @@ export interface PeerAddress {
 export type TransportEvents = {
   state: [change: StateChange];
   data: [chunk: Buffer, from?: PeerAddress];
+  /** udp: a datagram from another address than Source was dropped. */
+  ignored: [from: PeerAddress];
   watchdog: [silentMs: number];
 };
 
@@ -34,8 +36,8 @@ export interface LxpTransport extends EventEmitter<TransportEvents> {
   readonly lastDataAt: number | undefined;
   /** Idempotent. */
   start(): void;
-  /** False if it cannot send now (not connected / no peer known). */
-  write(buf: Buffer): boolean;
+  /** False if it cannot send now (not connected / no peer known). udp: `to` is the dongle's address. */
+  write(buf: Buffer, to?: PeerAddress): boolean;
   /** Stops timers and retries; resolves once the socket is really closed. Idempotent. */
   close(): Promise<void>;
 }

@@ -10,7 +10,7 @@ export interface UdpListenerOptions {
   port: number;
   /** Local address to bind. Default "0.0.0.0". */
   address?: string;
-  /** Accept datagrams only from this IPv4 address; others are counted in ignoredDatagrams. */
+  /** The dongle's IPv4 address: datagrams from others are dropped (counted in ignoredDatagrams), writes go only here. */
   source?: string;
   /** First re-bind delay after a bind failure, doubled per failure. Default 5000. */
   reconnectMs?: number;
@@ -67,7 +67,7 @@ export class UdpListenerTransport extends EventEmitter<TransportEvents> implemen
     return this.localPort;
   }
 
-  /** Sender of the most recent accepted datagram; write() replies there. */
+  /** Sender of the most recent accepted datagram (writes do not go there unless it is Source or passed in). */
   get lastPeer(): PeerAddress | undefined {
     return this.peer ? { ...this.peer } : undefined;
   }
@@ -92,18 +92,30 @@ export class UdpListenerTransport extends EventEmitter<TransportEvents> implemen
     this.bind();
   }
 
-  write(buf: Buffer): boolean {
-    const { socket, peer } = this;
-    if (this.currentState !== "listening" || !socket || !peer) return false;
+  /**
+   * Sends to `to` (the dongle's address as its user knows it). With Source set only Source is a
+   * destination, by default at the port it last sent from. Never simply to whoever sent last: any
+   * host on the LAN can send a datagram.
+   */
+  write(buf: Buffer, to?: PeerAddress): boolean {
+    const socket = this.socket;
+    const dest = this.destination(to);
+    if (this.currentState !== "listening" || !socket || !dest) return false;
     try {
       // With a callback, send failures arrive here instead of as a socket "error".
-      socket.send(buf, peer.port, peer.address, (err) => {
+      socket.send(buf, dest.port, dest.address, (err) => {
         if (err) this.failedSends++;
       });
       return true;
     } catch {
       return false;
     }
+  }
+
+  private destination(to: PeerAddress | undefined): PeerAddress | undefined {
+    if (this.source === undefined) return to;
+    if (to) return to.address === this.source ? to : undefined;
+    return this.peer; // only Source's datagrams are accepted
   }
 
   close(): Promise<void> {
@@ -162,6 +174,7 @@ export class UdpListenerTransport extends EventEmitter<TransportEvents> implemen
     if (socket !== this.socket) return;
     if (this.source !== undefined && rinfo.address !== this.source) {
       this.ignored++;
+      this.emit("ignored", { address: rinfo.address, port: rinfo.port });
       return;
     }
     this.peer = { address: rinfo.address, port: rinfo.port };
