@@ -52,6 +52,21 @@ function dashboardTypes(): string[] {
 
 const isDashboardFlow = (flow: any[]): boolean => flow.some((n) => typeof n.type === "string" && n.type.startsWith("ui-"));
 
+
+/** The parsed contents of a JSON file another process writes, once it is complete. */
+async function waitForJsonFile(path: string): Promise<any> {
+  let parsed: unknown;
+  await waitFor(() => {
+    if (!existsSync(path)) return false;
+    try {
+      parsed = JSON.parse(readFileSync(path, "utf8"));
+      return true;
+    } catch {
+      return false; // still being written
+    }
+  }, 15000, path);
+  return parsed;
+}
 describe("example flows", function () {
   const examples = loadExampleFlows(EXAMPLES);
   // The inverter control page is the one example that writes: it must bring its own lxp-dongle with
@@ -402,8 +417,8 @@ describe("example flows", function () {
       }
       assert.equal(latest.stack.pack_count, 3);
       assert.deepEqual(latest.errors, []);
-      await waitFor(() => existsSync(join(fileDir, "pylon.json")), 15000, "pylon.json");
-      const file = JSON.parse(readFileSync(join(fileDir, "pylon.json"), "utf8"));
+      // The file node writes in chunks: wait until the file holds a whole JSON document.
+      const file = await waitForJsonFile(join(fileDir, "pylon.json"));
       assert.equal(file.packs.length, 3);
     });
 
