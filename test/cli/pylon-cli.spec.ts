@@ -151,7 +151,7 @@ describe("lxp-pylon poll pylon", function () {
       this.skip();
     }
     const pty = await sim.openPty();
-    cli = new CliProcess(["poll", "pylon", "--serial", pty.path, "--packs", "2", "--interval", "0.2", "--gap", "0"]);
+    cli = new CliProcess(["poll", "pylon", "--serial", pty.path, "--packs", "2", "--interval", "1", "--gap", "10"]);
     await waitFor(() => cli!.lines.length >= 2, 15000, "two cycles");
     const msg = JSON.parse(cli.lines[0]);
     assert.deepEqual(msg.payload.packs.map((p: any) => p.address), [2, 3]);
@@ -205,5 +205,24 @@ describe("lxp-pylon poll pylon", function () {
     const baud = runCli(["poll", "pylon", "--serial", "/dev/ttyUSB0", "--baud", "4800"]);
     assert.equal(baud.code, 2);
     assert.match(baud.stderr, /baud rate must be 115200, 9600 or 1200/);
+  });
+
+  it("refuses timings below the pylon-port and pylon-poll minimums as usage errors (exit 2), naming the option", () => {
+    const cases: Array<[string[], RegExp]> = [
+      [["--interval", "0.5"], /--interval must be 0 \(one cycle\) or seconds from 1 to 86400, got "0\.5"/],
+      [["--interval", "soon"], /--interval must be 0 \(one cycle\) or seconds from 1 to 86400, got "soon"/],
+      [["--timeout", "50"], /--timeout: reply timeout \(ms\) must be at least 100, got "50"/],
+      [["--gap", "0"], /--gap: gap between requests \(ms\) must be at least 10, got "0"/],
+      [["--retries", "11"], /retries must be a whole number from 0 to 10, got "11"/],
+    ];
+    for (const [options, message] of cases) {
+      const r = runCli(["poll", "pylon", "--serial", "/dev/ttyPYLON-NONE", ...options]);
+      assert.equal(r.code, 2, `${options.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.equal(r.stdout, "", "nothing polled");
+    }
+    const help = runCli(["poll", "pylon", "--help"]);
+    assert.match(help.stdout, /--interval S\s+seconds between cycle starts, until interrupted: 1-86400 \(0 = one cycle, as --once\)/);
+    assert.match(help.stdout, /--timeout MS\s+reply timeout per request: 100-30000/);
   });
 });
