@@ -92,7 +92,8 @@ export const pollPylonCommand = defineCommand({
     const badFrames = new BadFrameBursts(link.description);
     let confirmTimer: ReturnType<typeof setTimeout> | undefined;
     const report = ({ status, notice, confirmInMs }: PortHealthUpdate): void => {
-      const line = notice?.text ?? status?.text;
+      // While down, a new wording of the same outage (reset, then closed by peer) is no news: notices only.
+      const line = notice?.text ?? (health.down ? undefined : status?.text);
       if (line) process.stderr.write(`${new Date().toISOString()} ${line}\n`);
       if (confirmInMs === undefined) return;
       // A reopen counts once it lasts (a gateway that drops every connection at once never does).

@@ -207,6 +207,20 @@ describe("lxp-pylon poll pylon", function () {
     assert.match(baud.stderr, /baud rate must be 115200, 9600 or 1200/);
   });
 
+  it("junk and a corrupt frame before every reply: the cycle completes; one stderr line for the burst", async () => {
+    const server = await sim.listenTcp({ host: "127.0.0.1", port: 0 });
+    sim.setFaults(2, { garbage: "\x00noise~AB~20024600E00200FFFF\r" });
+    cli = new CliProcess(["poll", "pylon", "--tcp", `127.0.0.1:${server.port}`, "--once", "--packs", "1", "--timeout", "300", "--retries", "0"]);
+    await waitFor(() => cli!.exitCode !== undefined, 15000, "the CLI to exit");
+    assert.equal(cli.exitCode, 0, cli.stderr);
+    const { payload } = JSON.parse(cli.lines[0]);
+    assert.deepEqual(payload.packs.map((p: any) => p.address), [2]);
+    assert.deepEqual(payload.errors, []);
+    const lines = cli.stderr.split("\n").filter((line) => line.includes("bad frame"));
+    assert.equal(lines.length, 1, cli.stderr);
+    assert.match(lines[0], /^\S+ \d+ bad frames from 127\.0\.0\.1:\d+ in one poll cycle, the first \(framing\): "~AB"; more are only counted/);
+  });
+
   it("refuses timings below the pylon-port and pylon-poll minimums as usage errors (exit 2), naming the option", () => {
     const cases: Array<[string[], RegExp]> = [
       [["--interval", "0.5"], /--interval must be 0 \(one cycle\) or seconds from 1 to 86400, got "0\.5"/],
