@@ -1,49 +1,43 @@
 // pylon-poll: polls a PylonTech stack on an interval and/or per input message; one message per
-// cycle as in docs/pylon-payloads.md, optionally one per pack.
+// completed cycle as in docs/pylon-payloads.md (never the same cycle twice), optionally one per pack.
 import { linkOf } from "./lib/config-node";
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
 import { errorText, finishInput } from "./lib/node-errors";
+import { BadFrameBursts } from "./lib/pylon-bad-frames";
+import { CycleDelivery, type CycleOutcome } from "./lib/pylon-cycle-delivery";
+import { raisedWarning } from "./lib/pylon-limits";
 import { PortHealth, type PortHealthUpdate } from "./lib/pylon-link/port-health";
+import { parsePylonPollConfig } from "./lib/pylon-poll-config";
 import type { PollResult, PylonPoller } from "./lib/pylon-poller";
 import type { StateChange } from "./lib/transport";
 import type { PylonPollDef, PylonPortNode } from "./types";
 
-function parsePacks(value: unknown): number | "auto" {
-  const s = String(value ?? "auto").trim() || "auto";
-  if (s === "auto") return "auto";
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 1 || n > 16) throw new Error(`packs must be "auto" or 1–16, got "${s}"`);
-  return n;
-}
-
-function parseSeconds(value: unknown, what: string, fallback: number, max: number): number {
-  const s = String(value ?? "").trim();
-  if (s === "") return fallback;
-  const n = Number(s);
-  if (!Number.isFinite(n) || n < 0 || n > max) throw new Error(`${what} must be 0–${max}, got "${s}"`);
-  return n;
-}
-
-function parseIdentityMinutes(value: unknown): number {
-  const s = String(value ?? "").trim();
-  if (s === "") return 60;
-  const n = Number(s);
-  if (!Number.isFinite(n) || n < 1 || n > 10080) throw new Error(`identity refresh must be 1–10080 minutes, got "${s}"`);
-  return n;
-}
-
-/** "3 packs · 45 cells · 0.4 s", with the failures counted. */
-function cycleStatus(result: PollResult): { fill: "green" | "yellow" | "red"; shape: "dot" | "ring"; text: string } {
+/** "3 packs · 45 cells · 0.4 s", with the failures, skipped ticks and bad frames counted. */
+function cycleStatus(
+  result: PollResult,
+  counts: { skipped: number; badFrames: number },
+): { fill: "green" | "yellow" | "red"; shape: "dot" | "ring"; text: string } {
   const { packs, errors } = result.payload;
   const cells = packs.reduce((n, p) => n + (p.cell_voltages?.length ?? 0), 0);
   const took = `${(result.durationMs / 1000).toFixed(1)} s`;
+  const extra = [
+    ...(counts.skipped > 0 ? [`${counts.skipped} skipped`] : []),
+    ...(counts.badFrames > 0 ? [`${counts.badFrames} bad frame${counts.badFrames === 1 ? "" : "s"}`] : []),
+  ].map((part) => ` · ${part}`).join("");
   if (packs.length === 0) {
     const why = errors[0]?.error ?? "no packs found";
-    return { fill: "red", shape: "ring", text: `no reply (${why}) · ${took}` };
+    return { fill: "red", shape: "ring", text: `no reply (${why}) · ${took}${extra}` };
   }
   const base = `${packs.length} pack${packs.length === 1 ? "" : "s"} · ${cells} cells · ${took}`;
-  if (errors.length === 0) return { fill: "green", shape: "dot", text: base };
-  return { fill: "yellow", shape: "dot", text: `${base} · ${errors.length} error${errors.length === 1 ? "" : "s"}` };
+  if (errors.length === 0) return { fill: "green", shape: "dot", text: `${base}${extra}` };
+  return { fill: "yellow", shape: "dot", text: `${base} · ${errors.length} error${errors.length === 1 ? "" : "s"}${extra}` };
+}
+
+/** An input message waiting for its cycle. */
+interface PendingInput {
+  msg: NodeMessageInFlow;
+  send: (m: NodeMessage) => void;
+  done: (err?: Error) => void;
 }
 
 export = function register(RED: NodeAPI): void {
@@ -56,13 +50,10 @@ export = function register(RED: NodeAPI): void {
     let poller: PylonPoller;
     let intervalMs: number;
     try {
-      intervalMs = parseSeconds(config.interval, "interval (s)", 10, 86400) * 1000;
-      poller = pollers.acquire({
-        packs: parsePacks(config.packs),
-        chargeManagement: config.chargeManagement === true,
-        system: config.system === true,
-        identityIntervalMs: parseIdentityMinutes(config.identityMinutes) * 60_000,
-      });
+      const parsed = parsePylonPollConfig(config);
+      intervalMs = parsed.intervalMs;
+      poller = pollers.acquire(parsed.settings);
+      if (parsed.raised.length > 0) this.warn(raisedWarning(parsed.raised)); // a flow saved before the minimums
     } catch (err) {
       this.status({ fill: "red", shape: "ring", text: "config error" });
       this.error((err as Error).message);
@@ -75,6 +66,7 @@ export = function register(RED: NodeAPI): void {
     let first: ReturnType<typeof setImmediate> | undefined;
     let closing = false;
     let confirmTimer: ReturnType<typeof setTimeout> | undefined;
+    let skipWarned = false;
 
     // One steady status while the port is down; one error when it goes down or the cause changes.
     const health = new PortHealth(link.description);
@@ -91,6 +83,7 @@ export = function register(RED: NodeAPI): void {
       if (change.state === "connected") poller.reset(); // a replugged adapter may sit on a changed stack
       showHealth(health.update(change));
     };
+    const badFrames = new BadFrameBursts(link.description);
 
     const outputs = (shared: PollResult, base?: NodeMessageInFlow): NodeMessage[] => {
       // Other pylon-poll nodes of this port may send the same result: each sends its own copy.
@@ -101,28 +94,43 @@ export = function register(RED: NodeAPI): void {
       return [cycle, ...packs];
     };
 
-    const runCycle = async (
-      msg?: NodeMessageInFlow,
-      send = (m: NodeMessage) => this.send(m),
-      maxAgeMs?: number,
-    ): Promise<void> => {
-      const result = await poller.poll(Date.now(), { maxAgeMs });
-      if (closing) return;
+    /** Sends one completed cycle; returns the error to raise for it, if any. */
+    const sendCycle = (result: PollResult, send: (m: NodeMessage) => void, msg?: NodeMessageInFlow): Error | undefined => {
       const { packs, errors } = result.payload;
       const portDown = result.portDown !== undefined && packs.length === 0;
       if (packs.length > 0) showHealth(health.confirm()); // a reply proves a reopened port
-      if (!health.down) this.status(cycleStatus(result));
+      const notice = badFrames.add(result.badFrames, result.firstBadFrame, Date.now());
+      if (notice?.level === "error") this.error(notice.text, { topic, payload: notice.text });
+      else if (notice) this.log(notice.text);
+      if (!health.down) this.status(cycleStatus(result, { skipped: delivery.skipped, badFrames: badFrames.count }));
       for (const out of outputs(result, msg)) send(out);
       if (portDown) {
         // An interval cycle's message says not_connected; the status and one error told the rest.
-        if (!msg) return;
-        throw new Error(`cannot poll: ${health.downText ?? result.portDown}`);
+        return msg ? new Error(`cannot poll: ${health.downText ?? result.portDown}`) : undefined;
       }
       if (packs.length === 0 && errors.length > 0) {
         const first = errors[0];
-        throw new Error(`no pack answered on ${link.description}: ${first.command} to ${first.address}: ${first.error}`);
+        return new Error(`no pack answered on ${link.description}: ${first.command} to ${first.address}: ${first.error}`);
       }
+      return undefined;
     };
+
+    const delivery = new CycleDelivery<PendingInput>(poller, (outcome: CycleOutcome, input) => {
+      if (closing) {
+        input?.done();
+        return;
+      }
+      let err: unknown = outcome.error;
+      if (outcome.result) {
+        try {
+          err = sendCycle(outcome.result, input ? input.send : (m) => this.send(m), input?.msg);
+        } catch (e) {
+          err = e;
+        }
+      }
+      if (input) finishInput(input.done, err ?? undefined);
+      else if (err !== undefined) this.error(errorText(err), { topic, payload: errorText(err) });
+    });
 
     link.on("state", onState);
     showHealth(health.update(link.state)); // the port may be shared, and already open or down
@@ -131,17 +139,20 @@ export = function register(RED: NodeAPI): void {
     if (intervalMs > 0) {
       const tick = (): void => {
         // A cycle another node of this port ran within most of our interval is fresh enough.
-        runCycle(undefined, undefined, intervalMs * 0.9).catch((err: unknown) => this.error(errorText(err), { topic, payload: errorText(err) }));
+        if (delivery.tick(Date.now(), intervalMs * 0.9) !== "skipped" || skipWarned) return;
+        skipWarned = true;
+        this.warn(
+          `a poll cycle is still running at the next tick of the ${intervalMs / 1000} s interval: ticks are skipped ` +
+            "(counted in the status) while one runs; raise the interval, or lower the port's timeout or retries",
+        );
       };
       timer = setInterval(tick, intervalMs);
       first = setImmediate(tick);
     }
 
     this.on("input", (msg: NodeMessageInFlow, send, done) => {
-      runCycle(msg, (m) => send(m)).then(
-        () => done(),
-        (err: unknown) => finishInput(done, err),
-      );
+      // A message while this node's cycle already answers another one gets no second copy of it.
+      if (delivery.input({ msg, send: (m) => send(m), done }, Date.now()) === "skipped") done();
     });
 
     this.on("close", (_removed: boolean, done: () => void) => {

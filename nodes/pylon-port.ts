@@ -4,6 +4,7 @@ import type { NodeAPI } from "node-red";
 import { ownLink } from "./lib/config-node";
 import { listSerialPorts, PylonPortLink, SerialTransport, type SerialBinding } from "./lib/pylon-link";
 import { PollerPool } from "./lib/poller-pool";
+import { raisedWarning } from "./lib/pylon-limits";
 import { parsePylonPortConfig, portLabel } from "./lib/pylon-port-config";
 import type { PylonPortDef, PylonPortNode } from "./types";
 
@@ -11,7 +12,8 @@ export = function register(RED: NodeAPI): void {
   function PylonPort(this: PylonPortNode, config: PylonPortDef): void {
     RED.nodes.createNode(this, config);
     ownLink(this, () => {
-      const { link, mode, protocol } = parsePylonPortConfig(config);
+      const { link, mode, protocol, raised } = parsePylonPortConfig(config);
+      if (raised.length > 0) this.warn(raisedWarning(raised)); // a flow saved before the minimums
       // Tests run the real node against @serialport/binding-mock through this setting.
       const binding = (RED.settings as unknown as { pylonPortSerialBinding?: SerialBinding }).pylonPortSerialBinding;
       if (binding && link.transport === "serial") {

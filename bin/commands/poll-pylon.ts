@@ -1,11 +1,22 @@
 // `lxp-pylon poll pylon`: one JSON line per poll cycle, the message pylon-poll would send.
 // Uses the same PylonPortLink and PylonPoller as the nodes.
 import { PortHealth, type PortHealthUpdate, PylonPortLink } from "../../nodes/lib/pylon-link";
+import { BadFrameBursts } from "../../nodes/lib/pylon-bad-frames";
+import { PYLON_LIMITS } from "../../nodes/lib/pylon-limits";
 import { PylonPoller } from "../../nodes/lib/pylon-poller";
 import { parsePylonPortConfig, portLabel } from "../../nodes/lib/pylon-port-config";
 import { splitHostPort } from "../../nodes/lib/dongle-config";
 import { defineCommand } from "./command-spec";
 import { CliError } from "./io";
+
+/** --interval: 0 (one cycle) or the pylon-poll node's range. */
+function cliInterval(value: string | undefined): number {
+  const { min, max } = PYLON_LIMITS.interval;
+  const s = (value ?? "10").trim();
+  const n = s === "" ? NaN : Number(s);
+  if (n === 0 || (n >= min && n <= max)) return n;
+  throw new Error(`--interval must be 0 (one cycle) or seconds from ${min} to ${max}, got "${value}"`);
+}
 
 export const pollPylonCommand = defineCommand({
   name: "poll pylon",
@@ -18,17 +29,18 @@ export const pollPylonCommand = defineCommand({
     mode: { type: "string", value: "rs485|rs232", help: "rs485: the packs answer at addresses 2, 3, …; rs232: the console port's binary protocol (address 1)", default: "rs485" },
     packs: { type: "string", value: "auto|N", help: "how many packs to poll; auto asks the stack", default: "auto" },
     once: { type: "boolean", help: "poll one cycle and exit (1 when no pack answered)", default: "off, poll every --interval" },
-    interval: { type: "string", value: "S", help: "seconds between cycle starts, until interrupted", default: "10" },
+    interval: { type: "string", value: "S", help: `seconds between cycle starts, until interrupted: ${PYLON_LIMITS.interval.min}-${PYLON_LIMITS.interval.max} (0 = one cycle, as --once)`, default: "10" },
     "charge-management": { type: "boolean", help: "also read 0x92 (charge/discharge limits and request flags) every cycle; not with --protocol seplos (a warning on stderr)", default: "off" },
     system: { type: "boolean", help: "also read the group's V3.5 values (0x60-0x63) from the master into payload.system; rs485 and pylontech only (otherwise a warning on stderr)", default: "off" },
     protocol: { type: "string", value: "pylontech|seplos", help: "whose layouts the replies use (seplos: a Seplos V2 BMS, packs at 0, 1, …)", default: "pylontech" },
-    timeout: { type: "string", value: "MS", help: "reply timeout per request", default: "1000; 2000 with --tcp" },
-    gap: { type: "string", value: "MS", help: "pause between requests on the bus", default: "50" },
-    retries: { type: "string", value: "N", help: "extra attempts after a timeout", default: "1" },
+    timeout: { type: "string", value: "MS", help: `reply timeout per request: ${PYLON_LIMITS.timeout.min}-${PYLON_LIMITS.timeout.max}`, default: "1000; 2000 with --tcp" },
+    gap: { type: "string", value: "MS", help: `pause between requests on the bus: ${PYLON_LIMITS.gap.min}-${PYLON_LIMITS.gap.max}`, default: "50" },
+    retries: { type: "string", value: "N", help: `extra attempts after a timeout or a corrupt reply: ${PYLON_LIMITS.retries.min}-${PYLON_LIMITS.retries.max}`, default: "1" },
   },
   notes: [
-    "Each line is the message pylon-poll sends (topic, payload). Connection changes go to stderr. Ctrl-C exits",
-    "0; with --once the exit code is 1 when no pack answered.",
+    "Each line is the message pylon-poll sends (topic, payload). Connection changes go to stderr, and so do",
+    "bad frames: one line per burst. Ctrl-C exits 0; with --once the exit code is 1 when no pack answered.",
+    "Values below the minimums of the pylon-poll and pylon-port nodes are usage errors (exit 2).",
   ],
   examples: [
     "lxp-pylon poll pylon --serial /dev/ttyUSB0 --once",
@@ -39,12 +51,13 @@ export const pollPylonCommand = defineCommand({
     if (!values.serial === !values.tcp) throw new CliError("give exactly one of --serial PATH or --tcp HOST:PORT", 2);
     const packsText = values.packs ?? "auto";
     const packs = packsText === "auto" ? "auto" : Number(packsText);
-    const intervalS = values.once ? 0 : Number(values.interval ?? 10);
-    if (!Number.isFinite(intervalS) || intervalS < 0) throw new CliError(`--interval must be seconds ≥ 0, got "${values.interval}"`, 2);
     let link: PylonPortLink;
+    let intervalS: number;
     let poller: PylonPoller;
     let topic: string;
     try {
+      // The nodes raise a value below its minimum (with a warning); here it is a usage error.
+      intervalS = values.once ? 0 : cliInterval(values.interval);
       const gateway = values.tcp ? splitHostPort(values.tcp, 0) : undefined;
       const config = parsePylonPortConfig({
         transport: values.tcp ? "tcp" : "serial",
@@ -58,6 +71,8 @@ export const pollPylonCommand = defineCommand({
         gap: values.gap,
         retries: values.retries,
       });
+      const below = config.raised[0];
+      if (below) throw new Error(`--${below.name}: ${below.message}`);
       link = new PylonPortLink(config.link);
       poller = new PylonPoller(link, {
         mode: config.mode,
@@ -74,9 +89,11 @@ export const pollPylonCommand = defineCommand({
 
     // One line per change of the port's condition, not one per reopen attempt.
     const health = new PortHealth(link.description);
+    const badFrames = new BadFrameBursts(link.description);
     let confirmTimer: ReturnType<typeof setTimeout> | undefined;
     const report = ({ status, notice, confirmInMs }: PortHealthUpdate): void => {
-      const line = notice?.text ?? status?.text;
+      // While down, a new wording of the same outage (reset, then closed by peer) is no news: notices only.
+      const line = notice?.text ?? (health.down ? undefined : status?.text);
       if (line) process.stderr.write(`${new Date().toISOString()} ${line}\n`);
       if (confirmInMs === undefined) return;
       // A reopen counts once it lasts (a gateway that drops every connection at once never does).
@@ -99,6 +116,8 @@ export const pollPylonCommand = defineCommand({
         const result = await poller.poll();
         if (stopping) break;
         if (result.payload.packs.length > 0) report(health.confirm()); // a reply proves a reopened port
+        const notice = badFrames.add(result.badFrames, result.firstBadFrame, Date.now());
+        if (notice) process.stderr.write(`${new Date().toISOString()} ${notice.text}\n`);
         process.stdout.write(`${JSON.stringify({ topic, payload: result.payload })}\n`);
         code = result.payload.packs.length > 0 ? 0 : 1;
         if (intervalS === 0) break;

@@ -9,6 +9,7 @@ import {
   PylonAddressMode,
   PylonCommand,
   PylonFrame,
+  PylonFrameError,
   PylonPack,
   PylonProtocol,
   PylonReply,
@@ -21,7 +22,13 @@ import {
 export interface PylonRequester {
   request(
     frame: string,
-    options?: { timeoutMs?: number; retries?: number; accept?: (frame: PylonFrame) => boolean },
+    options?: {
+      timeoutMs?: number;
+      retries?: number;
+      accept?: (frame: PylonFrame) => boolean;
+      /** Bad frames seen while the request waited (PylonPortLink tells them; a requester may not). */
+      onBadFrames?: (count: number, error: PylonFrameError) => void;
+    },
   ): Promise<{ raw: string }>;
 }
 
@@ -74,6 +81,12 @@ export interface PollPayload {
 export interface PollResult {
   payload: PollPayload;
   durationMs: number;
+  /** The cycle's number on this poller, from 1: a node sends each number at most once. */
+  cycle: number;
+  /** Bad frames (corrupt or cut off) the link saw while this cycle's requests waited. */
+  badFrames: number;
+  /** The first of them, for the report (its cause and raw text). */
+  firstBadFrame?: PylonFrameError;
   /**
    * Set when the cycle stopped because the port is down (or the poller was stopped): why, in the
    * link's words. The request that found it is the last entry of `errors`; none was sent after it.
@@ -82,6 +95,12 @@ export interface PollResult {
 }
 
 type Identity = Omit<PylonPack, "address">;
+
+/** A cycle a caller waits for: its number and its result. */
+export interface PollTicket {
+  cycle: number;
+  result: Promise<PollResult>;
+}
 
 /** After an identity read with timeouts, how long until it is tried again. */
 const IDENTITY_RETRY_MS = 60_000;
@@ -136,8 +155,11 @@ export class PylonPoller {
   private readonly systemRefused = new Set<number>();
   /** After the master stayed silent to a system command, none is asked before this time. */
   private systemSilentUntil = -Infinity;
-  private running: Promise<PollResult> | undefined;
+  private current: PollTicket | undefined;
   private last: { at: number; result: PollResult } | undefined;
+  private cycles = 0;
+  /** Bad frames of the running cycle. */
+  private tally: { count: number; first?: PylonFrameError } = { count: 0 };
   private stopped = false;
 
   constructor(link: PylonRequester, options: PollerOptions) {
@@ -194,22 +216,39 @@ export class PylonPoller {
    * `maxAgeMs` a result that recent is returned as it is (pollers sharing a bus).
    */
   poll(now = Date.now(), options: { maxAgeMs?: number } = {}): Promise<PollResult> {
+    const recent = this.recent(now, options.maxAgeMs);
+    return recent ? Promise.resolve(recent) : this.start(now).result;
+  }
+
+  /** The cycle running now, if any. */
+  get running(): PollTicket | undefined {
+    return this.current;
+  }
+
+  /**
+   * The last completed cycle when none runs and it started at most `maxAgeMs` before `now`; a
+   * port-down result is never handed on (a node sharing the poller asks for itself).
+   */
+  recent(now: number, maxAgeMs: number | undefined): PollResult | undefined {
     const last = this.last;
-    if (!this.running && last && options.maxAgeMs !== undefined && now - last.at <= options.maxAgeMs) {
-      return Promise.resolve(last.result);
-    }
-    if (!this.running) {
-      this.running = this.cycle(now)
-        .then((result) => {
-          // A port-down result is no answer to hand on: a node sharing the poller asks for itself.
-          this.last = result.portDown === undefined ? { at: now, result } : undefined;
-          return result;
-        })
-        .finally(() => {
-          this.running = undefined;
-        });
-    }
-    return this.running;
+    if (this.current || !last || maxAgeMs === undefined || now - last.at > maxAgeMs) return undefined;
+    return last.result;
+  }
+
+  /** Joins the running cycle, or starts one. */
+  start(now = Date.now()): PollTicket {
+    if (this.current) return this.current;
+    const cycle = ++this.cycles;
+    const result = this.cycle(now, cycle)
+      .then((r) => {
+        this.last = r.portDown === undefined ? { at: now, result: r } : undefined;
+        return r;
+      })
+      .finally(() => {
+        this.current = undefined;
+      });
+    this.current = { cycle, result };
+    return this.current;
   }
 
   /** Forgets discovery, identity and the last result, e.g. after the port reconnects. */
@@ -227,8 +266,9 @@ export class PylonPoller {
     this.stopped = true;
   }
 
-  private async cycle(now: number): Promise<PollResult> {
+  private async cycle(now: number, cycle: number): Promise<PollResult> {
     const started = performance.now();
+    this.tally = { count: 0 };
     const errors: PollError[] = [];
     const packs: PylonPack[] = [];
     const system: PylonSystem | undefined = this.readsSystem ? { address: this.systemAddress } : undefined;
@@ -248,7 +288,15 @@ export class PylonPoller {
       portDown = err.message;
     }
     const payload: PollPayload = { stack: summarizeStack(packs, Math.floor(now / 1000)), packs, errors, ...(system && { system }) };
-    return { payload, durationMs: performance.now() - started, ...(portDown !== undefined && { portDown }) };
+    const { count: badFrames, first: firstBadFrame } = this.tally;
+    return {
+      payload,
+      durationMs: performance.now() - started,
+      cycle,
+      badFrames,
+      ...(firstBadFrame && { firstBadFrame }),
+      ...(portDown !== undefined && { portDown }),
+    };
   }
 
   /**
@@ -309,9 +357,13 @@ export class PylonPoller {
     const decode = (raw: string): PylonReply => decodeReply(cid2, raw, { request, protocol: this.options.protocol });
     // A slow pack's late reply names another pack: not the answer, keep waiting for ours.
     const accept = (frame: PylonFrame): boolean => !isAddressMismatch(() => decode(frame.raw));
+    const onBadFrames = (count: number, error: PylonFrameError): void => {
+      this.tally.count += count;
+      this.tally.first ??= error;
+    };
     let raw: string;
     try {
-      ({ raw } = await this.link.request(request, { ...options, accept }));
+      ({ raw } = await this.link.request(request, { ...options, accept, onBadFrames }));
     } catch (err) {
       const why = errorName(err);
       throw PORT_DOWN.has(why) ? new PortDown(entry(why), err) : err;

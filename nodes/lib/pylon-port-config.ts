@@ -4,6 +4,7 @@ import { number, text } from "./config-values";
 import { isHost } from "./dongle-config";
 import type { PylonPortLinkOptions } from "./pylon-link";
 import { PYLON_PROTOCOLS, type PylonAddressMode, type PylonProtocol } from "./pylon";
+import { limited, type RaisedValue } from "./pylon-limits";
 
 export interface PylonPortConfigInput {
   transport?: unknown;
@@ -24,9 +25,9 @@ export interface PylonPortConfig {
   mode: PylonAddressMode;
   /** Whose layouts the replies use: "pylontech" (default) or "seplos" (pylon-protocol.md §11). */
   protocol: PylonProtocol;
+  /** Timings below their minimum (pylon-limits.ts), raised to it: the node warns, the CLI refuses. */
+  raised: RaisedValue[];
 }
-
-
 
 export function parsePylonPortConfig(input: PylonPortConfigInput): PylonPortConfig {
   const mode = text(input.mode) || "rs485";
@@ -35,11 +36,12 @@ export function parsePylonPortConfig(input: PylonPortConfigInput): PylonPortConf
   if (!PYLON_PROTOCOLS.includes(protocol)) throw new Error(`protocol must be "pylontech" or "seplos", got "${protocol}"`);
   if (protocol === "seplos" && mode !== "rs485") throw new Error('the Seplos protocol works on the RS485 port only: set the battery port to "rs485"');
   const transport = text(input.transport) || "serial";
+  const raised: RaisedValue[] = [];
   const timing = {
-    timeoutMs: number(input.timeout, "reply timeout (ms)", 50, 30000, transport === "tcp" ? 2000 : 1000),
-    gapMs: number(input.gap, "gap between requests (ms)", 0, 5000, 50),
-    retries: number(input.retries, "retries", 0, 10, 1, true),
-    reconnectMs: number(input.reconnect, "reopen delay (s)", 0.1, 3600, 2) * 1000,
+    timeoutMs: limited("timeout", input.timeout, transport === "tcp" ? 2000 : 1000, raised),
+    gapMs: limited("gap", input.gap, 50, raised),
+    retries: limited("retries", input.retries, 1, raised),
+    reconnectMs: limited("reconnect", input.reconnect, 2, raised) * 1000,
   };
   if (transport === "serial") {
     const path = text(input.path);
@@ -47,7 +49,7 @@ export function parsePylonPortConfig(input: PylonPortConfigInput): PylonPortConf
     // The console port's binary protocol runs at 1200 baud until woken; RS485 at 115200.
     const baudRate = number(input.baud, "baud rate", 1200, 115200, mode === "rs232" ? 1200 : 115200, true);
     if (![115200, 9600, 1200].includes(baudRate)) throw new Error(`baud rate must be 115200, 9600 or 1200, got ${baudRate}`);
-    return { mode, protocol, link: { transport, path, baudRate, ...timing } };
+    return { mode, protocol, raised, link: { transport, path, baudRate, ...timing } };
   }
   if (transport === "tcp") {
     const host = text(input.host);
@@ -55,7 +57,7 @@ export function parsePylonPortConfig(input: PylonPortConfigInput): PylonPortConf
     if (!isHost(host)) throw new Error(`host "${host}" is not a valid host name or IP address`);
     const port = number(input.port, "gateway port", 1, 65535, 0, true);
     if (port === 0) throw new Error("gateway port is required (e.g. 8899, 4196 or 23)");
-    return { mode, protocol, link: { transport, host, port, ...timing } };
+    return { mode, protocol, raised, link: { transport, host, port, ...timing } };
   }
   throw new Error(`transport must be "serial" or "tcp", got "${transport}"`);
 }

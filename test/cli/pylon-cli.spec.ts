@@ -151,7 +151,7 @@ describe("lxp-pylon poll pylon", function () {
       this.skip();
     }
     const pty = await sim.openPty();
-    cli = new CliProcess(["poll", "pylon", "--serial", pty.path, "--packs", "2", "--interval", "0.2", "--gap", "0"]);
+    cli = new CliProcess(["poll", "pylon", "--serial", pty.path, "--packs", "2", "--interval", "1", "--gap", "10"]);
     await waitFor(() => cli!.lines.length >= 2, 15000, "two cycles");
     const msg = JSON.parse(cli.lines[0]);
     assert.deepEqual(msg.payload.packs.map((p: any) => p.address), [2, 3]);
@@ -205,5 +205,38 @@ describe("lxp-pylon poll pylon", function () {
     const baud = runCli(["poll", "pylon", "--serial", "/dev/ttyUSB0", "--baud", "4800"]);
     assert.equal(baud.code, 2);
     assert.match(baud.stderr, /baud rate must be 115200, 9600 or 1200/);
+  });
+
+  it("junk and a corrupt frame before every reply: the cycle completes; one stderr line for the burst", async () => {
+    const server = await sim.listenTcp({ host: "127.0.0.1", port: 0 });
+    sim.setFaults(2, { garbage: "\x00noise~AB~20024600E00200FFFF\r" });
+    cli = new CliProcess(["poll", "pylon", "--tcp", `127.0.0.1:${server.port}`, "--once", "--packs", "1", "--timeout", "300", "--retries", "0"]);
+    await waitFor(() => cli!.exitCode !== undefined, 15000, "the CLI to exit");
+    assert.equal(cli.exitCode, 0, cli.stderr);
+    const { payload } = JSON.parse(cli.lines[0]);
+    assert.deepEqual(payload.packs.map((p: any) => p.address), [2]);
+    assert.deepEqual(payload.errors, []);
+    const lines = cli.stderr.split("\n").filter((line) => line.includes("bad frame"));
+    assert.equal(lines.length, 1, cli.stderr);
+    assert.match(lines[0], /^\S+ \d+ bad frames from 127\.0\.0\.1:\d+ in one poll cycle, the first \(framing\): "~AB"; more are only counted/);
+  });
+
+  it("refuses timings below the pylon-port and pylon-poll minimums as usage errors (exit 2), naming the option", () => {
+    const cases: Array<[string[], RegExp]> = [
+      [["--interval", "0.5"], /--interval must be 0 \(one cycle\) or seconds from 1 to 86400, got "0\.5"/],
+      [["--interval", "soon"], /--interval must be 0 \(one cycle\) or seconds from 1 to 86400, got "soon"/],
+      [["--timeout", "50"], /--timeout: reply timeout \(ms\) must be at least 100, got "50"/],
+      [["--gap", "0"], /--gap: gap between requests \(ms\) must be at least 10, got "0"/],
+      [["--retries", "11"], /retries must be a whole number from 0 to 10, got "11"/],
+    ];
+    for (const [options, message] of cases) {
+      const r = runCli(["poll", "pylon", "--serial", "/dev/ttyPYLON-NONE", ...options]);
+      assert.equal(r.code, 2, `${options.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.equal(r.stdout, "", "nothing polled");
+    }
+    const help = runCli(["poll", "pylon", "--help"]);
+    assert.match(help.stdout, /--interval S\s+seconds between cycle starts, until interrupted: 1-86400 \(0 = one cycle, as --once\)/);
+    assert.match(help.stdout, /--timeout MS\s+reply timeout per request: 100-30000/);
   });
 });

@@ -33,7 +33,7 @@ describe("lxp-pylon poll pylon log while the port is down", function () {
     dir = mkdtempSync(join(tmpdir(), "pylon-poll-log-"));
     const counted = join(dir, "connects");
     const connects = (): number => (existsSync(counted) ? readFileSync(counted, "utf8").split("\n").length - 1 : 0);
-    cli = new CliProcess(["poll", "pylon", "--tcp", `127.0.0.1:${port}`, "--interval", "0.2"], {
+    cli = new CliProcess(["poll", "pylon", "--tcp", `127.0.0.1:${port}`, "--interval", "1"], {
       nodeArgs: ["--require", COUNT_CONNECTS],
       env: { ...process.env, COUNT_CONNECTS_FILE: counted },
     });
@@ -52,7 +52,7 @@ describe("lxp-pylon poll pylon log while the port is down", function () {
     await gateway.start();
     gateway.dropOnConnect = true;
     const where = `127.0.0.1:${gateway.port}`;
-    cli = new CliProcess(["poll", "pylon", "--tcp", where, "--interval", "0.2"]);
+    cli = new CliProcess(["poll", "pylon", "--tcp", where, "--interval", "1"]);
     await waitFor(() => gateway!.connections >= 3 && cli!.lines.length >= 3, 15000, "three connections and three cycles");
     assert.equal(await cli.stop("SIGINT"), 0);
     const log = logOf(cli);
@@ -67,7 +67,7 @@ describe("lxp-pylon poll pylon log while the port is down", function () {
     await gateway.start();
     gateway.dropOnConnect = true;
     const where = `127.0.0.1:${gateway.port}`;
-    cli = new CliProcess(["poll", "pylon", "--tcp", where, "--packs", "1", "--interval", "0.2"]);
+    cli = new CliProcess(["poll", "pylon", "--tcp", where, "--packs", "1", "--interval", "1"]);
     await waitFor(() => gateway!.connections >= 2, 15000, "a dropped connection and a reopen");
     const stack = new PylonStackSimulator({ packs: 1, seed: 1 });
     gateway.respond = (request) => stack.reply(request)?.frame;

@@ -5,6 +5,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import vm from "node:vm";
 import { parseDongleConfig } from "../../nodes/lib/dongle-config";
+import { PYLON_LIMITS } from "../../nodes/lib/pylon-limits";
+import { parsePylonPollConfig } from "../../nodes/lib/pylon-poll-config";
 import { parsePylonPortConfig } from "../../nodes/lib/pylon-port-config";
 import { COMMAND_PATTERNS, parseCommand } from "../../nodes/lib/lxp-commands";
 import { parseRequestConfig } from "../../nodes/lib/lxp-request-config";
@@ -773,18 +775,18 @@ describe("editor HTML", () => {
       assert.match(String(check(T, "port", "", tcp)), /8899/, "the message names a typical port");
     });
 
-    it("timeout 50-30000 ms, gap 0-5000 ms, retries 0-10 (empty = default), for both transports", () => {
+    it("timeout 100-30000 ms, gap 10-5000 ms, retries 0-10 (empty = default), for both transports", () => {
       for (const node of [serial, tcp]) {
-        for (const v of ["", "50", "1000", "30000"]) ok(T, "timeout", v, node);
-        for (const v of ["49", "30001", "1s"]) bad(T, "timeout", v, node);
-        for (const v of ["", "0", "250", "5000"]) ok(T, "gap", v, node);
-        for (const v of ["-1", "5001", "x"]) bad(T, "gap", v, node);
+        for (const v of ["", "100", "1000", "30000"]) ok(T, "timeout", v, node);
+        for (const v of ["50", "99", "30001", "1s"]) bad(T, "timeout", v, node);
+        for (const v of ["", "10", "250", "5000"]) ok(T, "gap", v, node);
+        for (const v of ["0", "9.5", "-1", "5001", "x"]) bad(T, "gap", v, node);
         for (const v of ["", "0", "1", "10"]) ok(T, "retries", v, node);
         for (const v of ["11", "1.5", "-1", "once"]) bad(T, "retries", v, node);
       }
     });
 
-    it("agrees with the runtime check (parsePylonPortConfig) field by field", () => {
+    it("agrees with the runtime check (parsePylonPortConfig) field by field: valid in the editor = accepted without raising", () => {
       const cases: Array<[string, string[], Record<string, string>]> = [
         ["transport", ["serial", "tcp", "", "TCP", "udp", " tcp "], { ...serial, host: tcp.host, port: tcp.port }],
         ["mode", ["", "rs485", "rs232", "RS485", "console"], serial],
@@ -798,10 +800,10 @@ describe("editor HTML", () => {
         ["host", ["", "a b"], serial],
         ["port", ["", "1", "8899", "65535", "0", "65536", "1.5", "x", "0x22C3"], tcp],
         ["port", ["", "x"], serial],
-        ["timeout", ["", "50", "30000", "49", "30001", "x", "1e3"], serial],
-        ["timeout", ["", "2000", "30001"], tcp],
-        ["gap", ["", "0", "5000", "-1", "5001", "x", "12.5"], serial],
-        ["gap", ["250", "5001"], tcp],
+        ["timeout", ["", "50", "99", "100", "30000", "49", "0", "30001", "x", "1e3"], serial],
+        ["timeout", ["", "2000", "30001", "50"], tcp],
+        ["gap", ["", "0", "9", "10", "5000", "-1", "5001", "x", "12.5"], serial],
+        ["gap", ["250", "5001", "0"], tcp],
         ["retries", ["", "0", "10", "11", "1.5", "-1", "x"], serial],
         ["retries", ["3", "11"], tcp],
       ];
@@ -810,7 +812,7 @@ describe("editor HTML", () => {
           const config: Record<string, string> = { ...base, [key]: value };
           let runtime = true;
           try {
-            parsePylonPortConfig(config);
+            runtime = parsePylonPortConfig(config).raised.length === 0;
           } catch {
             runtime = false;
           }
@@ -949,12 +951,32 @@ describe("editor HTML", () => {
       for (const v of ["0", "17", "1.5", "Auto", "all", "-1"]) bad(T, "packs", v);
     });
 
-    it("interval: 0-86400 s; identity refresh: 1-10080 min (empty = default)", () => {
-      for (const v of ["", "0", "0.5", "10", "86400"]) ok(T, "interval", v);
-      for (const v of ["-1", "86401", "10s"]) bad(T, "interval", v);
+    it("interval: 0 or 1-86400 s; identity refresh: 1-10080 min (empty = default)", () => {
+      for (const v of ["", "0", "1", "10", "86400", "${PYLON_INTERVAL}"]) ok(T, "interval", v);
+      for (const v of ["0.5", "0.001", "-1", "86401", "10s"]) bad(T, "interval", v);
+      assert.match(String(check(T, "interval", "0.5")), /0 \(only on input\) or a number from 1 to 86400/);
       for (const v of ["", "1", "1.5", "60", "10080"]) ok(T, "identityMinutes", v);
-      // Stricter than the runtime, which reads 0 as the default of 60: 0 would suggest "never".
       for (const v of ["0", "0.5", "10081", "-1", "hourly"]) bad(T, "identityMinutes", v);
+    });
+
+    it("agrees with the runtime check (parsePylonPollConfig): valid in the editor = accepted without raising", () => {
+      const cases: Array<[string, string[]]> = [
+        ["interval", ["", "0", "0.0", "0.001", "0.5", "1", "10", "86400", "86401", "-1", "x"]],
+        ["identityMinutes", ["", "0", "0.5", "1", "60", "10080", "10081", "-1", "x"]],
+        ["packs", ["", "auto", "1", "16", "0", "17", "1.5", "x"]],
+      ];
+      for (const [key, values] of cases) {
+        for (const value of values) {
+          let runtime = true;
+          try {
+            runtime = parsePylonPollConfig({ [key]: value }).raised.length === 0;
+          } catch {
+            runtime = false;
+          }
+          const editor = check(T, key, value) === true;
+          assert.equal(editor, runtime, `${key}=${JSON.stringify(value)}: editor ${editor}, runtime ${runtime}`);
+        }
+      }
     });
 
     it("labels itself, its input and its output", () => {
@@ -997,6 +1019,24 @@ describe("editor HTML", () => {
         assert.ok(help.includes(words), `help lacks "${words}"`);
       }
     });
+  });
+
+  it("the pylon editors check the limits of nodes/lib/pylon-limits.ts, at each edge", () => {
+    const fields: Array<[string, keyof typeof PYLON_LIMITS, Record<string, unknown>]> = [
+      ["pylon-poll", "interval", {}],
+      ["pylon-poll", "identityMinutes", {}],
+      ["pylon-port", "timeout", { transport: "serial", path: "/dev/ttyUSB0" }],
+      ["pylon-port", "gap", { transport: "serial", path: "/dev/ttyUSB0" }],
+      ["pylon-port", "retries", { transport: "serial", path: "/dev/ttyUSB0" }],
+    ];
+    for (const [type, key, node] of fields) {
+      const { min, max } = PYLON_LIMITS[key];
+      ok(type, key, String(min), node);
+      ok(type, key, String(max), node);
+      bad(type, key, String(max + 1), node);
+      if (min > 0) bad(type, key, String(min / 2), node);
+      else bad(type, key, "-1", node);
+    }
   });
 
   it("pylon help never suggests sending the state-changing commands", () => {

@@ -165,6 +165,42 @@ describe("pylon-link PylonPortLink over a serial port", () => {
     });
   });
 
+  it("takes the valid reply behind junk and a corrupt frame in the same chunk, and tells onBadFrames", async () => {
+    const l = await openLink({ retries: 0 });
+    battery.respond = (req) => `\x00\xffjunk~~${corrupt(replyTo(req))}${replyTo(req)}`;
+    const seen: Array<[number, string]> = [];
+    for (const adr of [2, 3, 4, 5]) {
+      const reply = await l.request(requestFor(adr), { onBadFrames: (count, error) => seen.push([count, error.reason]) });
+      assert.equal(reply.raw, replyTo(requestFor(adr)));
+      assert.equal(reply.attempts, 1);
+    }
+    // Per request: "~~" + the corrupt frame's "~" are two cut-off frames in a row, then the bad checksum.
+    assert.deepEqual(seen, Array(4).fill([[2, "framing"], [1, "checksum"]]).flat());
+    assert.equal(l.stats.badFrames, 4 * 3);
+    assert.equal(l.stats.replies, 4);
+    assert.equal(l.stats.retries, 0);
+  });
+
+  it("takes a valid reply arriving in a later chunk than a corrupt one", async () => {
+    const l = await openLink({ retries: 0 });
+    battery.respond = (req) => [corrupt(replyTo(req)), replyTo(req)];
+    const reply = await l.request(requestFor(2));
+    assert.equal(reply.raw, replyTo(requestFor(2)));
+    assert.equal(reply.attempts, 1);
+    assert.equal(l.stats.badFrames, 1);
+  });
+
+  it("a throwing onBadFrames does not stop the read of the reply", async () => {
+    const l = await openLink({ retries: 0 });
+    battery.respond = (req) => corrupt(replyTo(req)) + replyTo(req);
+    const reply = await l.request(requestFor(2), {
+      onBadFrames: () => {
+        throw new Error("report failed");
+      },
+    });
+    assert.equal(reply.raw, replyTo(requestFor(2)));
+  });
+
   it("ignores garbage before '~' and reassembles a reply arriving in pieces", async () => {
     const l = await openLink();
     battery.respond = (req) => {

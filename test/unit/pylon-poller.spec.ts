@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { PylonRequester, PylonPoller } from "../../nodes/lib/pylon-poller";
 import { PollerPool } from "../../nodes/lib/poller-pool";
-import { encodeReply, encodeRequest, frameChecksum, parseFrame } from "../../nodes/lib/pylon";
+import { encodeReply, encodeRequest, frameChecksum, parseFrame, PylonFrameError } from "../../nodes/lib/pylon";
 import { PylonLinkError } from "../../nodes/lib/pylon-link";
 import { PylonStackSimulator } from "../../sim/pylon-stack";
 
@@ -111,6 +111,44 @@ describe("PylonPoller", () => {
     const [a, b] = await Promise.all([poller.poll(0), poller.poll(0)]);
     assert.equal(a, b);
     assert.equal(bus.asked.length, 7);
+  });
+
+  it("numbers its cycles: a joined cycle has the running one's number, the next one the next", async () => {
+    const bus = new SimRequester(stack(1));
+    const poller = new PylonPoller(bus, { mode: "rs485", packs: 1 });
+    const ticket = poller.start(0);
+    assert.equal(poller.running, ticket);
+    assert.equal(poller.start(0), ticket, "joined");
+    assert.equal(poller.recent(0, 60_000), undefined, "nothing recent while a cycle runs");
+    const first = await ticket.result;
+    assert.equal(first.cycle, 1);
+    assert.equal(poller.running, undefined);
+    assert.equal(poller.recent(1000, 60_000), first);
+    assert.equal(poller.recent(1000, 999), undefined, "too old for that caller");
+    assert.equal((await poller.poll(2000)).cycle, 2);
+  });
+
+  it("counts the bad frames the link reports during a cycle, and keeps the first", async () => {
+    const sim = stack(2);
+    const bus = new SimRequester(sim);
+    const noisy: PylonRequester = {
+      request: async (frame, options) => {
+        const junk = new PylonFrameError("checksum", "CHKSUM mismatch", `~JUNK${frame.slice(3, 5)}\r`);
+        options?.onBadFrames?.(2, junk);
+        return bus.request(frame);
+      },
+    };
+    const poller = new PylonPoller(noisy, { mode: "rs485", packs: 2 });
+    const first = await poller.poll(0);
+    assert.deepEqual(first.payload.errors, []);
+    assert.equal(first.badFrames, 2 * bus.asked.length);
+    assert.equal(first.firstBadFrame?.raw, "~JUNK02\r", "the first request's");
+    const asked = bus.asked.length;
+    const second = await poller.poll(1000);
+    assert.equal(second.badFrames, 2 * (bus.asked.length - asked), "counted per cycle");
+    const quiet = await new PylonPoller(bus, { mode: "rs485", packs: 1 }).poll(0);
+    assert.equal(quiet.badFrames, 0);
+    assert.equal(quiet.firstBadFrame, undefined);
   });
 
   it("rejects a bad pack count", () => {

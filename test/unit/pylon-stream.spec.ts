@@ -115,6 +115,40 @@ describe("pylon frame splitter", () => {
     ]);
   });
 
+  it("a run of bad frames is one error item with its count; a good frame ends the run", () => {
+    const s = new PylonFrameSplitter();
+    const items = s.push(`~A~B~C${version}~D~E${analog}`);
+    assert.deepEqual(
+      items.map((i) => (i.frame !== undefined ? "frame" : `${i.error.reason}×${i.count}`)),
+      ["framing×3", "frame", "framing×2", "frame"],
+    );
+    const first = items[0].error!;
+    assert.equal(first.raw, "~A", "the first bad frame's text");
+    assert.match(first.message, /^3 bad frames in a row, the first: frame cut off by the start of another frame$/);
+    assert.equal(items[2].error!.raw, "~D");
+  });
+
+  it("a flood of '~' without CR is one error for the whole chunk and leaves one '~' pending", () => {
+    const s = new PylonFrameSplitter();
+    const flood = "~".repeat(60_000);
+    const items = s.push(flood);
+    assert.equal(items.length, 1);
+    assert.equal(items[0].count, 59_999, "each '~' but the last starts a frame the next one cuts off");
+    assert.equal(items[0].error?.reason, "framing");
+    assert.equal(s.buffered, 1);
+    assert.deepEqual(framesOf(s.push(version.slice(1))), [version], "the last '~' starts the next good frame");
+  });
+
+  it("a flood mixing cut-off and over-long frames is one error per run, in stream order", () => {
+    const s = new PylonFrameSplitter({ maxFrameChars: 20 });
+    const junk = `~${"0".repeat(30)}\r`.repeat(100) + "~~~~";
+    const items = s.push(junk + version + junk);
+    assert.deepEqual(framesOf(items), ["ERROR:buffer_overflow", version, "ERROR:buffer_overflow"]);
+    // The first run's last '~' is cut off by the good frame; the second run's last '~' waits for more.
+    assert.deepEqual(items.map((i) => i.count), [104, undefined, 103]);
+    assert.equal(s.buffered, 1);
+  });
+
   it("never throws on random bytes in random chunks (deterministic fuzz)", () => {
     let seed = 99;
     const rand = (n: number): number => {

@@ -25,6 +25,11 @@ export interface PylonRequestOptions {
   accept?: (frame: PylonFrame) => boolean;
   /** Extra attempts after a timeout or a corrupt reply; default: the link's. */
   retries?: number;
+  /**
+   * Told of the bad frames seen while this request waited: `count` of them in a row, `error` being
+   * the first. For reports per cycle; an exception it throws is ignored.
+   */
+  onBadFrames?: (count: number, error: PylonFrameError) => void;
 }
 
 export interface PylonExchange {
@@ -43,7 +48,7 @@ export interface PylonLinkStats {
   replies: number;
   /** Attempts that timed out (a request retried once and then answered counts one). */
   timeouts: number;
-  /** Corrupt frames and framing errors seen while waiting for a reply. */
+  /** Corrupt frames and framing errors seen while waiting for a reply (a run of them counts each). */
   badFrames: number;
   retries: number;
   /** Copies of the request skipped because the adapter echoes what it sends. */
@@ -65,6 +70,7 @@ type Timer = ReturnType<typeof setTimeout>;
 interface Job {
   frame: string;
   accept?: (frame: PylonFrame) => boolean;
+  onBadFrames?: (count: number, error: PylonFrameError) => void;
   timeoutMs: number;
   retries: number;
   done: boolean;
@@ -82,6 +88,8 @@ interface Attempt {
   timer: Timer | undefined;
   /** A framing error seen before the timeout, named in the timeout message. */
   discarded?: PylonFrameError;
+  /** The last complete frame that failed its checks: the attempt's error if no good reply follows. */
+  corrupt?: PylonFrameError;
   finish: (outcome: Outcome) => void;
 }
 
@@ -202,7 +210,7 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
     }
     this.stats.requests++;
     return new Promise<PylonExchange>((resolve, reject) => {
-      this.queue.push({ frame, accept: options.accept, timeoutMs, retries, done: false, resolve, reject });
+      this.queue.push({ frame, accept: options.accept, onBadFrames: options.onBadFrames, timeoutMs, retries, done: false, resolve, reject });
       void this.pump();
     });
   }
@@ -276,7 +284,7 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
     for (const item of this.splitter.push(chunk)) {
       if (this.attempt !== attempt) return; // answered by an earlier frame of this chunk
       if (item.error) {
-        this.stats.badFrames++;
+        this.noteBadFrames(attempt.job, item.count, item.error);
         attempt.discarded = item.error;
         continue;
       }
@@ -288,10 +296,12 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
       try {
         frame = parseFrame(item.frame);
       } catch (err) {
-        this.stats.badFrames++;
+        // Junk or a garbled copy may come before the real reply: keep scanning this chunk and the
+        // next ones until the timeout, which then reports this frame's cause.
         const error = err instanceof PylonFrameError ? err : new PylonFrameError("framing", String(err), item.frame);
-        attempt.finish({ ok: false, error, retryable: true });
-        return;
+        this.noteBadFrames(attempt.job, 1, error);
+        attempt.corrupt = error;
+        continue;
       }
       if (frame.adr !== requestAddress(attempt.job.frame) || !accepts(attempt.job, frame)) {
         // A slow pack answering an earlier request: not ours, keep waiting for the right one.
@@ -301,6 +311,15 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
       this.stats.replies++;
       this.stats.lastReplyAt = Date.now();
       attempt.finish({ ok: true, frame, raw: item.frame, elapsedMs: performance.now() - attempt.writtenAt });
+    }
+  }
+
+  private noteBadFrames(job: Job, count: number, error: PylonFrameError): void {
+    this.stats.badFrames += count;
+    try {
+      job.onBadFrames?.(count, error);
+    } catch {
+      // the caller's report failing must not end the read of the reply
     }
   }
 
@@ -355,6 +374,10 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
         },
       };
       attempt.timer = setTimeout(() => {
+        if (attempt.corrupt) {
+          attempt.finish({ ok: false, error: attempt.corrupt, retryable: true });
+          return;
+        }
         this.stats.timeouts++;
         const discarded = attempt.discarded ? ` (discarded a bad frame: ${attempt.discarded.message})` : "";
         const error = new PylonLinkError("timeout", `no reply from ${this.description} within ${job.timeoutMs} ms${discarded}`);
