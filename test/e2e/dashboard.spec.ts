@@ -142,10 +142,19 @@ describe("dashboard pages in Chromium", function () {
 
     it("the Energy and Battery pages agree on SOC and on whether the battery charges", async () => {
       await page.goto(`${red.url}/dashboard/energy`);
-      const socLabel = page.locator(".lxp-gauge-soc.lxp-live .nrdb-ui-gauge-battery--bglabel");
+      // A freshly loaded gauge can carry its class before it has drawn its value (it reads "0%"
+      // for a moment): wait until it shows the simulator's SOC and a battery power.
+      const simSoc = lxp.inputs()[5] & 0xff;
+      const socLabel = page.locator(".lxp-gauge-soc.lxp-live .nrdb-ui-gauge-battery--bglabel", { hasText: `${simSoc}%` });
       await socLabel.waitFor({ timeout: 30000 });
       const energySoc = Number((await socLabel.innerText()).replace("%", ""));
-      const batteryWatts = Number(await page.locator(".lxp-gauge-battery.lxp-live .nrdb-ui-gauge-value span").innerText());
+      const batteryValue = page.locator(".lxp-gauge-battery.lxp-live .nrdb-ui-gauge-value span");
+      await page.waitForFunction(
+        (el) => el !== null && Number(el.textContent) !== 0,
+        await batteryValue.elementHandle({ timeout: 30000 }),
+        { timeout: 30000 },
+      );
+      const batteryWatts = Number(await batteryValue.innerText());
       await page.goto(`${red.url}/dashboard/battery`);
       await page.locator(".pack-card").nth(3).waitFor({ timeout: 30000 });
       const stackSoc = Number(await page.locator(".stack-soc").getAttribute("data-value"));
