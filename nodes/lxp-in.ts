@@ -1,15 +1,15 @@
 // lxp-in: emits one message per frame the dongle sends, decoded as in the payload contract (docs/lxp-payloads.md).
 import type { Node, NodeAPI, NodeMessage } from "node-red";
 import type { LxpDongleNode, LxpInDef } from "./types";
-import { BadFrameBursts, BadFrameReport } from "./lib/bad-frame-bursts";
-import { BankMerger } from "./lib/bank-merger";
-import { linkOf } from "./lib/config-node";
-import type { DecodedMessage } from "./lib/dongle-link";
-import type { LxpFrameError, MessageKind } from "./lib/lxp";
-import { quietHint } from "./lib/lxp-quiet-hint";
-import { errorText } from "./lib/node-errors";
-import { connectionStatus, NodeStatusLike } from "./lib/status";
-import type { StateChange } from "./lib/transport";
+import { BadFrameBursts, BadFrameReport } from "./lib/lxp/link/bad-frame-bursts";
+import { BankMerger } from "./lib/lxp/link/bank-merger";
+import { linkOf } from "./lib/shared/config-node";
+import type { DecodedMessage } from "./lib/lxp/link/dongle-link";
+import type { LxpFrameError, MessageKind } from "./lib/lxp/codec";
+import { quietHint } from "./lib/lxp/link/quiet-hint";
+import { errorText } from "./lib/shared/node-errors";
+import { connectionStatus, NodeStatusLike } from "./lib/shared/status";
+import type { StateChange } from "./lib/shared/transport";
 
 /** Which message kinds each checkbox lets through; write echoes travel with hold replies. */
 function kindFilter(config: LxpInDef): Record<MessageKind, boolean> {

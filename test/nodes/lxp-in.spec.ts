@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import helper from "node-red-node-test-helper";
 import lxpDongleNode from "../../nodes/lxp-dongle";
 import lxpInNode from "../../nodes/lxp-in";
-import { encodeReadReply } from "../../nodes/lib/lxp";
+import { encodeReadReply } from "../../nodes/lib/lxp/codec";
 import { FakeDongleServer, freeUdpPort, sendUdp, sleep, waitFor } from "../support/net";
 import { hexBuf, lxpCaptures, lxpVector } from "../support/vectors";
 import { collect, FlowNode, lastStatus, statuses, testFlow } from "../support/flow";

@@ -1,7 +1,7 @@
 // Bad-frame bursts: a lone bad frame is reported at once as it is; a burst costs one more report.
 import assert from "node:assert/strict";
-import { BadFrameBursts, BadFrameReport } from "../../nodes/lib/bad-frame-bursts";
-import { LxpFrameError } from "../../nodes/lib/lxp";
+import { BadFrameBursts, BadFrameReport } from "../../nodes/lib/lxp/link/bad-frame-bursts";
+import { LxpFrameError } from "../../nodes/lib/lxp/codec";
 import { waitFor } from "../support/net";
 
 const garbage = (n: number): LxpFrameError => new LxpFrameError(`skipped ${n} bytes of garbage`, Buffer.alloc(n, 0xff));

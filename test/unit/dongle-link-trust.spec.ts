@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { createSocket, type Socket } from "node:dgram";
 import { EventEmitter } from "node:events";
-import { DongleLink, DongleLinkOptions } from "../../nodes/lib/dongle-link";
-import { runCommand } from "../../nodes/lib/lxp-control";
+import { DongleLink, DongleLinkOptions } from "../../nodes/lib/lxp/link/dongle-link";
+import { runCommand } from "../../nodes/lib/lxp/control/control";
 import {
   DeviceFunction,
   encodeHeartbeat,
@@ -15,12 +15,13 @@ import {
   encodeWriteParam,
   encodeWriteSingle,
   parseDatagram,
-} from "../../nodes/lib/lxp";
-import { UdpListenerTransport, type LxpTransport, type PeerAddress, type TransportEvents, type TransportState } from "../../nodes/lib/transport";
+} from "../../nodes/lib/lxp/codec";
+import { type ByteTransport, type PeerAddress, type TransportEvents, type TransportState } from "../../nodes/lib/shared/transport";
+import { UdpListenerTransport } from "../../nodes/lib/lxp/link/udp-listener";
 import { waitFor } from "../support/net";
 
 /** A transport whose datagrams the test feeds, recording where each write goes. */
-class FedTransport extends EventEmitter<TransportEvents> implements LxpTransport {
+class FedTransport extends EventEmitter<TransportEvents> implements ByteTransport {
   state: TransportState = "idle";
   lastDataAt: number | undefined;
   readonly sent: Array<{ frame: Buffer; to?: PeerAddress }> = [];

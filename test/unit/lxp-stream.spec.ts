@@ -8,7 +8,7 @@ import {
   LxpStreamParser,
   parseDatagram,
   StreamItem,
-} from "../../nodes/lib/lxp";
+} from "../../nodes/lib/lxp/codec";
 import { hexBuf, lxpVector } from "../support/vectors";
 
 const heartbeat = hexBuf(lxpVector("lb_heartbeat").hex);

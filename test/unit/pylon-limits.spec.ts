@@ -1,11 +1,11 @@
-// The PylonTech timing limits (nodes/lib/pylon-limits.ts) as the config parsers apply them, and the
-// bad-frame bursts (nodes/lib/pylon-bad-frames.ts) the node and the CLI report.
+// The PylonTech timing limits (nodes/lib/pylon/link/limits.ts) as the config parsers apply them, and the
+// bad-frame bursts (nodes/lib/pylon/link/bad-frames.ts) the node and the CLI report.
 import assert from "node:assert/strict";
-import { PylonFrameError } from "../../nodes/lib/pylon";
-import { BadFrameBursts, frameSample } from "../../nodes/lib/pylon-bad-frames";
-import { limited, PYLON_LIMITS, raisedWarning, type RaisedValue } from "../../nodes/lib/pylon-limits";
-import { parsePylonPollConfig } from "../../nodes/lib/pylon-poll-config";
-import { parsePylonPortConfig } from "../../nodes/lib/pylon-port-config";
+import { PylonFrameError } from "../../nodes/lib/pylon/codec";
+import { BadFrameBursts, frameSample } from "../../nodes/lib/pylon/link/bad-frames";
+import { limited, PYLON_LIMITS, raisedWarning, type RaisedValue } from "../../nodes/lib/pylon/link/limits";
+import { parsePylonPollConfig } from "../../nodes/lib/pylon/poll/poll-config";
+import { parsePylonPortConfig } from "../../nodes/lib/pylon/link/port-config";
 
 const serial = { transport: "serial", path: "/dev/ttyUSB0" };
 
