@@ -6,6 +6,7 @@ import { LxpRequester } from "./requester";
 import { missingSerialError, SerialHints } from "./missing-serial";
 import { LxpRequestError } from "./request-error";
 import { WRITES_OFF, WritePolicy } from "./write-policy";
+import { isWriteFrame } from "./write-frame";
 import { describeConnectFailure } from "../../shared/connect-failure";
 import { ByteTransport, PeerAddress, StateChange, TcpClientTransport } from "../../shared/transport";
 import { UdpListenerTransport } from "./udp-listener";
@@ -87,13 +88,6 @@ export const DEFAULT_BROADCAST_INTERVAL_S = 300;
 const MAX_TRACKED_DATALOGS = 64;
 /** Raw bytes kept in an error about a whole chunk. */
 const MAX_RAW_BYTES = 512;
-
-/** A frame that changes the inverter or the dongle: write single/multi (C2) or write param (C4). */
-function isWriteFrame(buf: Buffer): boolean {
-  if (buf[7] === TcpFunction.WRITE_PARAM) return true;
-  const fn = buf[7] === TcpFunction.TRANSLATED ? buf[21] : undefined;
-  return fn === DeviceFunction.WRITE_SINGLE || fn === DeviceFunction.WRITE_MULTI;
-}
 
 function defaultTransport(o: DongleLinkOptions): ByteTransport {
   if (o.transport === "tcp") {
@@ -300,6 +294,11 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     if (this.options.transport !== "udp") return transport.write(buf);
     if (!this.options.source && isWriteFrame(buf)) return false;
     return this.replyTo ? transport.write(buf, this.replyTo) : false;
+  }
+
+  /** Bytes written that the transport has not handed to the network yet: more than 0 on a stalled TCP connection. */
+  unsentBytes(): number {
+    return this.transport?.unsentBytes ?? 0;
   }
 
   async close(): Promise<void> {
