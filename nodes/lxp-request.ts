@@ -51,7 +51,10 @@ export = function register(RED: NodeAPI): void {
     let dropped = 0;
     let statusTimer: ReturnType<typeof setTimeout> | undefined;
     let statusShownAt = 0;
+    /** Set by the close handler: requests still settling then must not touch this node's (or its successor's) status. */
+    let closed = false;
     const renderStatus = (): void => {
+      if (closed) return;
       if (statusTimer) clearTimeout(statusTimer);
       statusTimer = undefined;
       statusShownAt = Date.now();
@@ -62,6 +65,7 @@ export = function register(RED: NodeAPI): void {
     };
     // While requests pile up (a flood of messages) the editor gets the status at most every STATUS_INTERVAL_MS.
     const showStatus = (): void => {
+      if (closed) return;
       if (busy <= 1 || Date.now() - statusShownAt >= STATUS_INTERVAL_MS) renderStatus();
       else statusTimer ??= setTimeout(renderStatus, STATUS_INTERVAL_MS);
     };
@@ -84,6 +88,7 @@ export = function register(RED: NodeAPI): void {
       last = { fill: "blue", shape: "dot", text: `${topic} …` };
       showStatus();
       const outcome = await runCommand(link, request, { timeoutMs: settings.timeoutMs, retries: settings.retries, signal: closing.signal });
+      if (closed) return outcome;
       busy--;
       if (outcome.error?.code === "expired") expired++;
       if (outcome.error?.code === "overflow") dropped++;
@@ -124,6 +129,7 @@ export = function register(RED: NodeAPI): void {
     showStatus();
 
     this.on("close", (_removed: boolean, done: () => void) => {
+      closed = true;
       closing.abort();
       if (statusTimer) clearTimeout(statusTimer);
       stopAutoSync();
