@@ -22,7 +22,23 @@ export interface BadFrameBurstOptions {
   /** A burst still going after this long is summed up anyway, and again after each further period. Default 10000. */
   maxMs?: number;
   now?: () => number;
+  /** Tests pass a fake clock's timers here (with `now`). */
+  timers?: BurstTimers;
 }
+
+interface TimerHandle {
+  unref?(): void;
+}
+
+export interface BurstTimers {
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(timer: TimerHandle | undefined): void;
+}
+
+const realTimers: BurstTimers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout> | undefined),
+};
 
 interface Pending {
   first: LxpFrameError;
@@ -61,7 +77,8 @@ export class BadFrameBursts {
   /** Start of the current report period; undefined between bursts. */
   private periodStart: number | undefined;
   private pending: Pending | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: TimerHandle | undefined;
+  private readonly timers: BurstTimers;
 
   constructor(
     private readonly report: (report: BadFrameReport) => void,
@@ -70,6 +87,7 @@ export class BadFrameBursts {
     this.quietMs = options.quietMs ?? 1000;
     this.maxMs = options.maxMs ?? 10_000;
     this.now = options.now ?? Date.now;
+    this.timers = options.timers ?? realTimers;
   }
 
   /** Bad frames waiting for the end of the burst. */
@@ -81,12 +99,14 @@ export class BadFrameBursts {
     const now = this.now();
     if (this.periodStart === undefined) {
       this.periodStart = now;
-      this.timer = setTimeout(() => this.endBurst(), this.quietMs);
-      this.timer.unref();
+      this.timer = this.timers.setTimeout(() => this.endBurst(), this.quietMs);
+      this.timer.unref?.();
       this.report(reportOf(error));
       return;
     }
-    this.timer?.refresh();
+    this.timers.clearTimeout(this.timer);
+    this.timer = this.timers.setTimeout(() => this.endBurst(), this.quietMs);
+    this.timer.unref?.();
     const p = (this.pending ??= { first: error, errors: 0, count: 0, bytes: 0, firstAt: now, lastAt: now });
     p.errors++;
     p.count += error.count;
@@ -107,7 +127,7 @@ export class BadFrameBursts {
 
   /** Stops the timer and drops what is pending. */
   close(): void {
-    clearTimeout(this.timer);
+    this.timers.clearTimeout(this.timer);
     this.timer = undefined;
     this.pending = undefined;
     this.periodStart = undefined;
