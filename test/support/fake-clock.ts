@@ -5,8 +5,7 @@ export interface FakeTimer {
 
 export class FakeClock {
   private time: number;
-  private nextId = 0;
-  private readonly timers = new Map<number, { at: number; fn: () => void }>();
+  private readonly timers = new Map<FakeTimer, { at: number; fn: () => void }>();
 
   constructor(start = 0) {
     this.time = start;
@@ -14,14 +13,14 @@ export class FakeClock {
 
   readonly now = (): number => this.time;
 
-  readonly setTimeout = (fn: () => void, ms: number): FakeTimer & { id: number } => {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.time + Math.max(0, ms), fn });
-    return { id, unref: () => undefined };
+  readonly setTimeout = (fn: () => void, ms: number): FakeTimer => {
+    const timer: FakeTimer = { unref: () => undefined };
+    this.timers.set(timer, { at: this.time + Math.max(0, ms), fn });
+    return timer;
   };
 
-  readonly clearTimeout = (timer: { id: number } | undefined): void => {
-    if (timer) this.timers.delete(timer.id);
+  readonly clearTimeout = (timer: unknown): void => {
+    this.timers.delete(timer as FakeTimer);
   };
 
   /** Timers waiting. */
@@ -29,11 +28,11 @@ export class FakeClock {
     return this.timers.size;
   }
 
-  /** Moves the clock forward by `ms`, firing every timer due on the way at its own time. */
+  /** Moves the clock forward by `ms`, firing every timer due on the way at its own time (ties in the order set). */
   advance(ms: number): void {
     const end = this.time + ms;
     for (;;) {
-      let next: [number, { at: number; fn: () => void }] | undefined;
+      let next: [FakeTimer, { at: number; fn: () => void }] | undefined;
       for (const entry of this.timers) if (entry[1].at <= end && (!next || entry[1].at < next[1].at)) next = entry;
       if (!next) break;
       this.timers.delete(next[0]);
