@@ -3,7 +3,7 @@
 // A pty has no baud rate, so the ratio measures what the poller adds on top of the wire time.
 import { PylonPortLink } from "../nodes/lib/pylon/link";
 import { PylonPoller } from "../nodes/lib/pylon/poll/poller";
-import { buildPackRequest, PylonCommand } from "../nodes/lib/pylon/codec";
+import { buildPackRequest, PylonCommand } from "../nodes/lib/pylon/codec/api";
 import { PylonStackSimulator } from "../sim/pylon/stack";
 
 const PACKS = 8;
