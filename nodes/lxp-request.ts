@@ -11,7 +11,6 @@ import { clock, connectionStatus, NodeStatusLike } from "./lib/shared/status";
 import { quietHint } from "./lib/lxp/link/quiet-hint";
 import { errorText, finishInput } from "./lib/shared/node-errors";
 import { scheduleTimeSync } from "./lib/lxp/control/time-sync";
-import { AUTO_SYNC_PAYLOAD } from "./lib/lxp/control/commands";
 import type { StateChange } from "./lib/shared/transport";
 
 const STATUS_INTERVAL_MS = 250;
@@ -113,7 +112,7 @@ export = function register(RED: NodeAPI): void {
     });
 
     const stopAutoSync = scheduleTimeSync(settings.autoSyncHours, () => {
-      void execute({ topic: "sync_time", payload: AUTO_SYNC_PAYLOAD }).then(({ msg: reply, error }) => {
+      void execute({ topic: "sync_time", payload: "auto" }).then(({ msg: reply, error }) => {
         const out = RED.util.cloneMessage(reply as unknown as NodeMessage);
         this.send(out);
         if (error) this.error(errorText(error), out);

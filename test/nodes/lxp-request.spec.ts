@@ -69,7 +69,7 @@ describe("lxp-request node", function () {
       const clock = await ask(out, "read/hold/12", 3);
       await ask(out, "read/hold/12");
       await ask(out, "read/inputs/1");
-      await ask(out, "read/inputs/2", "");
+      await ask(out, "read/inputs/2", "ignored");
       await ask(out, "read/param/7");
       assert.deepEqual(fake!.requestsHex(), [
         vectorHex("lb_build_read_hold"),

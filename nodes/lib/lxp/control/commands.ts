@@ -197,21 +197,6 @@ function countOf(payload: unknown, what: string): number {
   return integerIn(payload, `${what} count`, 1, MAX_READ_COUNT);
 }
 
-/** What sync_time's payload may be besides empty: the automatic sync of lxp-request sends it. */
-export const AUTO_SYNC_PAYLOAD = "auto";
-
-/**
- * For a command that reads no value: only an empty payload (undefined, null, "") is taken, so a value
- * sent by mistake (sync_time with [1,2]) fails instead of being ignored. sync_time also takes "auto".
- */
-function noValue<T extends Command>(command: T, payload: unknown, path: string): T {
-  if (payload === undefined || payload === null || payload === "") return command;
-  const sync = command.kind === "sync-time";
-  if (sync && payload === AUTO_SYNC_PAYLOAD) return command;
-  const empty = sync ? `undefined, null or ""; "${AUTO_SYNC_PAYLOAD}" as the automatic sync sends` : `undefined, null or ""`;
-  throw new LxpCommandError(`${path} takes no value: leave msg.payload empty (${empty}), got ${describeValue(payload)}`);
-}
-
 function windowRegister(name: string, slot: string, path: string): number {
   const starts = TIME_WINDOWS[name];
   const n = pathNumber(slot, `${path}: window number`, 1, starts.length);
@@ -233,13 +218,13 @@ export function parseCommand(topic: unknown, payload: unknown): Command {
   if (!path) throw new LxpCommandError("no command: set msg.topic (e.g. read/hold/21) or a command in the node");
   const [verb, name, arg, ...extra] = path.split("/");
   if (extra.length > 0) throw unknown(path);
-  if (path === "sync_time") return noValue({ kind: "sync-time" }, payload, path);
+  if (path === "sync_time") return { kind: "sync-time" };
 
   if (verb === "read") {
     if (name === "inputs" && arg !== undefined) {
       // Topics go on beyond bank 6 (inputs/7 = 240–279, …), so reads do too.
       const bank = pathNumber(arg, `${path}: bank`, 1, MAX_INPUT_BANK);
-      return noValue({ kind: "read-input", register: (bank - 1) * BANK_REGISTERS, count: BANK_REGISTERS }, payload, path);
+      return { kind: "read-input", register: (bank - 1) * BANK_REGISTERS, count: BANK_REGISTERS };
     }
     if ((name === "input" || name === "hold") && arg !== undefined) {
       const register = pathNumber(arg, `${path}: register`, 0, 0xffff);
@@ -247,11 +232,11 @@ export function parseCommand(topic: unknown, payload: unknown): Command {
       if (register + count - 1 > 0xffff) throw new LxpCommandError(`${path}: registers end beyond 65535`);
       return { kind: name === "input" ? "read-input" : "read-hold", register, count };
     }
-    if (name === "param" && arg !== undefined) return noValue({ kind: "read-param", param: pathNumber(arg, `${path}: param`, 0, 0xffff) }, payload, path);
-    if (own(TIME_WINDOWS, name) && arg !== undefined) return noValue({ kind: "read-hold", register: windowRegister(name, arg, path), count: 2 }, payload, path);
+    if (name === "param" && arg !== undefined) return { kind: "read-param", param: pathNumber(arg, `${path}: param`, 0, 0xffff) };
+    if (own(TIME_WINDOWS, name) && arg !== undefined) return { kind: "read-hold", register: windowRegister(name, arg, path), count: 2 };
     if (arg !== undefined) throw unknown(path);
-    if (own(BIT_SETTINGS, name)) return noValue({ kind: "read-hold", register: BIT_REGISTER, count: 1 }, payload, path);
-    if (own(PERCENT_SETTINGS, name)) return noValue({ kind: "read-hold", register: PERCENT_SETTINGS[name].register, count: 1 }, payload, path);
+    if (own(BIT_SETTINGS, name)) return { kind: "read-hold", register: BIT_REGISTER, count: 1 };
+    if (own(PERCENT_SETTINGS, name)) return { kind: "read-hold", register: PERCENT_SETTINGS[name].register, count: 1 };
     throw unknown(path);
   }
 
