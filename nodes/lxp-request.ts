@@ -8,7 +8,7 @@ import type { LxpDongleNode, LxpRequestDef } from "./types";
 import { CommandRequest, ControlOutcome, runCommand } from "./lib/lxp/control/control";
 import { parseRequestConfig, RequestSettings, resolveRequest } from "./lib/lxp/control/request-config";
 import { clock, connectionStatus, NodeStatusLike } from "./lib/shared/status";
-import { quietHint } from "./lib/lxp/link/quiet-hint";
+import { IgnoredSinceInput, quietHint } from "./lib/lxp/link/quiet-hint";
 import { errorText, finishInput } from "./lib/shared/node-errors";
 import { scheduleTimeSync } from "./lib/lxp/control/time-sync";
 import type { StateChange } from "./lib/shared/transport";
@@ -74,9 +74,9 @@ export = function register(RED: NodeAPI): void {
       if (busy === 0) last = undefined;
       showStatus();
     };
-    const onQuiet = (silentMs: number, filtered: number): void => {
+    const onQuiet = (silentMs: number, filtered: number, ignored: IgnoredSinceInput): void => {
       if (busy > 0) return;
-      last = { fill: "yellow", shape: "ring", text: quietHint(silentMs, link.options.answerHeartbeats === true, filtered) };
+      last = { fill: "yellow", shape: "ring", text: quietHint(silentMs, link.options.answerHeartbeats === true, filtered, ignored) };
       showStatus();
     };
 
