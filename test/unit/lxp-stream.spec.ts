@@ -297,6 +297,48 @@ describe("LXP frames without CRC: exact shapes", () => {
     assert.equal(refused(withLength(request, 19).subarray(0, 19)), "param frame has no param number");
   });
 
+  // Inputs `npm run fuzz` found: a frame without CRC that lost its last bytes took the start of the
+  // next frame in their place, and the good frame behind it was lost.
+  it("a heartbeat or param frame that lost its last bytes does not swallow the good frame behind it", () => {
+    const good = hexBuf(lxpVector("lb_build_read_inputs").hex);
+    const cutOff = [
+      "a11a05000d0001c142413131353030343834", // heartbeat missing its last byte (lxp-stream seed 7, input 2030)
+      "a11a02000f0001c43232323232323232323207", // write param reply missing its status byte (input 2282)
+      "a11a0200120001c33232323232323232323200000200", // read param reply missing its 2 value bytes (seed 7, input 5037)
+      "a11a02000e0001c3323232323232323232320700".slice(0, -2), // read param request missing the param's high byte
+    ];
+    for (const hex of cutOff) {
+      for (const feed of ["stream", "bytewise", "datagram"]) {
+        const stream = Buffer.concat([hexBuf(hex), good, heartbeat]);
+        let items: StreamItem[];
+        if (feed === "datagram") items = parseDatagram(stream);
+        else if (feed === "stream") items = new LxpStreamParser().finish(stream);
+        else {
+          const parser = new LxpStreamParser();
+          items = [...stream].flatMap((byte) => parser.push(Buffer.from([byte])));
+        }
+        const got = kinds(items);
+        assert.match(got[0], /^error:.*runs into the next frame/, `${feed} ${hex}: ${got.join(", ")}`);
+        assert.deepEqual(got.slice(1), ["translated:38", "heartbeat:19"], `${feed} ${hex}`);
+      }
+    }
+  });
+
+  it("param frames whose param number or value holds A1 bytes still pass", () => {
+    const request = encodeReadParam("2222222222", 41427); // param bytes d3 a1: A1 is the last byte
+    const reply = encodeReadParamReply("2222222222", 0, Buffer.from([0xa1, 0x1a, 0x02, 0xa1]));
+    for (const frame of [request, reply]) {
+      const label = frame.toString("hex");
+      assert.deepEqual(kinds(parseDatagram(frame)), [`param:${frame.length}`], label);
+      assert.deepEqual(kinds(new LxpStreamParser().push(Buffer.concat([frame, bank0]))), [`param:${frame.length}`, "translated:117"], label);
+      // Over TCP a frame ending in A1 waits for the next bytes: they tell whether a frame starts inside it.
+      const parser = new LxpStreamParser();
+      const first = parser.push(frame);
+      const rest = parser.push(heartbeat);
+      assert.deepEqual(kinds([...first, ...rest]), [`param:${frame.length}`, "heartbeat:19"], label);
+    }
+  });
+
   it("takes the datalog serial strictly: 10 letters or digits, no padding", () => {
     for (const serial of ["AB1234567\0", "ab-1234567", "AB 1234567", "AB12345\xe978"]) {
       const bad = Buffer.from(heartbeat);

@@ -3,7 +3,7 @@
 import { DEFAULT_MAX_FRAME_LENGTH, HEADER_LENGTH, PREFIX_0, PREFIX_1, TcpFunction, TRANSLATED_HEADER_LENGTH } from "./constants";
 import { crc16Modbus } from "./crc16";
 import { LxpFrameError } from "./errors";
-import { crclessShapeProblem, datalogProblem, LxpFrame, parseFrame } from "./frame";
+import { crclessShapeProblem, datalogProblem, frameInsideParam, LxpFrame, parseFrame } from "./frame";
 
 export type StreamItem = { frame: LxpFrame; error?: undefined } | { frame?: undefined; error: LxpFrameError };
 
@@ -176,6 +176,17 @@ export class LxpStreamParser {
         if (run.add(at)) run.describe(new LxpFrameError(`frame cut off at the end of the datagram: ${have} of ${total} bytes`, rawOf(at, buf.length)));
         pos = this.resyncFrom(at);
         continue;
+      }
+      const fn = buf[at + 7];
+      if (fn === TcpFunction.READ_PARAM || fn === TcpFunction.WRITE_PARAM) {
+        // Waiting for the bytes behind the frame never holds more than maxFrameLength.
+        const inside = frameInsideParam(buf, at, total, final || buf.length - at >= this.maxFrameLength);
+        if (inside === "wait") break;
+        if (inside !== undefined) {
+          if (run.add(at)) run.describe(new LxpFrameError(`param frame of ${total} bytes runs into the next frame at its byte ${inside - at}`, header(at, total)));
+          pos = this.resyncFrom(at);
+          continue;
+        }
       }
       const candidate = buf.subarray(at, at + total);
       // Within a run only the count matters: skip the cost of an error object per bad CRC.

@@ -1,0 +1,143 @@
+// `npm run fuzz`: every target for 1,000,000 inputs (or --frames N) with a fresh seed each (or
+// --seed S), one line per target, exit 1 on any untyped error, broken invariant, lost frame or hang.
+// Replay a failure with the command it prints: --target NAME --seed S [--input I].
+import { randomInt } from "node:crypto";
+import { Worker } from "node:worker_threads";
+import { Rng } from "./prng";
+import { formatFailure, formatResult, HANG_MS, runTarget, Target, TargetResult } from "./runner";
+import { targetNamed, TARGETS } from "./targets";
+import type { WorkerJob } from "./worker";
+
+/** An input still running after this long is stopped: it would never return. */
+const STUCK_MS = 10 * HANG_MS;
+const DEFAULT_FRAMES = 1_000_000;
+
+interface Options {
+  targets: Target[];
+  frames: number;
+  seed?: number;
+  /** Replays this one input (in this thread) and prints it. */
+  input?: number;
+}
+
+const USAGE = `usage: npm run fuzz -- [--target ${TARGETS.map((t) => t.name).join("|")}[,…]] [--frames N] [--seed S] [--input I]`;
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { targets: [...TARGETS], frames: DEFAULT_FRAMES };
+  for (let k = 0; k < argv.length; k++) {
+    const [flag, inline] = argv[k].split("=", 2);
+    const value = (): string => {
+      const v = inline ?? argv[++k];
+      if (v === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
+      return v;
+    };
+    const integer = (text: string): number => {
+      const n = Number(text);
+      if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${flag}: not a whole number: ${text}`);
+      return n;
+    };
+    if (flag === "--target") {
+      options.targets = value()
+        .split(",")
+        .map((name) => {
+          const t = targetNamed(name.trim());
+          if (!t) throw new Error(`no target ${name}\n${USAGE}`);
+          return t;
+        });
+    } else if (flag === "--frames") options.frames = integer(value());
+    else if (flag === "--seed") options.seed = integer(value()) >>> 0;
+    else if (flag === "--input") options.input = integer(value());
+    else throw new Error(`unknown option ${argv[k]}\n${USAGE}`);
+  }
+  if (options.input !== undefined && options.seed === undefined) throw new Error(`--input needs --seed\n${USAGE}`);
+  return options;
+}
+
+/** Runs a target in a worker thread; stops it and reports the input if one input runs for STUCK_MS. */
+function runInWorker(target: Target, seed: number, frames: number): Promise<TargetResult> {
+  const beat = new SharedArrayBuffer(4);
+  const index = new Int32Array(beat);
+  index[0] = -1;
+  const job: WorkerJob = { name: target.name, seed, frames, beat };
+  const worker = new Worker(__filename.replace(/run\.ts$/, "worker.ts"), { workerData: job, execArgv: ["--require", "tsx/cjs"] });
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    let last = -1;
+    let since = performance.now();
+    const watchdog = setInterval(() => {
+      const current = Atomics.load(index, 0);
+      if (current !== last || current < 0) {
+        last = current;
+        since = performance.now();
+        return;
+      }
+      if (performance.now() - since < STUCK_MS) return;
+      clearInterval(watchdog);
+      void worker.terminate();
+      // Each input's stream depends only on the seed and its index, so it can be drawn again here.
+      const input = target.describe(target.generate(new Rng().reset(seed, current)));
+      const message = `input did not return within ${STUCK_MS / 1000} s (stopped by the watchdog)`;
+      resolve({
+        name: target.name,
+        seed,
+        inputs: current,
+        ok: 0,
+        typed: {},
+        losses: 0,
+        excused: 0,
+        elapsedMs: performance.now() - started,
+        slowestMs: performance.now() - since,
+        slowestIndex: current,
+        failure: { kind: "hang", index: current, message, stack: message, input },
+      });
+    }, 200);
+    worker.once("message", (result: TargetResult) => {
+      clearInterval(watchdog);
+      void worker.terminate();
+      resolve(result);
+    });
+    worker.once("error", (err) => {
+      clearInterval(watchdog);
+      reject(err);
+    });
+  });
+}
+
+/** Feeds one input in this thread and prints it with its outcome. */
+function replayOne(target: Target, seed: number, index: number): boolean {
+  const input = target.generate(new Rng().reset(seed, index));
+  console.log(`${target.name} seed ${seed} input #${index}: ${target.describe(input)}`);
+  const result = runTarget(target, { seed, frames: 1, from: index });
+  console.log(result.failure ? formatFailure(result) : formatResult(result));
+  return !result.failure;
+}
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  if (options.input !== undefined) {
+    const ok = options.targets.map((t) => replayOne(t, options.seed as number, options.input as number));
+    return ok.every(Boolean) ? 0 : 1;
+  }
+  console.log(`fuzzing ${options.targets.length} target(s), ${options.frames.toLocaleString("en")} inputs each`);
+  const started = performance.now();
+  const results: TargetResult[] = [];
+  for (const target of options.targets) {
+    const seed = options.seed ?? randomInt(0x100000000);
+    const result = await runInWorker(target, seed, options.frames);
+    results.push(result);
+    console.log(formatResult(result));
+    if (result.failure) console.log(formatFailure(result));
+  }
+  const failed = results.filter((r) => r.failure);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(failed.length ? `FAILED: ${failed.map((r) => r.name).join(", ")} (${seconds} s)` : `all ${results.length} targets passed (${seconds} s)`);
+  return failed.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(2);
+  },
+);
