@@ -178,7 +178,7 @@ export function mutatedFrame(rng: Rng): LxpSample {
   const { bytes, ops } = mutateBytes(rng, base.bytes, LXP_MUTATOR);
   const out = bytes === base.bytes ? Buffer.from(bytes) : bytes;
   const fixes: string[] = [];
-  if (!ops.includes("extremes") && rng.chance(0.35)) {
+  if (!ops.includes("extremes") && rng.chance(0.6)) {
     fixLengths(out);
     fixes.push("lengths");
     if (rng.chance(0.5)) {

@@ -136,7 +136,7 @@ function mutateInfo(rng: Rng, f: PylonFixture): PylonSample {
 
 /** A mutated fixture frame. */
 export function mutatedPylonFrame(rng: Rng): PylonSample {
-  const infoLevel = rng.chance(0.5);
+  const infoLevel = rng.chance(0.6);
   const f = rng.pick(infoLevel ? GOOD_PYLON_FRAMES : PYLON_FIXTURES);
   const sample = infoLevel ? mutateInfo(rng, f) : mutateText(rng, f);
   if (rng.chance(0.05)) sample.text = sample.text.toLowerCase();

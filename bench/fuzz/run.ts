@@ -2,6 +2,7 @@
 // --seed S), one line per target, exit 1 on any untyped error, broken invariant, lost frame or hang.
 // Replay a failure with the command it prints: --target NAME --seed S [--input I].
 import { randomInt } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { Rng } from "./prng";
 import { formatFailure, formatResult, HANG_MS, runTarget, Target, TargetResult } from "./runner";
@@ -15,15 +16,17 @@ const DEFAULT_FRAMES = 1_000_000;
 interface Options {
   targets: Target[];
   frames: number;
+  /** Targets run at once, each in its own worker thread. */
+  jobs: number;
   seed?: number;
   /** Replays this one input (in this thread) and prints it. */
   input?: number;
 }
 
-const USAGE = `usage: npm run fuzz -- [--target ${TARGETS.map((t) => t.name).join("|")}[,…]] [--frames N] [--seed S] [--input I]`;
+const USAGE = `usage: npm run fuzz -- [--target ${TARGETS.map((t) => t.name).join("|")}[,…]] [--frames N] [--seed S] [--input I] [--jobs J]`;
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { targets: [...TARGETS], frames: DEFAULT_FRAMES };
+  const options: Options = { targets: [...TARGETS], frames: DEFAULT_FRAMES, jobs: Math.min(2, availableParallelism()) };
   for (let k = 0; k < argv.length; k++) {
     const [flag, inline] = argv[k].split("=", 2);
     const value = (): string => {
@@ -47,6 +50,7 @@ function parseArgs(argv: string[]): Options {
     } else if (flag === "--frames") options.frames = integer(value());
     else if (flag === "--seed") options.seed = integer(value()) >>> 0;
     else if (flag === "--input") options.input = integer(value());
+    else if (flag === "--jobs") options.jobs = Math.max(1, integer(value()));
     else throw new Error(`unknown option ${argv[k]}\n${USAGE}`);
   }
   if (options.input !== undefined && options.seed === undefined) throw new Error(`--input needs --seed\n${USAGE}`);
@@ -118,16 +122,20 @@ async function main(): Promise<number> {
     const ok = options.targets.map((t) => replayOne(t, options.seed as number, options.input as number));
     return ok.every(Boolean) ? 0 : 1;
   }
-  console.log(`fuzzing ${options.targets.length} target(s), ${options.frames.toLocaleString("en")} inputs each`);
+  console.log(`fuzzing ${options.targets.length} target(s), ${options.frames.toLocaleString("en")} inputs each, ${options.jobs} at a time`);
   const started = performance.now();
   const results: TargetResult[] = [];
-  for (const target of options.targets) {
-    const seed = options.seed ?? randomInt(0x100000000);
-    const result = await runInWorker(target, seed, options.frames);
-    results.push(result);
-    console.log(formatResult(result));
-    if (result.failure) console.log(formatFailure(result));
-  }
+  const queue = [...options.targets];
+  // Each line is printed as its target finishes.
+  const lane = async (): Promise<void> => {
+    for (let target = queue.shift(); target; target = queue.shift()) {
+      const result = await runInWorker(target, options.seed ?? randomInt(0x100000000), options.frames);
+      results.push(result);
+      console.log(formatResult(result));
+      if (result.failure) console.log(formatFailure(result));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.jobs, queue.length) }, lane));
   const failed = results.filter((r) => r.failure);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(failed.length ? `FAILED: ${failed.map((r) => r.name).join(", ")} (${seconds} s)` : `all ${results.length} targets passed (${seconds} s)`);

@@ -10,11 +10,11 @@ export interface Segment<T> {
 
 /** Where to cut a stream of `total` bytes: single bytes, small or large chunks, or all at once. */
 export function chunkSizes(rng: Rng, total: number): number[] {
-  const style = rng.int(10);
-  if (style === 0) return [total];
+  const style = rng.int(20);
+  if (style < 2) return [total];
   const sizes: number[] = [];
   for (let left = total; left > 0; ) {
-    const size = Math.min(left, style === 1 ? rng.range(1, 3) : style < 6 ? rng.range(1, 32) : rng.size(600));
+    const size = Math.min(left, style === 2 ? rng.range(1, 3) : style < 12 ? rng.range(1, 32) : rng.size(600));
     sizes.push(size);
     left -= size;
   }

@@ -29,7 +29,12 @@ function commandFor(rng: Rng, own: number | undefined): number | undefined {
 function requestFor(rng: Rng, sample: PylonSample, cid2: number | undefined): string | PylonAddressing | undefined {
   const r = rng.int(10);
   if (r < 4 && sample.fixture.request && cid2 === sample.fixture.cid2) return sample.fixture.request;
-  if (r < 6) return { adr: rng.pick([0, 1, 2, 3, 0x12, rng.int(256)]), info: rng.chance(0.5) ? rng.pick([0xff, 2, rng.int(256)]) : undefined };
+  if (r < 6) {
+    // Mostly the ADR the reply carries, so the decoders are reached; else any ADR (a late reply).
+    const own = parseInt(sample.text.slice(3, 5), 16);
+    const adr = rng.chance(0.7) && own >= 0 ? own : rng.pick([0, 1, 2, 3, 0x12, rng.int(256)]);
+    return { adr, info: rng.chance(0.5) ? rng.pick([0xff, adr, rng.int(256)]) : undefined };
+  }
   return undefined;
 }
 
