@@ -65,45 +65,50 @@ function runInWorker(target: Target, seed: number, frames: number): Promise<Targ
   const job: WorkerJob = { name: target.name, seed, frames, beat };
   const worker = new Worker(__filename.replace(/run\.ts$/, "worker.ts"), { workerData: job, execArgv: ["--require", "tsx/cjs"] });
   const started = performance.now();
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     let last = -1;
     let since = performance.now();
-    const watchdog = setInterval(() => {
+    let settled = false;
+    /** A failure the worker could not report itself: the input it was feeding is drawn again here. */
+    const fail = (kind: "hang" | "untyped error", message: string, stack: string): void => {
       const current = Atomics.load(index, 0);
-      if (current !== last || current < 0) {
-        last = current;
-        since = performance.now();
-        return;
-      }
-      if (performance.now() - since < STUCK_MS) return;
-      clearInterval(watchdog);
-      void worker.terminate();
-      // Each input's stream depends only on the seed and its index, so it can be drawn again here.
-      const input = target.describe(target.generate(new Rng().reset(seed, current)));
-      const message = `input did not return within ${STUCK_MS / 1000} s (stopped by the watchdog)`;
-      resolve({
+      // Each input's stream depends only on the seed and its index.
+      const input = current >= 0 ? target.describe(target.generate(new Rng().reset(seed, current))) : "(before the first input)";
+      finish({
         name: target.name,
         seed,
-        inputs: current,
+        inputs: Math.max(current, 0),
         ok: 0,
         typed: {},
         losses: 0,
         excused: 0,
         elapsedMs: performance.now() - started,
-        slowestMs: performance.now() - since,
+        slowestMs: kind === "hang" ? performance.now() - since : 0,
         slowestIndex: current,
-        failure: { kind: "hang", index: current, message, stack: message, input },
+        failure: { kind, index: current, message, stack, input },
       });
-    }, 200);
-    worker.once("message", (result: TargetResult) => {
+    };
+    const finish = (result: TargetResult): void => {
+      if (settled) return;
+      settled = true;
       clearInterval(watchdog);
       void worker.terminate();
       resolve(result);
-    });
-    worker.once("error", (err) => {
-      clearInterval(watchdog);
-      reject(err);
-    });
+    };
+    const watchdog = setInterval(() => {
+      const current = Atomics.load(index, 0);
+      if (current !== last || current < 0) {
+        last = current;
+        since = performance.now();
+      } else if (performance.now() - since >= STUCK_MS) {
+        const message = `input did not return within ${STUCK_MS / 1000} s (stopped by the watchdog)`;
+        fail("hang", message, message);
+      }
+    }, 200);
+    worker.once("message", finish);
+    // Out of memory, a stack overflow outside any input, or the process exited: the worker died.
+    worker.once("error", (err) => fail("untyped error", `the worker died: ${err.message}`, err.stack ?? err.message));
+    worker.once("exit", (code) => fail("untyped error", `the worker exited with code ${code}`, ""));
   });
 }
 
@@ -125,11 +130,14 @@ async function main(): Promise<number> {
   console.log(`fuzzing ${options.targets.length} target(s), ${options.frames.toLocaleString("en")} inputs each, ${options.jobs} at a time`);
   const started = performance.now();
   const results: TargetResult[] = [];
+  // Seeds first: a run stopped half-way can still be replayed.
+  const seeds = new Map(options.targets.map((t) => [t, options.seed ?? randomInt(0x100000000)]));
+  console.log(`seeds: ${[...seeds].map(([t, seed]) => `${t.name} ${seed}`).join(", ")}`);
   const queue = [...options.targets];
   // Each line is printed as its target finishes.
   const lane = async (): Promise<void> => {
     for (let target = queue.shift(); target; target = queue.shift()) {
-      const result = await runInWorker(target, options.seed ?? randomInt(0x100000000), options.frames);
+      const result = await runInWorker(target, seeds.get(target) as number, options.frames);
       results.push(result);
       console.log(formatResult(result));
       if (result.failure) console.log(formatFailure(result));

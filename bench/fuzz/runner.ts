@@ -19,6 +19,8 @@ export interface Tally {
 
 export interface Target<I = any> {
   name: string;
+  /** The error classes the code under test may throw or report; any other error fails the run. */
+  errors: readonly string[];
   /** Draws one input from `rng`. */
   generate(rng: Rng): I;
   /** Feeds the input to the code under test; throws what it throws, or a FuzzFailure for a broken invariant. */
@@ -63,18 +65,29 @@ export interface RunOptions {
   fastErrors?: boolean;
 }
 
+/** "Class:reason" → "Class". */
+const classOf = (label: string): string => label.split(":", 1)[0];
+
 class Counts implements Tally {
   okCount = 0;
   losses = 0;
   excusedCount = 0;
   readonly typedCounts: Record<string, number> = {};
 
+  constructor(private readonly allowed: readonly string[]) {}
+
+  /** The error's label if it is one the target may throw, else undefined. */
+  label(err: unknown): string | undefined {
+    const label = typedLabel(err);
+    return label !== undefined && this.allowed.includes(classOf(label)) ? label : undefined;
+  }
+
   ok(count = 1): void {
     this.okCount += count;
   }
 
   typed(err: unknown, count = 1): void {
-    const label = typedLabel(err);
+    const label = this.label(err);
     if (label === undefined) throw err; // reported as untyped by the runner
     this.typedCounts[label] = (this.typedCounts[label] ?? 0) + count;
   }
@@ -99,7 +112,7 @@ export function runTarget(target: Target, options: RunOptions): TargetResult {
 }
 
 function runInputs(target: Target, options: RunOptions): TargetResult {
-  const counts = new Counts();
+  const counts = new Counts(target.errors);
   const rng = new Rng();
   const from = options.from ?? 0;
   const end = from + options.frames;
@@ -120,7 +133,7 @@ function runInputs(target: Target, options: RunOptions): TargetResult {
     } catch (err) {
       if (err instanceof FuzzFailure) {
         failure = failed("invariant", index, err, target, input);
-      } else if (typedLabel(err) !== undefined) {
+      } else if (counts.label(err) !== undefined) {
         counts.typed(err);
       } else {
         failure = failed("untyped error", index, err, target, input);
@@ -161,7 +174,7 @@ function withStack(target: Target, input: unknown): unknown {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = Math.max(limit, 20);
   try {
-    target.run(input, new Counts());
+    target.run(input, new Counts(target.errors));
     return undefined;
   } catch (err) {
     return err;

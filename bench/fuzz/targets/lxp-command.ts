@@ -260,6 +260,7 @@ function checkAccepted(input: Input, command: Command): void {
 
 export const lxpCommandTarget: Target<Input> = {
   name: "lxp-command",
+  errors: ["LxpCommandError"],
   generate(rng) {
     const topic = topicOf(rng);
     return { topic, payload: payloadFor(rng, topic), policy: policyOf(rng), before: rng.int(0x10000) };

@@ -11,6 +11,7 @@ interface Input extends LxpSample {
 
 export const lxpFrameTarget: Target<Input> = {
   name: "lxp-frame",
+  errors: ["LxpFrameError"],
   generate(rng) {
     const sample = rng.chance(0.05) ? goodFrame(rng) : mutatedFrame(rng);
     return { ...sample, currentDivisor: rng.chance(0.2) ? 10 : 100 };

@@ -78,6 +78,7 @@ function coveredByCrcMatch(segments: readonly Segment<Buffer>[], stream: Buffer)
 
 export const lxpStreamTarget: Target<Input> = {
   name: "lxp-stream",
+  errors: ["LxpFrameError"],
   generate(rng) {
     const segments: Segment<Buffer>[] = [];
     for (let k = rng.range(2, 10); k > 0; k--) {

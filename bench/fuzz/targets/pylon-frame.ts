@@ -40,6 +40,7 @@ function requestFor(rng: Rng, sample: PylonSample, cid2: number | undefined): st
 
 export const pylonFrameTarget: Target<Input> = {
   name: "pylon-frame",
+  errors: ["PylonFrameError", "PylonCommandError"],
   generate(rng) {
     const sample: PylonSample = rng.chance(0.05)
       ? (({ f }) => ({ text: f.text, fixture: f, origin: f.id }))({ f: rng.pick(GOOD_PYLON_FRAMES) })

@@ -37,6 +37,7 @@ function garbage(rng: Rng): Segment<string> {
 
 export const pylonStreamTarget: Target<Input> = {
   name: "pylon-stream",
+  errors: ["PylonFrameError"],
   generate(rng) {
     const segments: Segment<string>[] = [];
     for (let k = rng.range(2, 10); k > 0; k--) {
