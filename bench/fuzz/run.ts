@@ -5,7 +5,8 @@ import { randomInt } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { Rng } from "./prng";
-import { formatFailure, formatResult, HANG_MS, runTarget, Target, TargetResult } from "./runner";
+import { formatFailure, formatResult } from "./report";
+import { HANG_MS, runTarget, Target, TargetResult } from "./runner";
 import { targetNamed, TARGETS } from "./targets";
 import type { WorkerJob } from "./worker";
 

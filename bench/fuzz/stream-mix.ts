@@ -44,14 +44,3 @@ export function describeStream<T>(segments: readonly Segment<T>[], sizes: readon
   const parts = segments.map((s, k) => `\n    [${k}] ${s.kind} (${s.origin}): ${hex(s.data)}`);
   return `stream of ${segments.length} segments:${parts.join("")}\n    chunks: ${sizes.join(",")}`;
 }
-
-/** Checks every number in a decoded payload is finite: NaN or Infinity would reach flows as null. */
-export function nonFiniteKey(value: unknown, path = "payload", depth = 0): string | undefined {
-  if (typeof value === "number") return Number.isFinite(value) ? undefined : path;
-  if (value === null || typeof value !== "object" || depth > 6 || Buffer.isBuffer(value)) return undefined;
-  for (const key of Object.keys(value)) {
-    const bad = nonFiniteKey((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
-    if (bad) return bad;
-  }
-  return undefined;
-}

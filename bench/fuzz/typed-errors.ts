@@ -13,16 +13,3 @@ export function typedLabel(err: unknown): string | undefined {
   if (err instanceof LxpCommandError) return "LxpCommandError";
   return undefined;
 }
-
-/** A broken invariant (a lost frame, a wrong value encoded): fails the run like an untyped error. */
-export class FuzzFailure extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "FuzzFailure";
-  }
-}
-
-/** Throws a FuzzFailure unless `ok`. */
-export function check(ok: boolean, message: () => string): asserts ok {
-  if (!ok) throw new FuzzFailure(message());
-}

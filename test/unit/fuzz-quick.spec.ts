@@ -2,7 +2,8 @@
 // only their typed errors, keep their invariants, and the stream parsers lose no good frame behind
 // garbage. The full run (1,000,000 inputs per target, fresh seeds) is `npm run fuzz`.
 import assert from "node:assert/strict";
-import { formatFailure, runTarget } from "../../bench/fuzz/runner";
+import { formatFailure } from "../../bench/fuzz/report";
+import { runTarget } from "../../bench/fuzz/runner";
 import { TARGETS } from "../../bench/fuzz/targets";
 
 const INPUTS = 20_000;

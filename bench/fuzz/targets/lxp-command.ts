@@ -17,7 +17,7 @@ import {
 } from "../../../nodes/lib/lxp";
 import { Rng } from "../prng";
 import { Target } from "../runner";
-import { check, FuzzFailure } from "../typed-errors";
+import { check, FuzzFailure } from "../invariants";
 
 interface Input {
   topic: unknown;

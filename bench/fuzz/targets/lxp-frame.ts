@@ -2,8 +2,7 @@
 import { frameToMessage, parseFrame } from "../../../nodes/lib/lxp";
 import { goodFrame, LxpSample, mutatedFrame } from "../lxp-corpus";
 import { Target } from "../runner";
-import { nonFiniteKey } from "../stream-mix";
-import { check } from "../typed-errors";
+import { check, nonFiniteKey } from "../invariants";
 
 interface Input extends LxpSample {
   currentDivisor: 10 | 100;

@@ -17,7 +17,7 @@ import { goodFrame, mutatedFrame } from "../lxp-corpus";
 import { Rng } from "../prng";
 import { Target } from "../runner";
 import { chunkSizes, countLosses, describeStream, Segment } from "../stream-mix";
-import { check } from "../typed-errors";
+import { check } from "../invariants";
 
 interface Input {
   segments: Segment<Buffer>[];

@@ -4,8 +4,7 @@ import { decodeReply, parseFrame, PylonAddressing, PylonProtocol, READ_COMMANDS 
 import { GOOD_PYLON_FRAMES, mutatedPylonFrame, PylonSample } from "../pylon-corpus";
 import { Rng } from "../prng";
 import { Target } from "../runner";
-import { nonFiniteKey } from "../stream-mix";
-import { check } from "../typed-errors";
+import { check, nonFiniteKey } from "../invariants";
 
 const READ_CID2 = Object.keys(READ_COMMANDS).map(Number);
 

@@ -5,7 +5,7 @@ import { GOOD_PYLON_FRAMES, mutatedPylonFrame } from "../pylon-corpus";
 import { Rng } from "../prng";
 import { Target } from "../runner";
 import { chunkSizes, countLosses, describeStream, Segment } from "../stream-mix";
-import { check } from "../typed-errors";
+import { check } from "../invariants";
 
 interface Input {
   segments: Segment<string>[];
