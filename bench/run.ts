@@ -3,7 +3,7 @@
 // leaving lxp-in in the Node-RED runtime. Prints results; asserts nothing.
 import RED from "node-red";
 import helper from "node-red-node-test-helper";
-import { frameToMessage, parseFrame, LxpStreamParser } from "../nodes/lib/lxp";
+import { frameToMessage, parseFrame, LxpStreamParser } from "../nodes/lib/lxp/codec/api";
 import lxpDongleNode from "../nodes/lxp-dongle";
 import lxpInNode from "../nodes/lxp-in";
 import { freeUdpPort, sendUdp, waitFor } from "../test/support/net";

@@ -1,17 +1,17 @@
 // lxp-request: sends one command of lxp-bridge's vocabulary per message to the inverter through an
 // lxp-dongle and outputs the decoded reply (docs/lxp-payloads.md) with msg.result and msg.request. The work is in
-// lib/lxp-control.ts; this file maps it to Node-RED (status, errors, automatic time sync).
+// lib/lxp/control/control.ts; this file maps it to Node-RED (status, errors, automatic time sync).
 import { setMaxListeners } from "node:events";
-import { linkOf } from "./lib/config-node";
+import { linkOf } from "./lib/shared/config-node";
 import type { Node, NodeAPI, NodeMessage } from "node-red";
 import type { LxpDongleNode, LxpRequestDef } from "./types";
-import { CommandRequest, ControlOutcome, runCommand } from "./lib/lxp-control";
-import { parseRequestConfig, RequestSettings, resolveRequest } from "./lib/lxp-request-config";
-import { clock, connectionStatus, NodeStatusLike } from "./lib/status";
-import { quietHint } from "./lib/lxp-quiet-hint";
-import { errorText, finishInput } from "./lib/node-errors";
-import { scheduleTimeSync } from "./lib/time-sync";
-import type { StateChange } from "./lib/transport";
+import { CommandRequest, ControlOutcome, runCommand } from "./lib/lxp/control/control";
+import { parseRequestConfig, RequestSettings, resolveRequest } from "./lib/lxp/control/request-config";
+import { clock, connectionStatus, NodeStatusLike } from "./lib/shared/status";
+import { quietHint } from "./lib/lxp/link/quiet-hint";
+import { errorText, finishInput } from "./lib/shared/node-errors";
+import { scheduleTimeSync } from "./lib/lxp/control/time-sync";
+import type { StateChange } from "./lib/shared/transport";
 
 const STATUS_INTERVAL_MS = 250;
 /** How much of a topic the status shows (a msg may carry any topic; only short ones are commands). */

@@ -1,15 +1,15 @@
 // pylon-poll: polls a PylonTech stack on an interval and/or per input message; one message per
 // completed cycle as in docs/pylon-payloads.md (never the same cycle twice), optionally one per pack.
-import { linkOf } from "./lib/config-node";
+import { linkOf } from "./lib/shared/config-node";
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
-import { errorText, finishInput } from "./lib/node-errors";
-import { BadFrameBursts } from "./lib/pylon-bad-frames";
-import { CycleDelivery, type CycleOutcome } from "./lib/pylon-cycle-delivery";
-import { raisedWarning } from "./lib/pylon-limits";
-import { PortHealth, type PortHealthUpdate } from "./lib/pylon-link/port-health";
-import { parsePylonPollConfig } from "./lib/pylon-poll-config";
-import type { PollResult, PylonPoller } from "./lib/pylon-poller";
-import type { StateChange } from "./lib/transport";
+import { errorText, finishInput } from "./lib/shared/node-errors";
+import { BadFrameBursts } from "./lib/pylon/link/bad-frames";
+import { CycleDelivery, type CycleOutcome } from "./lib/pylon/poll/cycle-delivery";
+import { raisedWarning } from "./lib/pylon/link/limits";
+import { PortHealth, type PortHealthUpdate } from "./lib/pylon/link/port-health";
+import { parsePylonPollConfig } from "./lib/pylon/poll/poll-config";
+import type { PollResult, PylonPoller } from "./lib/pylon/poll/poller";
+import type { StateChange } from "./lib/shared/transport";
 import type { PylonPollDef, PylonPortNode } from "./types";
 
 /** "3 packs · 45 cells · 0.4 s", with the failures, skipped ticks and bad frames counted. */

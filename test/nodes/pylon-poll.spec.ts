@@ -7,7 +7,7 @@ import { MockBinding } from "@serialport/binding-mock";
 import helper from "node-red-node-test-helper";
 import pylonPortNode from "../../nodes/pylon-port";
 import pylonPollNode from "../../nodes/pylon-poll";
-import { PylonStackSimulator } from "../../sim/pylon-stack";
+import { PylonStackSimulator } from "../../sim/pylon/stack";
 import { corrupt, FakeGateway, MockBattery } from "../unit/pylon-link-helpers";
 import { waitFor } from "../support/net";
 import { callsOf, collect, FlowNode, lastStatus, testFlow } from "../support/flow";

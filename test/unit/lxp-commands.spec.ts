@@ -1,10 +1,10 @@
 // The command vocabulary (lxp-commands), the write policy and reply matching, without a network.
 import assert from "node:assert/strict";
-import { LxpCommandError, parseBoolean, parseCommand, PERCENT_HOLD_REGISTERS, writtenRegisters } from "../../nodes/lib/lxp-commands";
-import { HOLD_NAMES } from "../../nodes/lib/lxp/hold-registers";
-import { classifyFrame, describeMismatch, Expectation } from "../../nodes/lib/lxp-match";
-import { forbiddenRegisters, parseRegisterList } from "../../nodes/lib/lxp-write-policy";
-import { parseRequestConfig, resolveRequest } from "../../nodes/lib/lxp-request-config";
+import { LxpCommandError, parseBoolean, parseCommand, PERCENT_HOLD_REGISTERS, writtenRegisters } from "../../nodes/lib/lxp/control/commands";
+import { HOLD_NAMES } from "../../nodes/lib/lxp/codec/hold-registers";
+import { classifyFrame, describeMismatch, Expectation } from "../../nodes/lib/lxp/link/match";
+import { forbiddenRegisters, parseRegisterList } from "../../nodes/lib/lxp/link/write-policy";
+import { parseRequestConfig, resolveRequest } from "../../nodes/lib/lxp/control/request-config";
 import {
   DeviceFunction,
   encodeExceptionReply,
@@ -15,7 +15,7 @@ import {
   encodeWriteSingle,
   encodeWriteSingleReply,
   parseFrame,
-} from "../../nodes/lib/lxp";
+} from "../../nodes/lib/lxp/codec";
 import { hexBuf, lxpVector } from "../support/vectors";
 
 const refuses = (topic: string | undefined, payload: unknown, why: RegExp): void => {

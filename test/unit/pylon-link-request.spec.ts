@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
 import { MockBinding } from "@serialport/binding-mock";
-import { PylonFrameError } from "../../nodes/lib/pylon";
-import { PylonPortLink, type PylonPortLinkOptions, SerialTransport, type StateChange } from "../../nodes/lib/pylon-link";
+import { PylonFrameError } from "../../nodes/lib/pylon/codec";
+import { PylonPortLink, type PylonPortLinkOptions, SerialTransport, type StateChange } from "../../nodes/lib/pylon/link";
 import { answerAll, corrupt, MockBattery, replyTo, requestFor, silentFor } from "./pylon-link-helpers";
 import { delay, nextEvent, settledHandles } from "./transport-helpers";
 

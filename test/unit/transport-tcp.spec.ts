@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Socket } from "node:net";
-import { describeConnectFailure } from "../../nodes/lib/connect-failure";
-import { TcpClientTransport, type TcpClientOptions } from "../../nodes/lib/transport";
+import { describeConnectFailure } from "../../nodes/lib/shared/connect-failure";
+import { TcpClientTransport, type TcpClientOptions } from "../../nodes/lib/shared/transport";
 import {
   closedPort,
   delay,
