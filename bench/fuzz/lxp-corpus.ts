@@ -21,7 +21,7 @@ import {
   parseFrame,
   TcpFunction,
   TRANSLATED_HEADER_LENGTH,
-} from "../../nodes/lib/lxp";
+} from "../../nodes/lib/lxp/codec";
 import { hexBuf, lxpCaptures, lxpVectors } from "../../test/support/vectors";
 import { extremeLength, Mutator, mutateBytes } from "./mutate";
 import { Rng } from "./prng";

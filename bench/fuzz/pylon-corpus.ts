@@ -4,7 +4,7 @@
 // with LENGTH and CHKSUM recomputed so they reach the INFO decoders.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { frameChecksum, lengthField, parseCid2, parseFrame, PylonProtocol } from "../../nodes/lib/pylon";
+import { frameChecksum, lengthField, parseCid2, parseFrame, PylonProtocol } from "../../nodes/lib/pylon/codec";
 import { FIXTURES_DIR } from "../../test/support/vectors";
 import { Mutator, mutateBytes } from "./mutate";
 import { Rng } from "./prng";

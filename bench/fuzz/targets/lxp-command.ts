@@ -3,9 +3,9 @@
 // it, and the frames must carry exactly its registers and dense integer values within 0–65535, and the
 // write policy must see exactly the registers written. Getters and Proxies are out of scope.
 import { inspect } from "node:util";
-import { COMMAND_PATTERNS, Command, parseCommand, writtenRegisters } from "../../../nodes/lib/lxp-commands";
-import { forbiddenRegisters, WritePolicy } from "../../../nodes/lib/lxp-write-policy";
-import { clockRegisters } from "../../../nodes/lib/time-sync";
+import { COMMAND_PATTERNS, Command, parseCommand, writtenRegisters } from "../../../nodes/lib/lxp/control/commands";
+import { forbiddenRegisters, WritePolicy } from "../../../nodes/lib/lxp/link/write-policy";
+import { clockRegisters } from "../../../nodes/lib/lxp/control/time-sync";
 import {
   encodeReadHold,
   encodeReadInput,
@@ -14,7 +14,7 @@ import {
   encodeWriteSingle,
   LxpFrame,
   parseFrame,
-} from "../../../nodes/lib/lxp";
+} from "../../../nodes/lib/lxp/codec";
 import { Rng } from "../prng";
 import { Target } from "../runner";
 import { check, FuzzFailure } from "../invariants";

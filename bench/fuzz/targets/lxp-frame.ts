@@ -1,5 +1,5 @@
 // Target lxp-frame: one LuxPower frame through parseFrame and frameToMessage, as lxp-in decodes it.
-import { frameToMessage, parseFrame } from "../../../nodes/lib/lxp";
+import { frameToMessage, parseFrame } from "../../../nodes/lib/lxp/codec";
 import { goodFrame, LxpSample, mutatedFrame } from "../lxp-corpus";
 import { Target } from "../runner";
 import { check, nonFiniteKey } from "../invariants";

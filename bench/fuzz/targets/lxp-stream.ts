@@ -12,7 +12,7 @@ import {
   StreamItem,
   TcpFunction,
   TRANSLATED_HEADER_LENGTH,
-} from "../../../nodes/lib/lxp";
+} from "../../../nodes/lib/lxp/codec";
 import { goodFrame, mutatedFrame } from "../lxp-corpus";
 import { Rng } from "../prng";
 import { Target } from "../runner";

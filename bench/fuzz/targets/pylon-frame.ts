@@ -1,6 +1,6 @@
 // Target pylon-frame: one PylonTech reply through decodeReply (parseFrame, the header checks and the
 // INFO decoder of the command, PylonTech or Seplos layouts), as pylon-poll decodes it.
-import { decodeReply, parseFrame, PylonAddressing, PylonProtocol, READ_COMMANDS } from "../../../nodes/lib/pylon";
+import { decodeReply, parseFrame, PylonAddressing, PylonProtocol, READ_COMMANDS } from "../../../nodes/lib/pylon/codec";
 import { GOOD_PYLON_FRAMES, mutatedPylonFrame, PylonSample } from "../pylon-corpus";
 import { Rng } from "../prng";
 import { Target } from "../runner";

@@ -1,6 +1,6 @@
 // Target pylon-stream: PylonFrameSplitter fed good replies, mutated frames and line noise in random
 // chunks (text or bytes). Every good frame must come out whole; every frame that comes out is then decoded.
-import { MAX_FRAME_CHARS, parseFrame, PylonFrameSplitter } from "../../../nodes/lib/pylon";
+import { MAX_FRAME_CHARS, parseFrame, PylonFrameSplitter } from "../../../nodes/lib/pylon/codec";
 import { GOOD_PYLON_FRAMES, mutatedPylonFrame } from "../pylon-corpus";
 import { Rng } from "../prng";
 import { Target } from "../runner";
