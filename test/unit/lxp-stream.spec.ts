@@ -238,6 +238,24 @@ describe("LXP stream parser: adversarial input", () => {
     assert.equal(spaced[0].error!.count, 3200);
   });
 
+  // Found by `npm run fuzz` (lxp-stream): behind a flood of overlapping false C2 headers, the good
+  // frames of the same read were refused unchecked because they started inside a failed span.
+  it("decodes the good frames right behind overlapping false C2 headers, in the same read, with the CRC work still bounded", () => {
+    const header = Buffer.from("a11a0200fa0101c2" + Buffer.from(mine).toString("hex") + "ec01", "hex");
+    const junk = Buffer.concat(Array.from({ length: 3200 }, () => header));
+    const writeReply = hexBuf(lxpVector("lb_parse_write_single_reply").hex);
+    const good = Buffer.concat([writeReply, bank0, heartbeat, combined]);
+    const datagram = new LxpStreamParser();
+    const items = datagram.finish(Buffer.concat([junk, good]));
+    assert.deepEqual(kinds(items.filter((i) => i.frame)), ["translated:38", "translated:117", "heartbeat:19", "translated:291"]);
+    assert.equal(items[0].error!.count, 3200);
+    assert.ok(datagram.crcCheckedBytes <= 32 * 512 + junk.length + good.length, `${datagram.crcCheckedBytes} bytes CRC-checked`);
+    // TCP: the last false headers hold the frames back until 512 bytes are in (the next frame), not longer.
+    const tcp = new LxpStreamParser();
+    const got = [Buffer.concat([junk, good.subarray(0, 100)]), good.subarray(100), bank0].flatMap((chunk) => tcp.push(chunk));
+    assert.deepEqual(kinds(got.filter((i) => i.frame)), ["translated:38", "translated:117", "heartbeat:19", "translated:291", "translated:117"]);
+  });
+
   it("keeps the errors of bad frames that good frames separate", () => {
     const bad = Buffer.from(bank0);
     bad[40] ^= 0x01;

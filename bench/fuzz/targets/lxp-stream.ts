@@ -29,7 +29,7 @@ const PREFIX = Buffer.from([PREFIX_0, PREFIX_1]);
 
 /** Line noise, floods of false prefixes, and false headers that announce a frame. */
 function garbage(rng: Rng): Segment<Buffer> {
-  const kind = rng.int(6);
+  const kind = rng.int(7);
   const build = (): Buffer => {
     switch (kind) {
       case 0:
@@ -45,8 +45,22 @@ function garbage(rng: Rng): Segment<Buffer> {
         return Buffer.alloc(rng.size(100), rng.pick([0x00, 0xff, PREFIX_0, PREFIX_1]));
       case 4:
         return Buffer.from([PREFIX_0]);
-      default:
+      case 5:
         return Buffer.from("0123456789".repeat(rng.size(8)));
+      default: {
+        // Plausible C2 headers (sound datalog, matching data length) announcing frames that run over
+        // the ones behind them: every one needs a CRC check to be refused.
+        const total = rng.range(60, DEFAULT_MAX_FRAME_LENGTH);
+        const head = Buffer.alloc(TRANSLATED_HEADER_LENGTH);
+        PREFIX.copy(head);
+        head.writeUInt16LE(2, 2);
+        head.writeUInt16LE(total - 6, 4);
+        head[6] = 1;
+        head[7] = TcpFunction.TRANSLATED;
+        head.write("AB12345678", 8, "latin1");
+        head.writeUInt16LE(total - TRANSLATED_HEADER_LENGTH, 18);
+        return Buffer.concat(Array.from({ length: rng.size(64) }, () => head));
+      }
     }
   };
   return { kind: "garbage", data: build(), origin: `garbage kind ${kind}` };
