@@ -11,6 +11,7 @@ import { parsePylonPortConfig } from "../../nodes/lib/pylon/link/port-config";
 import { COMMAND_PATTERNS, parseCommand } from "../../nodes/lib/lxp/control/commands";
 import { parseRequestConfig } from "../../nodes/lib/lxp/control/request-config";
 import { TIMING_LIMITS } from "../../nodes/lib/lxp/link/timing-limits";
+import { CONFIG_SCHEMAS, type NodeType } from "../../nodes/lib/shared/config-schema";
 
 const root = join(__dirname, "..", "..");
 const nodesDir = join(root, "nodes");
@@ -297,7 +298,7 @@ describe("editor HTML", () => {
   });
 
   describe("shared editor helpers (resources/editor-validators.js)", () => {
-    it("are loaded by every editor file that uses them, before its own script", () => {
+    it("are loaded by every editor file that uses them, after the schemas and before its own script", () => {
       for (const file of editorFiles) {
         const html = readFileSync(join(nodesDir, file), "utf8");
         if (!html.includes("LxpPylonEditor")) continue;
@@ -305,7 +306,16 @@ describe("editor HTML", () => {
         const at = html.indexOf(tag);
         assert.ok(at >= 0, `${file} uses LxpPylonEditor without ${tag}`);
         assert.ok(at < html.indexOf('<script type="text/javascript">'), `${file} loads the helpers after its own script`);
-        assert.deepEqual(editors.get(basename(file, ".html"))?.resources, ["editor-validators.js"], file);
+        const schemas = html.indexOf(`<script src="${resourcePrefix}config-schemas.js"></script>`);
+        assert.ok(schemas >= 0 && schemas < at, `${file} loads config-schemas.js, before the helpers that read it`);
+        assert.deepEqual(editors.get(basename(file, ".html"))?.resources, ["config-schemas.js", "editor-validators.js"], file);
+      }
+    });
+
+    it("are used by every editor file: its defaults come from the node's declared schema", () => {
+      for (const file of editorFiles) {
+        const html = readFileSync(join(nodesDir, file), "utf8");
+        assert.match(html, new RegExp(`defaults: E\\.defaultsOf\\("${basename(file, ".html")}"`), file);
       }
     });
 
@@ -316,6 +326,7 @@ describe("editor HTML", () => {
 
     it("check the timing settings against the runtime's table (nodes/lib/lxp/link/timing-limits.ts)", () => {
       const context = vm.createContext({});
+      vm.runInContext(readFileSync(join(resourcesDir, "config-schemas.js"), "utf8"), context);
       vm.runInContext(readFileSync(join(resourcesDir, "editor-validators.js"), "utf8"), context);
       const E = context.LxpPylonEditor as { TIMING: unknown; timing: (...args: unknown[]) => Validator };
       assert.deepEqual(JSON.parse(JSON.stringify(E.TIMING)), JSON.parse(JSON.stringify(TIMING_LIMITS)));
@@ -325,8 +336,11 @@ describe("editor HTML", () => {
 
     it("are defined once more harmlessly (the editor loads the file once per node set)", () => {
       const context = vm.createContext({});
+      const schemas = readFileSync(join(resourcesDir, "config-schemas.js"), "utf8");
       const code = readFileSync(join(resourcesDir, "editor-validators.js"), "utf8");
+      vm.runInContext(schemas, context);
       vm.runInContext(code, context);
+      vm.runInContext(schemas, context);
       vm.runInContext(code, context);
       const E = context.LxpPylonEditor as { numberIn: (...args: unknown[]) => Validator; text: (v: unknown) => string };
       assert.equal(E.text("  x "), "x");
@@ -356,12 +370,14 @@ describe("editor HTML", () => {
         }
       });
 
-      it("has a form with an input for every default", () => {
+      it("has a form with an input for every default (but the config version, stored on save)", () => {
         const def = definition(type);
         const form = block(editor().html, "template", type);
         assert.ok(form, `no data-template-name="${type}" block`);
         const prefix = def.category === "config" ? "node-config-input-" : "node-input-";
-        for (const key of Object.keys(def.defaults)) {
+        assert.doesNotMatch(form, new RegExp(`id="${prefix}configVersion"`), "the config version is no field of the form");
+        assert.equal(def.defaults.configVersion?.value, CONFIG_SCHEMAS[type as NodeType].version, "a new node is at the current config version");
+        for (const key of Object.keys(def.defaults).filter((k) => k !== "configVersion")) {
           assert.match(form, new RegExp(`<(input|select|textarea)\\b[^>]*\\sid="${prefix}${key}"`), `no #${prefix}${key}`);
           assert.match(form, new RegExp(`<label[^>]*\\sfor="${prefix}${key}"`), `no label for #${prefix}${key}`);
         }
@@ -441,6 +457,7 @@ describe("editor HTML", () => {
         answerHeartbeats: false,
         queueLimit: "50",
         currentDivisor: "100",
+        configVersion: 1,
       });
       const form = block(editors.get(T)?.html ?? "", "template", T) ?? "";
       for (const key of ["allowWrites", "answerHeartbeats"]) {
@@ -578,7 +595,7 @@ describe("editor HTML", () => {
       assert.equal(def.defaults.dongle.type, "lxp-dongle");
       assert.equal(def.defaults.dongle.required, true);
       const values = Object.fromEntries(Object.entries(def.defaults).map(([k, p]) => [k, p.value]));
-      assert.deepEqual(values, { name: "", dongle: "", command: "", value: "", timeout: "10", retries: "1", autoSync: "0" });
+      assert.deepEqual(values, { name: "", dongle: "", command: "", value: "", timeout: "10", retries: "1", autoSync: "0", configVersion: 1 });
     });
 
     it("command: empty or a command of the vocabulary (as parseCommand reads the topic)", () => {
@@ -667,6 +684,7 @@ describe("editor HTML", () => {
         exceptions: true,
         requests: false,
         mergeBanks: false,
+        configVersion: 1,
       });
       const form = block(editors.get(T)?.html ?? "", "template", T) ?? "";
       for (const key of ["inputRegs", "holds", "heartbeats", "params", "exceptions", "requests", "mergeBanks"]) {
@@ -728,6 +746,7 @@ describe("editor HTML", () => {
         timeout: "",
         gap: "50",
         retries: "1",
+        configVersion: 1,
       });
       const form = block(editors.get(T)?.html ?? "", "template", T) ?? "";
       assert.match(form, /<option value="serial">[\s\S]*<option value="tcp">/);
@@ -937,6 +956,7 @@ describe("editor HTML", () => {
         system: false,
         perPack: false,
         identityMinutes: "60",
+        configVersion: 1,
       });
       const form = block(editors.get(T)?.html ?? "", "template", T) ?? "";
       for (const key of ["chargeManagement", "system", "perPack"]) {
