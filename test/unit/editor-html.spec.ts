@@ -11,7 +11,7 @@ import { parsePylonPortConfig } from "../../nodes/lib/pylon/link/port-config";
 import { COMMAND_PATTERNS, parseCommand } from "../../nodes/lib/lxp/control/commands";
 import { parseRequestConfig } from "../../nodes/lib/lxp/control/request-config";
 import { TIMING_LIMITS } from "../../nodes/lib/lxp/link/timing-limits";
-import { CONFIG_SCHEMAS, type NodeType } from "../../nodes/lib/shared/config-schema";
+import { CONFIG_SCHEMAS, type NodeSchema, type NodeType } from "../../nodes/lib/shared/config-schema";
 
 const root = join(__dirname, "..", "..");
 const nodesDir = join(root, "nodes");
@@ -68,12 +68,19 @@ function resourceFile(file: string, src: string): string {
   return path;
 }
 
+/** The LxpPylonSchemas global of resources/config-schemas.js, as a test may replace it. */
+interface SchemasGlobal {
+  VERSION_KEY: string;
+  schemas: Record<string, NodeSchema>;
+  [helper: string]: unknown;
+}
+
 /**
  * Runs the scripts of an editor file in document order against a stub RED, as the editor does: each
  * `<script src="resources/<module>/…">` from the repository's resources/ folder, then every text/javascript
- * block. Returns what it registered.
+ * block. Returns what it registered. `schemas` may replace the declared schemas once config-schemas.js ran.
  */
-function loadEditor(file: string): EditorFile {
+function loadEditor(file: string, schemas?: (real: SchemasGlobal) => SchemasGlobal): EditorFile {
   const html = readFileSync(join(nodesDir, file), "utf8");
   const definitions = new Map<string, NodeDefinition>();
   const RED = {
@@ -102,6 +109,7 @@ function loadEditor(file: string): EditorFile {
       const path = resourceFile(file, src);
       vm.runInContext(readFileSync(path, "utf8"), context, { filename: path });
       resources.push(src.slice(resourcePrefix.length));
+      if (schemas && rel(src) === "config-schemas.js") context.LxpPylonSchemas = schemas(context.LxpPylonSchemas as SchemasGlobal);
     } else if (/\stype="text\/javascript"/.test(attrs)) {
       vm.runInContext(m[2], context, { filename: file });
       inline++;
@@ -116,6 +124,8 @@ function block(html: string, kind: "template" | "help", type: string): string | 
   const re = new RegExp(`<script type="text/html" data-${kind}-name="${type}">([\\s\\S]*?)</script>`);
   return re.exec(html)?.[1];
 }
+
+const rel = (src: string): string => src.slice(resourcePrefix.length);
 
 const editorFiles = readdirSync(nodesDir).filter((f) => f.endsWith(".html")).sort();
 const editors = new Map<string, EditorFile>();
@@ -1057,6 +1067,79 @@ describe("editor HTML", () => {
       if (min > 0) bad(type, key, String(min / 2), node);
       else bad(type, key, "-1", node);
     }
+  });
+
+  describe("config versions in the edit dialog", () => {
+    /** The schemas with `type` at version 2, reached by renaming `from` to `to`. */
+    const renamed = (type: string, from: string, to: string) => (real: SchemasGlobal): SchemasGlobal => ({
+      ...real,
+      schemas: { ...real.schemas, [type]: { ...real.schemas[type], version: 2, migrations: [{ to: 2, rename: { [from]: to } }] } },
+    });
+    const versioned = (type: string): { oneditprepare: (this: Record<string, unknown>) => void; oneditsave: (this: Record<string, unknown>) => void } => {
+      const def = definition(type) as NodeDefinition & { oneditsave?: (this: Record<string, unknown>) => void };
+      assert.equal(typeof def.oneditprepare, "function", `${type}: oneditprepare`);
+      assert.equal(typeof def.oneditsave, "function", `${type}: oneditsave`);
+      return def as never;
+    };
+
+    it("every node stamps the current version on save only when its saved one is older (a flow saved today stays unchanged)", () => {
+      for (const type of editors.keys()) {
+        const def = versioned(type);
+        const today: Record<string, unknown> = { name: "x" };
+        def.oneditsave.call(today);
+        assert.deepEqual(today, { name: "x" }, `${type}: a node saved before versions is at version 1, nothing to store`);
+        const newer: Record<string, unknown> = { configVersion: 7 };
+        def.oneditsave.call(newer);
+        assert.equal(newer.configVersion, 7, `${type}: never lowered`);
+      }
+    });
+
+    it("a flow saved today opens without any field set again", () => {
+      const node = { transport: "tcp", host: "10.0.0.1", port: "8000" };
+      const fake = fakeJQuery({ "#node-config-input-transport": "tcp" });
+      prepare("lxp-dongle", node, fake);
+      assert.deepEqual(fake.calls.filter((c) => c.method === "val" && c.args.length > 0 && c.selector !== "#node-config-input-currentDivisor").map((c) => c.selector), []);
+    });
+
+    it("a text field renamed by a migration shows the saved value under its new name, and is saved at the new version", () => {
+      const editor = loadEditor("lxp-request.html", renamed("lxp-request", "timeoutS", "timeout"));
+      const def = editor.definitions.get("lxp-request") as NodeDefinition & { oneditsave: (this: Record<string, unknown>) => void };
+      assert.equal(def.defaults.configVersion.value, 2, "a new node starts at version 2");
+      const node: Record<string, unknown> = { dongle: "d1", timeoutS: "20", retries: "1" };
+      const fake = fakeJQuery({});
+      editor.context.$ = fake.$;
+      try {
+        def.oneditprepare?.call(node);
+      } finally {
+        delete editor.context.$;
+      }
+      assert.equal(fake.values["#node-input-timeout"], "20");
+      assert.deepEqual(fake.calls.filter((c) => c.method === "val" && c.args.length > 0).map((c) => c.selector), ["#node-input-timeout"]);
+      def.oneditsave.call(node);
+      assert.equal(node.configVersion, 2);
+      const again: Record<string, unknown> = { dongle: "d1", timeout: "30", configVersion: 2 };
+      const fake2 = fakeJQuery({});
+      editor.context.$ = fake2.$;
+      try {
+        def.oneditprepare?.call(again);
+      } finally {
+        delete editor.context.$;
+      }
+      assert.deepEqual(fake2.calls.filter((c) => c.method === "val" && c.args.length > 0), [], "a node at version 2 is not migrated again");
+    });
+
+    it("a checkbox renamed by a migration is ticked as saved", () => {
+      const editor = loadEditor("lxp-in.html", renamed("lxp-in", "holdRegs", "holds"));
+      const def = editor.definitions.get("lxp-in") as NodeDefinition;
+      const fake = fakeJQuery({});
+      editor.context.$ = fake.$;
+      try {
+        def.oneditprepare?.call({ dongle: "d1", holdRegs: false, inputRegs: true });
+      } finally {
+        delete editor.context.$;
+      }
+      assert.deepEqual(fake.calls.filter((c) => c.method === "prop" && c.args[0] === "checked" && c.selector === "#node-input-holds").map((c) => c.args[1]), [false]);
+    });
   });
 
   it("pylon help never suggests sending the state-changing commands", () => {

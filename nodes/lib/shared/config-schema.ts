@@ -156,10 +156,10 @@ interface NoticeTarget {
 
 /**
  * A node's configuration as this version reads it (see migrateConfig); logs the migrations it
- * applied, and warns about a configuration saved by a newer version of the package.
+ * applied, and warns about a configuration saved by a newer version of the package. `schema`: the
+ * type's own unless a test passes one with migrations.
  */
-export function currentConfig<C extends object>(type: NodeType, config: C, node: NoticeTarget): C {
-  const schema = CONFIG_SCHEMAS[type];
+export function currentConfig<C extends object>(type: NodeType, config: C, node: NoticeTarget, schema: NodeSchema = CONFIG_SCHEMAS[type]): C {
   const result = migrateConfig(schema, config);
   if (result.from > schema.version) {
     node.warn(
