@@ -108,6 +108,27 @@ describe("config schemas (resources/config-schemas.js)", () => {
     }
   });
 
+  it("agree with the table of defaults and limits in docs/pylon-protocol.md §8", () => {
+    const doc = readFileSync(join(ROOT, "docs", "pylon-protocol.md"), "utf8");
+    const rows: Array<[string, NodeType, string]> = [
+      ["reply timeout", "pylon-port", "timeout"],
+      ["gap", "pylon-port", "gap"],
+      ["retries", "pylon-port", "retries"],
+      ["reopen delay", "pylon-port", "reconnect"],
+      ["poll interval (`pylon-poll`)", "pylon-poll", "interval"],
+      ["identity refresh (`pylon-poll`)", "pylon-poll", "identityMinutes"],
+    ];
+    for (const [label, type, key] of rows) {
+      const line = doc.split("\n").find((l) => l.startsWith(`| ${label} |`));
+      assert.ok(line, `no row "${label}"`);
+      const [, , defaults, limits] = line.split("|").map((cell) => cell.trim());
+      const f = field(type, key);
+      const expected = f.blankMeans ? Object.values(f.blankMeans.values) : [f.default];
+      for (const value of expected) assert.match(defaults, new RegExp(`(^|\\s)${String(value).replace(".", "\\.")}(\\s|$)`), `${label}: default ${value}`);
+      assert.ok(limits.includes(`${f.min}–${f.max}`), `${label}: limits ${f.min}–${f.max}, the docs say "${limits}"`);
+    }
+  });
+
   it("agree with the constants of the code that uses the same values", () => {
     assert.deepEqual(field("pylon-port", "baud").values, [...PYLON_BAUD_RATES]);
     assert.deepEqual(field("pylon-port", "protocol").values, [...PYLON_PROTOCOLS]);
