@@ -28,7 +28,8 @@
  *   pattern      a regular expression (as text) a non-blank value must match.
  *   node         the type of config node a `node` field picks.
  *   editor       false: not in the edit dialog (set in the flow JSON only).
- *   env          every field but booleans and node pickers accepts an ${ENV} value in the editor.
+ * Every field but checkboxes and node pickers accepts a whole ${ENV} value in the editor (it is
+ * checked at deploy, after Node-RED substituted it).
  *
  * Every setting that is true/false is a checkbox; `checked()` reads one the same way everywhere:
  * true, or the text "true" (any case, as an ${ENV} value gives it).

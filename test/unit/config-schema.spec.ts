@@ -212,7 +212,7 @@ describe("config versions and migrations", () => {
     const m = notices();
     assert.deepEqual(currentConfig("lxp-request", { timeoutS: "20" }, m.node, fakeSchema()), { timeout: "20", retries: "2", configVersion: 3 });
     assert.deepEqual(m.warn, []);
-    assert.deepEqual(m.log, ["configuration of config version 1 read as version 3: open and save the node to store it so"]);
+    assert.deepEqual(m.log, ["configuration saved at config version 1, read as version 3 (open and save the node to store it so)"]);
   });
 
   it("load every node of a flow saved today (no configVersion) unchanged: the example flows", () => {

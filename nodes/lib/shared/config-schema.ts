@@ -167,7 +167,7 @@ export function currentConfig<C extends object>(type: NodeType, config: C, node:
         "settings it does not know are ignored",
     );
   } else if (result.applied.length > 0) {
-    node.log(`configuration of config version ${result.from} read as version ${result.to}: open and save the node to store it so`);
+    node.log(`configuration saved at config version ${result.from}, read as version ${result.to} (open and save the node to store it so)`);
   }
   return result.config;
 }

@@ -38,8 +38,8 @@ export function describeRange(limit: TimingLimit): string {
 
 /**
  * A timing setting from the editor (a string, possibly from ${ENV}): blank gives `fallback`; above
- * the maximum, negative, not a number (or 0 where 0 does not mean off) throws; from 0 to the minimum
- * it is raised to the minimum and `warn` is told once.
+ * the maximum, negative, not a number (or 0 where 0 does not mean off) throws; above 0 and below the
+ * minimum it is raised to the minimum and `warn` is told once.
  */
 export function timingValue(v: unknown, limit: TimingLimit, fallback: number, warn?: (message: string) => void): number {
   const s = text(v);
