@@ -12,6 +12,8 @@ export = function register(RED: NodeAPI): void {
     ownLink(this, () => {
       const config = currentConfig("lxp-dongle", saved, this);
       this.link = new DongleLink(parseDongleConfig(config, (message) => this.warn(message)));
+      // udp: the address taken as the dongle, and other senders ignored (a config node has no status).
+      this.link.on("warning", (text) => this.warn(text));
     });
   }
   RED.nodes.registerType("lxp-dongle", LxpDongle);

@@ -34,6 +34,9 @@ function cycleStatus(
   return { fill: "yellow", shape: "dot", text: `${base} · ${errors.length} error${errors.length === 1 ? "" : "s"}${extra}` };
 }
 
+/** The error a skipped input message raises (a Catch node gets the message with it). */
+const SKIPPED_INPUT = "skipped: this node's running poll cycle already answers an earlier message; send it again once that cycle's message is out";
+
 /** An input message waiting for its cycle. */
 interface PendingInput {
   msg: NodeMessageInFlow;
@@ -154,8 +157,9 @@ export = function register(RED: NodeAPI): void {
     }
 
     this.on("input", (msg: NodeMessageInFlow, send, done) => {
-      // A message while this node's cycle already answers another one gets no second copy of it.
-      if (delivery.input({ msg, send: (m) => send(m), done }, Date.now()) === "skipped") done();
+      // A message while this node's cycle already answers another one gets no second copy of it, but
+      // a catchable error: a flow waiting for an answer (http-in → http-response) can still reply.
+      if (delivery.input({ msg, send: (m) => send(m), done }, Date.now()) === "skipped") finishInput(done, SKIPPED_INPUT);
     });
 
     this.on("close", (_removed: boolean, done: () => void) => {

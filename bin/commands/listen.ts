@@ -114,6 +114,7 @@ export const listenLxpCommand = defineCommand({
         log(stateLine(change, link.description));
       });
       link.on("watchdog", (ms) => log(`no data for ${Math.round(ms / 1000)} s, reconnecting`));
+      link.on("warning", (text) => log(text));
       link.on("bad-frame", (err) => bursts.add(err));
       link.on("message", ({ msg }) => {
         process.stdout.write(`${JSON.stringify(msg)}\n`);

@@ -591,6 +591,19 @@ describe("lxp-request node", function () {
       await ask(out, "read/bogus");
       assert.equal(lastStatus("r1").fill, "red");
     });
+
+    it("sets no status once closed, while its requests still settle (a partial redeploy keeps the dongle)", async () => {
+      await start({ fake: { silent: true } });
+      const r1 = helper.getNode("r1") as any;
+      const requester = (helper.getNode("d1") as any).link.requester;
+      for (let k = 0; k < 4; k++) r1.receive({ topic: `read/hold/${k}` });
+      await waitFor(() => requester.pending === 4, 2000, "one request in flight, three waiting");
+      const before = callsOf("r1", "status").length;
+      await r1.close(false);
+      await waitFor(() => requester.pending === 0, 5000, "the requests to settle");
+      await sleep(400); // longer than the status refresh interval: a status timer set after close would have fired
+      assert.deepEqual(callsOf("r1", "status").slice(before), [[{}]], "only the close handler's own status({})");
+    });
   });
 
   describe("unreachable dongle", () => {

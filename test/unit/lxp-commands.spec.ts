@@ -133,6 +133,14 @@ describe("lxp command vocabulary", () => {
 });
 
 describe("hostile command input", () => {
+  it("commands that take no value ignore msg.payload (an Inject node's timestamp): nothing of it is encoded", () => {
+    const stamp = 1765152000000;
+    assert.deepEqual(parseCommand("read/inputs/2", stamp), { kind: "read-input", register: 40, count: 40 });
+    assert.deepEqual(parseCommand("read/param/0", { x: 1 }), parseCommand("read/param/0", undefined));
+    assert.deepEqual(parseCommand("sync_time", [1, 2]), { kind: "sync-time" });
+    assert.deepEqual(parseCommand("read/ac_charge/1", stamp), parseCommand("read/ac_charge/1", undefined));
+  });
+
   /** The reason parseCommand refuses with; fails the test if it accepts or throws anything else. */
   const reason = (topic: unknown, payload: unknown): string => {
     try {

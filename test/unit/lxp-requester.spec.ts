@@ -17,6 +17,7 @@ function silentLink() {
       link.sent++;
       return true;
     },
+    unsentBytes: () => 0,
     connectionError: () => undefined,
     sendsDirectionZeroReplies: () => false,
   });

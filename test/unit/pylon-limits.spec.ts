@@ -91,6 +91,14 @@ describe("bad-frame bursts", () => {
     assert.match(bursts.add(2, error, 900_000)?.text ?? "", /^2 bad frames/, "after a quiet period without a clean cycle in between, too");
   });
 
+  it("cannot be paced around: with the default quiet period, bad cycles a minute apart raise one error an hour", () => {
+    const bursts = new BadFrameBursts("/dev/ttyUSB0");
+    const notices = [];
+    for (let t = 0; t < 3_600_000; t += 61_000) notices.push(bursts.add(1, error, t), bursts.add(0, undefined, t + 1000));
+    assert.deepEqual(notices.filter((n) => n !== undefined).map((n) => n!.level), ["error"]);
+    assert.equal(bursts.count, 60);
+  });
+
   it("shows the first bytes escaped and cut", () => {
     assert.equal(frameSample("~20\r"), '"~20\\r"');
     assert.equal(frameSample("\x00".repeat(40)), `"${"\\u0000".repeat(32)}"…`);

@@ -12,6 +12,14 @@ export interface StreamParserOptions {
   maxFrameLength?: number;
 }
 
+/**
+ * Failed CRC checks per read (chunk or datagram) after which a C2 candidate that starts inside one
+ * that failed is counted as bad without a check: overlapping false headers (one every 20 bytes,
+ * each announcing 512) would otherwise cost ~25 CRC passes per byte. Checked spans then no longer
+ * overlap, so the rest of the read costs at most one pass per byte.
+ */
+export const MAX_FAILED_CRCS = 32;
+
 /** The CRC check of a translated (C2) frame, as parseFrame does it (lxp-protocol.md §3). */
 function crcMatches(frame: Buffer): boolean {
   const crcAt = frame.length - 2;
@@ -91,6 +99,7 @@ export class LxpStreamParser {
   /** Set after a bad frame so the bytes skipped while resynchronising are not reported again. */
   private resyncing = false;
   private readonly maxFrameLength: number;
+  private crcBytes = 0;
 
   constructor(options: StreamParserOptions = {}) {
     this.maxFrameLength = options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH;
@@ -99,6 +108,11 @@ export class LxpStreamParser {
   /** Bytes held back waiting for the rest of a frame (never more than maxFrameLength). */
   get buffered(): number {
     return this.pending.length;
+  }
+
+  /** Bytes of C2 frame candidates run through the CRC check so far (each candidate counted once): the work input cost. */
+  get crcCheckedBytes(): number {
+    return this.crcBytes;
   }
 
   /** Drops any partial frame, e.g. when a new connection starts. */
@@ -136,6 +150,9 @@ export class LxpStreamParser {
     const rawOf = (from: number, to: number): Buffer => buf.subarray(from, Math.min(to, from + this.maxFrameLength, buf.length));
     const header = (at: number, total: number): Buffer => rawOf(at, at + Math.min(total, 64));
     let pos = 0;
+    let failedCrcs = 0;
+    /** End of the last C2 candidate that failed its CRC. */
+    let failedUpTo = 0;
     while (pos < buf.length) {
       if (buf[pos] !== PREFIX_0 || (pos + 1 < buf.length && buf[pos + 1] !== PREFIX_1)) {
         const next = findPrefix(buf, pos + 1);
@@ -178,11 +195,24 @@ export class LxpStreamParser {
         continue;
       }
       const candidate = buf.subarray(at, at + total);
-      // Within a run only the count matters: skip the cost of an error object per bad CRC.
-      if (!run.isFirst() && buf[at + 7] === TcpFunction.TRANSLATED && !crcMatches(candidate)) {
-        run.add(at);
-        pos = this.resyncFrom(at);
-        continue;
+      if (buf[at + 7] === TcpFunction.TRANSLATED) {
+        if (failedCrcs >= MAX_FAILED_CRCS && at < failedUpTo) {
+          if (run.add(at)) run.describe(new LxpFrameError(`not CRC-checked: inside a frame that failed (${MAX_FAILED_CRCS} failed in this read)`, header(at, total)));
+          pos = this.resyncFrom(at);
+          continue;
+        }
+        this.crcBytes += total - TRANSLATED_HEADER_LENGTH - 2;
+        const crcOk = crcMatches(candidate);
+        if (!crcOk) {
+          failedCrcs++;
+          failedUpTo = at + total;
+        }
+        // Within a run only the count matters: skip the cost of an error object per bad CRC.
+        if (!crcOk && !run.isFirst()) {
+          run.add(at);
+          pos = this.resyncFrom(at);
+          continue;
+        }
       }
       let frame: LxpFrame;
       try {

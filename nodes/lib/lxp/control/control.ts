@@ -25,7 +25,10 @@ export interface ControlOptions {
   timeoutMs: number;
   /** Extra attempts after a timeout. */
   retries: number;
-  /** How long to wait for the dongle's serials when they are neither configured nor learned yet (default: timeoutMs × (retries + 1)). */
+  /**
+   * How long to wait for the dongle's serials when they are neither configured nor learned yet; added
+   * to the deadline. Default: the wait is bounded by the deadline itself, timeoutMs × (retries + 1).
+   */
   serialWaitMs?: number;
   /** The host's clock, for sync_time. */
   now?: () => Date;
@@ -107,8 +110,9 @@ export function checkCommand(link: DongleLink, request: CommandRequest): Command
 }
 
 /**
- * How long a command may wait in the dongle's queue for its turn, from the moment it is queued: as
- * long as one exchange may take to fail, timeout × (retries + 1). Past it the command fails unsent.
+ * A command's deadline, from the moment it takes its place in the dongle's queue: as long as one
+ * exchange may take to fail, timeout × (retries + 1). A command still waiting then fails unsent, and
+ * none of its write frames is sent after it.
  */
 export function queueDeadlineMs(options: Pick<ControlOptions, "timeoutMs" | "retries">): number {
   return options.timeoutMs * (options.retries + 1);
@@ -121,8 +125,11 @@ export async function runCommand(link: DongleLink, request: CommandRequest, opti
     // Taken before the wait for the serials, so requests waiting for them count against the queue limit too.
     const taken = link.requester.reserve(request.topic);
     place = taken;
+    // The deadline runs from now and covers the wait for the serials; a longer wait asked for
+    // explicitly (the CLI's --wait) is added to it.
     const waitMs = options.serialWaitMs ?? queueDeadlineMs(options);
-    const queue: QueueOptions = { maxWaitMs: queueDeadlineMs(options), description: request.topic, signal: options.signal };
+    const maxWaitMs = (options.serialWaitMs ?? 0) + queueDeadlineMs(options);
+    const queue: QueueOptions = { maxWaitMs, description: request.topic, signal: options.signal };
     const run = (task: (exchange: ExchangeFn) => Promise<ControlOutcome>) => taken.run((exchange) => task(guard(exchange, options.signal)), queue);
     if (command.kind === "read-param") {
       // A param read names the dongle only: the datalog serial (any frame, heartbeats too) is enough.

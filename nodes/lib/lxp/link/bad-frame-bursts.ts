@@ -1,6 +1,8 @@
-// Bad-frame reports people can read: the first bad frame of a burst is reported at once, as it is;
-// the ones after it (less than quietMs apart) are summed into one report when the burst ends, or
-// every maxMs while it goes on. A flood from the LAN then costs a handful of reports, not thousands.
+// Bad-frame reports people can read: the first bad frame is reported at once, as it is; the ones
+// after it are summed into one report when their burst ends (quietMs without any), or every maxMs
+// while it goes on. At most one report per immediateMs comes at once, and every later summary waits
+// until maxMs have passed since the last report: bad frames paced just past the burst gap cannot
+// raise one report each, whatever their rhythm.
 import { formatSeconds } from "../../shared/format-seconds";
 import type { LxpFrameError } from "../codec";
 
@@ -17,12 +19,30 @@ export interface BadFrameReport {
 }
 
 export interface BadFrameBurstOptions {
-  /** A burst ends after this long without a bad frame. Default 1000. */
+  /** A burst ends after this long without a bad frame; its summary is due then. Default 1000. */
   quietMs?: number;
-  /** A burst still going after this long is summed up anyway, and again after each further period. Default 10000. */
+  /** A burst still going is summed up this often; a summary other than the first after a report made at once waits this long after the last report. Default 10000. */
   maxMs?: number;
+  /** Least time between two reports made at once (bad frames in between wait for a summary). Default 60000. */
+  immediateMs?: number;
   now?: () => number;
+  /** Tests pass a fake clock's timers here (with `now`). */
+  timers?: BurstTimers;
 }
+
+interface TimerHandle {
+  unref?(): void;
+}
+
+export interface BurstTimers {
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(timer: TimerHandle | undefined): void;
+}
+
+const realTimers: BurstTimers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout> | undefined),
+};
 
 interface Pending {
   first: LxpFrameError;
@@ -57,11 +77,15 @@ function summary(p: Pending): BadFrameReport {
 export class BadFrameBursts {
   private readonly quietMs: number;
   private readonly maxMs: number;
+  private readonly immediateMs: number;
   private readonly now: () => number;
-  /** Start of the current report period; undefined between bursts. */
-  private periodStart: number | undefined;
+  private readonly timers: BurstTimers;
   private pending: Pending | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastReportAt: number | undefined;
+  private lastImmediateAt: number | undefined;
+  /** The next summary follows a report made at once: it comes when its burst ends, without waiting maxMs. */
+  private quick = false;
+  private timer: TimerHandle | undefined;
 
   constructor(
     private readonly report: (report: BadFrameReport) => void,
@@ -69,53 +93,76 @@ export class BadFrameBursts {
   ) {
     this.quietMs = options.quietMs ?? 1000;
     this.maxMs = options.maxMs ?? 10_000;
+    this.immediateMs = options.immediateMs ?? 60_000;
     this.now = options.now ?? Date.now;
+    this.timers = options.timers ?? realTimers;
   }
 
-  /** Bad frames waiting for the end of the burst. */
+  /** Bad frames waiting for their summary. */
   get pendingCount(): number {
     return this.pending?.count ?? 0;
   }
 
   add(error: LxpFrameError): void {
     const now = this.now();
-    if (this.periodStart === undefined) {
-      this.periodStart = now;
-      this.timer = setTimeout(() => this.endBurst(), this.quietMs);
-      this.timer.unref();
+    if (!this.pending && this.since(this.lastImmediateAt, now) >= this.immediateMs && this.since(this.lastReportAt, now) >= this.maxMs) {
+      this.lastImmediateAt = now;
+      this.lastReportAt = now;
+      this.quick = true;
       this.report(reportOf(error));
       return;
     }
-    this.timer?.refresh();
     const p = (this.pending ??= { first: error, errors: 0, count: 0, bytes: 0, firstAt: now, lastAt: now });
     p.errors++;
     p.count += error.count;
     p.bytes += error.bytes;
     p.lastAt = now;
-    if (now - this.periodStart >= this.maxMs) {
-      this.flush();
-      this.periodStart = now;
-    }
+    // Checked here too: timers wait while a flood keeps the event loop busy.
+    if (now >= this.dueAt(p)) this.flush();
+    else if (!this.timer) this.schedule(this.dueAt(p) - now);
   }
 
-  /** Reports what is pending now (e.g. before exiting); the burst goes on. */
+  /** Reports what is pending now (e.g. before exiting). */
   flush(): void {
     const p = this.pending;
     this.pending = undefined;
-    if (p) this.report(summary(p));
+    this.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!p) return;
+    this.lastReportAt = this.now();
+    this.quick = false;
+    this.report(summary(p));
   }
 
   /** Stops the timer and drops what is pending. */
   close(): void {
-    clearTimeout(this.timer);
+    this.timers.clearTimeout(this.timer);
     this.timer = undefined;
     this.pending = undefined;
-    this.periodStart = undefined;
   }
 
-  private endBurst(): void {
+  private since(at: number | undefined, now: number): number {
+    return at === undefined ? Infinity : now - at;
+  }
+
+  /** When the summary is due: at the end of its burst, or maxMs after its first error; unless quick, not before maxMs after the last report. */
+  private dueAt(p: Pending): number {
+    const burstDue = Math.min(p.lastAt + this.quietMs, p.firstAt + this.maxMs);
+    return this.quick ? burstDue : Math.max(burstDue, (this.lastReportAt ?? -Infinity) + this.maxMs);
+  }
+
+  private schedule(ms: number): void {
+    this.timer = this.timers.setTimeout(() => this.onTimer(), ms);
+    this.timer.unref?.();
+  }
+
+  /** The due time moves on while the burst goes on: report if it has come, else wait for it. */
+  private onTimer(): void {
     this.timer = undefined;
-    this.periodStart = undefined;
-    this.flush();
+    const p = this.pending;
+    if (!p) return;
+    const wait = this.dueAt(p) - this.now();
+    if (wait > 0) this.schedule(wait);
+    else this.flush();
   }
 }

@@ -6,10 +6,12 @@ import { LxpRequester } from "./requester";
 import { missingSerialError, SerialHints } from "./missing-serial";
 import { LxpRequestError } from "./request-error";
 import { WRITES_OFF, WritePolicy } from "./write-policy";
+import { isWriteFrame } from "./write-frame";
 import { describeConnectFailure } from "../../shared/connect-failure";
 import { ByteTransport, PeerAddress, StateChange, TcpClientTransport } from "../../shared/transport";
 import { UdpListenerTransport } from "./udp-listener";
 import type { DecodedMessage } from "./types";
+import type { IgnoredSinceInput } from "./quiet-hint";
 
 export type { DecodedMessage } from "./types";
 
@@ -47,6 +49,8 @@ export interface DongleLinkOptions {
   idleCloseMs?: number;
   /** Tests inject a transport here. */
   createTransport?: (options: DongleLinkOptions) => ByteTransport;
+  /** Tests inject a clock here (the UDP pin's and the quiet check's times). */
+  now?: () => number;
 }
 
 export interface LinkStats {
@@ -61,6 +65,8 @@ export interface LinkStats {
   otherSenders: number;
   /** udp: frames naming another datalog or inverter serial than the pinned ones, dropped. */
   otherSerials: number;
+  /** udp: the dongle's address: Source, or the sender pinned (undefined until one sent a valid frame). */
+  dongleAddress?: string;
   bytes: number;
   lastFrameAt?: number;
   heartbeatsAnswered: number;
@@ -74,7 +80,9 @@ export type DongleLinkEvents = {
   ignored: [why: "sender" | "serial"];
   watchdog: [silentMs: number];
   /** No input data for two broadcast intervals while connected (lxp-protocol.md §5: answering heartbeats may help). */
-  "input-quiet": [silentMs: number, filteredFrames: number];
+  "input-quiet": [silentMs: number, filteredFrames: number, ignored: IgnoredSinceInput];
+  /** Something to log as a warning: the UDP pin taken or moved, datagrams from another sender ignored. */
+  warning: [text: string];
 };
 
 /** The serials a request names; param reads need the datalog's only. */
@@ -84,16 +92,11 @@ export interface RequestTarget {
 }
 
 export const DEFAULT_BROADCAST_INTERVAL_S = 300;
+/** Other senders named in a warning per pin; more are only counted. */
+const MAX_WARNED_SENDERS = 8;
 const MAX_TRACKED_DATALOGS = 64;
 /** Raw bytes kept in an error about a whole chunk. */
 const MAX_RAW_BYTES = 512;
-
-/** A frame that changes the inverter or the dongle: write single/multi (C2) or write param (C4). */
-function isWriteFrame(buf: Buffer): boolean {
-  if (buf[7] === TcpFunction.WRITE_PARAM) return true;
-  const fn = buf[7] === TcpFunction.TRANSLATED ? buf[21] : undefined;
-  return fn === DeviceFunction.WRITE_SINGLE || fn === DeviceFunction.WRITE_MULTI;
-}
 
 function defaultTransport(o: DongleLinkOptions): ByteTransport {
   if (o.transport === "tcp") {
@@ -129,6 +132,11 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
   /** udp: where requests go: Source, else the first sender of a good frame (address kept, port follows it). */
   private dongleAddress: string | undefined;
   private replyTo: PeerAddress | undefined;
+  /** udp: when the dongle's address last sent a valid frame (without Source, a long silence allows a re-pin). */
+  private lastFromDongleAt = 0;
+  /** udp: other senders already named in a warning since the pin was taken. */
+  private readonly warnedSenders = new Set<string>();
+  private readonly now: () => number;
   /** Per datalog, once a reply told by its body came: whether its direction byte was 00 (EG4). */
   private readonly directionZeroReplies = new Map<string, boolean>();
   /** Param 0 as the dongle last reported it. */
@@ -136,13 +144,16 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
   private lastInputAt = 0;
   /** stats.filtered when input data last arrived: frames the datalog filter dropped since then. */
   private filteredAtLastInput = 0;
+  /** stats.otherSenders and otherSerials when input data last arrived. */
+  private ignoredAtLastInput = { otherSenders: 0, otherSerials: 0 };
   private quietReported = false;
   private quietTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: DongleLinkOptions) {
     super();
     this.options = options;
-    this.dongleAddress = options.transport === "udp" ? options.source : undefined;
+    this.now = options.now ?? Date.now;
+    this.setDongleAddress(options.transport === "udp" ? options.source : undefined);
     this.setMaxListeners(0); // one listener per user node; many nodes may share a dongle
   }
 
@@ -302,6 +313,11 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     return this.replyTo ? transport.write(buf, this.replyTo) : false;
   }
 
+  /** Bytes written that the transport has not handed to the network yet: more than 0 on a stalled TCP connection. */
+  unsentBytes(): number {
+    return this.transport?.unsentBytes ?? 0;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const stopWaiting of [...this.targetWaiters]) stopWaiting();
@@ -326,31 +342,93 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     });
     transport.on("watchdog", (ms) => this.emit("watchdog", ms));
     transport.on("data", (chunk, from) => this.onData(chunk, from));
-    transport.on("ignored", () => this.ignore("sender"));
+    transport.on("ignored", (from) => this.ignoreSender(from.address));
     transport.start();
   }
 
   private restartQuietWatch(): void {
-    this.lastInputAt = Date.now();
-    this.filteredAtLastInput = this.stats.filtered;
+    this.noteInput();
     this.quietReported = false;
     if (this.quietTimer) return;
     this.quietTimer = setInterval(() => this.checkQuiet(), Math.min(30000, Math.max(50, this.broadcastIntervalS * 250)));
     this.quietTimer.unref();
   }
 
+  /** Input data arrived (or watching starts): the counts the quiet hint reports start again. */
+  private noteInput(): void {
+    this.lastInputAt = this.now();
+    this.filteredAtLastInput = this.stats.filtered;
+    this.ignoredAtLastInput = { otherSenders: this.stats.otherSenders, otherSerials: this.stats.otherSerials };
+  }
+
   private checkQuiet(): void {
-    const silentMs = Date.now() - this.lastInputAt;
+    const silentMs = this.now() - this.lastInputAt;
     const up = this.lastState.state === "connected" || this.lastState.state === "listening";
     if (!up || this.quietReported || silentMs <= 2 * this.broadcastIntervalS * 1000) return;
     this.quietReported = true;
-    this.emit("input-quiet", silentMs, this.stats.filtered - this.filteredAtLastInput);
+    const ignored: IgnoredSinceInput = {
+      otherSenders: this.stats.otherSenders - this.ignoredAtLastInput.otherSenders,
+      otherSerials: this.stats.otherSerials - this.ignoredAtLastInput.otherSerials,
+      dongleAddress: this.dongleAddress,
+      source: this.options.source !== undefined,
+    };
+    this.emit("input-quiet", silentMs, this.stats.filtered - this.filteredAtLastInput, ignored);
   }
 
   private ignore(why: "sender" | "serial"): void {
     if (why === "sender") this.stats.otherSenders++;
     else this.stats.otherSerials++;
     this.emit("ignored", why);
+  }
+
+  /** udp: a datagram from another address than the dongle's, dropped; the first one of each sender is logged. */
+  private ignoreSender(address: string): void {
+    this.ignore("sender");
+    const pinned = this.dongleAddress;
+    if (pinned === undefined || this.warnedSenders.has(address) || this.warnedSenders.size >= MAX_WARNED_SENDERS) return;
+    this.warnedSenders.add(address);
+    this.emit(
+      "warning",
+      this.options.source
+        ? `udp: datagrams from ${address} ignored: Source is ${pinned} (has the dongle's address changed?)`
+        : `udp: datagrams from ${address} ignored, pinned to ${pinned}: set Source, or restart flows to pin again`,
+    );
+  }
+
+  private setDongleAddress(address: string | undefined): void {
+    this.dongleAddress = address;
+    this.stats.dongleAddress = address;
+    this.warnedSenders.clear();
+  }
+
+  /**
+   * udp without Source: may datagrams from another address be parsed as a possible new dongle
+   * address? Only after the dongle sent no valid frame for more than two broadcast intervals
+   * (it sends input data every interval), e.g. after its DHCP lease gave it a new address.
+   */
+  private mayRepin(): boolean {
+    return !this.options.source && this.now() - this.lastFromDongleAt > 2 * this.broadcastIntervalS * 1000;
+  }
+
+  /** A frame only the dongle sends (not a request), naming the pinned datalog and inverter: grounds to re-pin. */
+  private provesDongle(frame: LxpFrame): boolean {
+    const { datalog } = this.knownSerials();
+    if (datalog === undefined || frame.datalog !== datalog || this.otherSerial(frame)) return false;
+    return frame.kind === "heartbeat" || frame.role !== "request";
+  }
+
+  /** Takes `from` as the dongle: the first sender of a valid frame, or the new address of a silent one. */
+  private pin(from: PeerAddress): void {
+    const previous = this.dongleAddress;
+    const datalog = this.knownSerials().datalog;
+    const silentMin = Math.round((this.now() - this.lastFromDongleAt) / 60_000);
+    this.setDongleAddress(from.address);
+    this.emit(
+      "warning",
+      previous === undefined
+        ? `udp: taking ${from.address} as the dongle (the first sender of a valid frame; set Source to fix the address)`
+        : `udp: no valid frame from ${previous} for ${silentMin} min; taking ${from.address} as the dongle (it sends datalog ${datalog})`,
+    );
   }
 
   /** True when `frame` names another datalog or inverter serial than the configured or learned ones. */
@@ -380,8 +458,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     // A write-single reply's role comes from its direction byte, so it cannot tell the direction.
     if (frame.role === "reply" && frame.deviceFunction !== DeviceFunction.WRITE_SINGLE) this.noteReplyDirection(frame.datalog, frame.direction);
     if (frame.role === "reply" && frame.deviceFunction === DeviceFunction.READ_INPUT) {
-      this.lastInputAt = Date.now();
-      this.filteredAtLastInput = this.stats.filtered;
+      this.noteInput();
       this.quietReported = false;
     }
   }
@@ -406,6 +483,11 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     this.parser.reset();
     this.connectFailure = undefined;
     this.lastState = { state: "closed" };
+    // The next connection pins and learns anew (e.g. after the dongle moved to another address).
+    this.setDongleAddress(this.options.transport === "udp" ? this.options.source : undefined);
+    this.replyTo = undefined;
+    this.learnedDatalog = undefined;
+    this.learnedInverter = undefined;
   }
 
   private badFrame(error: LxpFrameError): void {
@@ -417,8 +499,10 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
   private onData(chunk: Buffer, from?: PeerAddress): void {
     this.stats.bytes += chunk.length;
     const udp = this.options.transport === "udp";
-    // Once the dongle's address is known, nothing from another address is even parsed.
-    if (udp && this.dongleAddress !== undefined && from && from.address !== this.dongleAddress) return this.ignore("sender");
+    // Once the dongle's address is known, nothing from another address is even parsed, unless the
+    // dongle has been silent so long that this may be its new address (mayRepin).
+    const otherSender = udp && this.dongleAddress !== undefined && from !== undefined && from.address !== this.dongleAddress;
+    if (otherSender && !this.mayRepin()) return this.ignoreSender(from.address);
     let items: StreamItem[];
     try {
       items = udp ? parseDatagram(chunk) : this.parser.push(chunk);
@@ -426,6 +510,10 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
       // The parser reports bad bytes as items; anything thrown here is a bug, and must not kill the flows.
       items = [{ error: new LxpFrameError(`internal parser error: ${(err as Error).message}`, chunk.subarray(0, MAX_RAW_BYTES)) }];
       this.parser.reset();
+    }
+    if (otherSender) {
+      if (!items.some((item) => item.frame && this.provesDongle(item.frame))) return this.ignoreSender(from.address);
+      this.pin(from);
     }
     for (const item of items) {
       if (item.error) {
@@ -443,8 +531,9 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
         continue;
       }
       if (udp && from) {
-        this.dongleAddress ??= from.address;
+        if (this.dongleAddress === undefined) this.pin(from);
         this.replyTo = from;
+        this.lastFromDongleAt = this.now();
       }
       this.stats.frames++;
       this.stats.lastFrameAt = Date.now();

@@ -2,10 +2,12 @@
 // (one command: a read, or read-modify-write + read-back) runs alone, so two read-modify-writes of
 // register 21 cannot interleave. Replies are picked out of everything the dongle sends by lxp-match.
 // The queue is bounded (a full queue refuses at once) and every task has a deadline from the moment
-// it is queued: one still waiting then fails unsent, so no stale write reaches the inverter later.
+// its place is taken: one still waiting then fails unsent, and no write frame of a task goes out past
+// it (first send, retry or resend after a reconnect), so no stale write reaches the inverter later.
 import type { DecodedMessage, RequestChannel } from "./types";
 import { classifyFrame, describeMismatch, Expectation } from "./match";
 import { LxpRequestError } from "./request-error";
+import { isWriteFrame } from "./write-frame";
 import type { StateChange } from "../../shared/transport";
 
 export interface LxpExchange {
@@ -40,7 +42,10 @@ export interface RequesterStats {
 export type Task<T> = (exchange: ExchangeFn) => Promise<T>;
 
 export interface QueueOptions {
-  /** The longest a task may wait for its turn, from the moment it is queued; then it fails as "expired", unsent. */
+  /**
+   * The task's deadline, counted from the moment its place was taken: a task still waiting then fails
+   * as "expired", unsent, and none of its write frames is sent after it (its reads still are).
+   */
   maxWaitMs: number;
   /** For messages, e.g. the command "set/ac_charge". */
   description: string;
@@ -64,6 +69,14 @@ export const DEFAULT_MAX_WAIT_MS = 20_000;
 /** setTimeout fires at once for longer delays. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** When a task must have sent its last write frame, and what to say when it has not. */
+interface Due {
+  /** In the requester's clock. */
+  readonly at: number;
+  readonly maxWaitMs: number;
+  readonly description: string;
+}
+
 interface Waiting {
   readonly deadline: number;
   start(): void;
@@ -80,6 +93,7 @@ interface InFlight {
 
 const isUp = (state: string): boolean => state === "connected" || state === "listening";
 const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;
+const times = (n: number): string => (n === 1 ? "once" : `${n} times`);
 
 export class LxpRequester {
   readonly stats: RequesterStats = { exchanges: 0, replies: 0, exceptions: 0, timeouts: 0, retries: 0, ignored: 0, queued: 0, expired: 0, overflow: 0 };
@@ -92,10 +106,11 @@ export class LxpRequester {
   private closed = false;
   private readonly cancels = new Set<(error: LxpRequestError) => void>();
 
-  /** `limit`: the most tasks waiting or running (places taken included) before new ones are refused. */
+  /** `limit`: the most tasks waiting or running (places taken included) before new ones are refused; `now`: the clock deadlines use. */
   constructor(
     private readonly link: RequestChannel,
     readonly limit = DEFAULT_QUEUE_LIMIT,
+    private readonly now: () => number = Date.now,
   ) {
     link.on("message", (decoded) => this.onMessage(decoded));
   }
@@ -116,6 +131,7 @@ export class LxpRequester {
       );
     }
     this.reserved++;
+    const reservedAt = this.now();
     let open = true;
     const take = (): boolean => {
       if (!open) return false;
@@ -126,7 +142,7 @@ export class LxpRequester {
     return {
       run: <T>(task: Task<T>, options: QueueOptions): Promise<T> => {
         if (!take()) return Promise.reject(new Error("a queue place was used twice"));
-        return this.enqueue(task, options);
+        return this.enqueue(task, options, reservedAt);
       },
       release: () => void take(),
     };
@@ -153,13 +169,14 @@ export class LxpRequester {
     return new LxpRequestError("closed", "the dongle connection was closed");
   }
 
-  private enqueue<T>(task: Task<T>, options: QueueOptions): Promise<T> {
+  private enqueue<T>(task: Task<T>, options: QueueOptions, reservedAt: number): Promise<T> {
     if (this.closed) return Promise.reject(this.closedError());
     const { description, signal } = options;
     const nodeClosed = (): LxpRequestError => new LxpRequestError("closed", `${description}: the lxp-request node was closed (not sent)`);
     if (signal?.aborted) return Promise.reject(nodeClosed());
     return new Promise<T>((resolve, reject) => {
-      const deadline = Date.now() + options.maxWaitMs;
+      const deadline = reservedAt + options.maxWaitMs;
+      const due: Due = { at: deadline, maxWaitMs: options.maxWaitMs, description };
       const leave = (): void => {
         clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
@@ -170,7 +187,7 @@ export class LxpRequester {
         deadline,
         start: () => {
           leave();
-          this.execute(task, resolve, reject);
+          this.execute(task, due, resolve, reject);
         },
         fail: (error) => {
           leave();
@@ -186,7 +203,7 @@ export class LxpRequester {
       const timer = setTimeout(() => {
         entry.expire();
         this.pump();
-      }, Math.min(Math.max(0, options.maxWaitMs), MAX_TIMER_MS));
+      }, Math.min(Math.max(0, deadline - this.now()), MAX_TIMER_MS));
       signal?.addEventListener("abort", onAbort, { once: true });
       this.waiting.push(entry);
       this.stats.queued++;
@@ -198,16 +215,16 @@ export class LxpRequester {
   private pump(): void {
     while (!this.running && !this.closed && this.waiting.length > 0) {
       const next = this.waiting[0];
-      if (Date.now() >= next.deadline) next.expire();
+      if (this.now() >= next.deadline) next.expire();
       else next.start();
     }
   }
 
-  private execute<T>(task: Task<T>, resolve: (value: T) => void, reject: (error: unknown) => void): void {
+  private execute<T>(task: Task<T>, due: Due, resolve: (value: T) => void, reject: (error: unknown) => void): void {
     this.running = true;
     let result: Promise<T>;
     try {
-      result = task((exchange) => this.exchange(exchange));
+      result = task((exchange) => this.exchange(exchange, due));
     } catch (err) {
       result = Promise.reject(err as Error);
     }
@@ -238,12 +255,17 @@ export class LxpRequester {
     } else current.settle(verdict, decoded);
   }
 
-  private exchange(ex: LxpExchange): Promise<DecodedMessage> {
+  private exchange(ex: LxpExchange, due: Due): Promise<DecodedMessage> {
     if (this.closed) return Promise.reject(new LxpRequestError("closed", "the dongle connection was closed"));
     this.stats.exchanges++;
+    const changesSomething = isWriteFrame(ex.frame);
     return new Promise<DecodedMessage>((resolve, reject) => {
       let attempts = 0;
+      /** Times the frame was handed to the transport. */
+      let sent = 0;
       let lastWriteFailed = false;
+      /** Unsent bytes that held back the last attempt of a write frame (0: it was not held back). */
+      let stalledBytes = 0;
       let timer: ReturnType<typeof setTimeout> | undefined;
       const onState = (change: StateChange): void => {
         if (!lastWriteFailed) return;
@@ -252,6 +274,8 @@ export class LxpRequester {
         if (isUp(change.state)) write();
         else if (change.state === "disconnected" && change.connectFailed) failUnreachable();
       };
+      /** "not sent" or "sent 2 times without a reply, not sent again", for a frame held back now. */
+      const heldBack = (): string => (sent === 0 ? "not sent" : `sent ${times(sent)} without a reply, not sent again`);
       const finish = (error: LxpRequestError | undefined, decoded?: DecodedMessage): void => {
         if (timer) clearTimeout(timer);
         this.link.off("state", onState);
@@ -261,8 +285,29 @@ export class LxpRequester {
         else resolve(decoded as DecodedMessage);
       };
       const cancel = (error: LxpRequestError): void => finish(error);
-      const write = (): void => {
+      /**
+       * Hands the frame to the link. A write frame is refused past the task's deadline (the exchange
+       * then fails as "expired"; false is returned) and while the connection still holds unsent bytes
+       * (it would only queue behind a stall and arrive late).
+       */
+      const write = (): boolean => {
+        stalledBytes = 0;
+        if (changesSomething) {
+          if (this.now() >= due.at) {
+            this.stats.expired++;
+            const late = `past the deadline of ${due.description}, ${due.maxWaitMs / 1000} s after it was queued (timeout × (retries + 1))`;
+            finish(new LxpRequestError("expired", `${ex.description}: ${heldBack()}: ${late}`));
+            return false;
+          }
+          stalledBytes = this.link.unsentBytes();
+          if (stalledBytes > 0) {
+            lastWriteFailed = true;
+            return true;
+          }
+        }
         lastWriteFailed = !this.link.write(ex.frame);
+        if (!lastWriteFailed) sent++;
+        return true;
       };
       /** True when it failed the exchange because the dongle cannot be reached. */
       const failUnreachable = (): boolean => {
@@ -273,8 +318,8 @@ export class LxpRequester {
       const attempt = (): void => {
         attempts++;
         if (attempts > 1) this.stats.retries++;
-        write();
-        if (lastWriteFailed && failUnreachable()) return;
+        if (!write()) return;
+        if (lastWriteFailed && stalledBytes === 0 && failUnreachable()) return;
         timer = setTimeout(onTimeout, ex.timeoutMs);
       };
       const onTimeout = (): void => {
@@ -284,6 +329,9 @@ export class LxpRequester {
         const near = this.inFlight?.mismatch;
         if (near) {
           finish(new LxpRequestError("verify", `${ex.description}: ${describeMismatch(ex.expect, near.frame)}`, near));
+        } else if (stalledBytes > 0) {
+          const stall = `${plural(stalledBytes, "byte")} to the dongle at ${this.link.description} have not gone out yet (a stalled connection)`;
+          finish(new LxpRequestError("not_connected", `${ex.description}: ${heldBack()}: ${stall} (${tries})`));
         } else if (lastWriteFailed) {
           finish(new LxpRequestError("not_connected", `${ex.description}: not connected to the dongle at ${this.link.description} (${tries})`));
         } else {

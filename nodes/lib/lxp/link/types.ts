@@ -15,6 +15,8 @@ export interface RequestChannel {
   readonly description: string;
   /** False when the frame could not be handed to the transport. */
   write(buf: Buffer): boolean;
+  /** Bytes written that have not gone out yet: more than 0 on a stalled TCP connection. */
+  unsentBytes(): number;
   /** Why the last connect failed, while the link is down after a failed connect. */
   connectionError(): LxpRequestError | undefined;
   /** True once this datalog's dongle was seen answering reads with 00 in the direction byte. */

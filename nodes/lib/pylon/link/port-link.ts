@@ -90,6 +90,8 @@ interface Attempt {
   discarded?: PylonFrameError;
   /** The last complete frame that failed its checks: the attempt's error if no good reply follows. */
   corrupt?: PylonFrameError;
+  /** After a corrupt frame with nothing behind it: ends the attempt (to retry) unless more comes first. */
+  grace: Timer | undefined;
   finish: (outcome: Outcome) => void;
 }
 
@@ -115,6 +117,9 @@ function requestAddress(frame: string): number {
 
 // `~`, at least VER..LENGTH + CHKSUM as hex, CR: what encodeRequest produces.
 const REQUEST_FRAME = /^~[0-9A-Fa-f]{16,}\r$/;
+
+/** The least wait after a corrupt frame for a good one behind it (the gap may be set lower in tests). */
+const MIN_CORRUPT_GRACE_MS = 10;
 
 export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
   readonly options: PylonPortLinkOptions;
@@ -281,6 +286,8 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
       this.stats.ignoredBytes += chunk.length;
       return;
     }
+    clearTimeout(attempt.grace);
+    attempt.grace = undefined;
     for (const item of this.splitter.push(chunk)) {
       if (this.attempt !== attempt) return; // answered by an earlier frame of this chunk
       if (item.error) {
@@ -312,6 +319,16 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
       this.stats.lastReplyAt = Date.now();
       attempt.finish({ ok: true, frame, raw: item.frame, elapsedMs: performance.now() - attempt.writtenAt });
     }
+    if (this.attempt === attempt && attempt.corrupt && this.splitter.buffered === 0) {
+      // A corrupt reply and nothing after it: a good frame right behind it gets about the gap to
+      // arrive, then the attempt ends with the corrupt frame's error (and is retried) instead of
+      // waiting out the whole timeout. A frame that has begun to arrive is waited for.
+      attempt.grace = setTimeout(() => attempt.finish({ ok: false, error: attempt.corrupt as PylonFrameError, retryable: true }), this.corruptGraceMs);
+    }
+  }
+
+  private get corruptGraceMs(): number {
+    return Math.max(this.config.gapMs, MIN_CORRUPT_GRACE_MS);
   }
 
   private noteBadFrames(job: Job, count: number, error: PylonFrameError): void {
@@ -365,9 +382,11 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
         job,
         writtenAt: performance.now(),
         timer: undefined,
+        grace: undefined,
         finish: (outcome) => {
           if (this.attempt !== attempt) return;
           clearTimeout(attempt.timer);
+          clearTimeout(attempt.grace);
           this.attempt = undefined;
           this.lastExchangeEnd = performance.now();
           resolve(outcome);

@@ -77,6 +77,10 @@ export class TcpClientTransport extends EventEmitter<TransportEvents> implements
     return this.backoff.attempts;
   }
 
+  get unsentBytes(): number {
+    return this.socket?.writableLength ?? 0;
+  }
+
   start(): void {
     if (this.currentState !== "idle" || this.closing) return;
     this.connect();

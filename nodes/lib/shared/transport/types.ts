@@ -36,6 +36,11 @@ export interface ByteTransport extends EventEmitter<TransportEvents> {
   readonly lastDataAt: number | undefined;
   /** Idempotent. */
   start(): void;
+  /**
+   * tcp: bytes write() accepted that the socket has not handed to the OS yet (more than 0 while the
+   * connection is stalled and its buffers are full). Bytes the OS holds are not counted.
+   */
+  readonly unsentBytes?: number;
   /** False if it cannot send now (not connected / no peer known). udp: `to` is the dongle's address. */
   write(buf: Buffer, to?: PeerAddress): boolean;
   /** Stops timers and retries; resolves once the socket is really closed. Idempotent. */
