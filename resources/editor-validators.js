@@ -1,10 +1,12 @@
 /* Editor helpers shared by the node-red-contrib-lxp-pylon edit dialogs (nodes/*.html).
  *
  * Node-RED serves this package's resources/ folder at resources/node-red-contrib-lxp-pylon/, and each
- * node's HTML loads config-schemas.js and then this file with
+ * node's HTML loads config-schemas.js and this file with
  *     <script src="resources/node-red-contrib-lxp-pylon/config-schemas.js"></script>
  *     <script src="resources/node-red-contrib-lxp-pylon/editor-validators.js"></script>
- * before its own script. Plain ES2017 in the browser, no modules: it defines one global,
+ * before its own script. The editor loads the <script src> files of the package in parallel (in
+ * any order) and runs the nodes' own scripts once all have loaded, so this file reads
+ * LxpPylonSchemas only when called. Plain ES2017 in the browser, no modules: it defines one global,
  * LxpPylonEditor. The editor loads it once per node set, so defining it again must be harmless.
  *
  * defaultsOf(type) builds a node's `defaults` (values and validators) from its declared schema
@@ -19,8 +21,16 @@
 (function (root) {
     "use strict";
 
-    const S = root.LxpPylonSchemas;
-    if (!S) throw new Error("LxpPylonEditor needs resources/config-schemas.js loaded first");
+    /**
+     * The declared schemas (resources/config-schemas.js), read when used: the editor loads a node
+     * set's <script src> files in parallel, so this file may run before that one. Both have run
+     * before any node's own script does.
+     */
+    function schemas() {
+        const S = root.LxpPylonSchemas;
+        if (!S) throw new Error("LxpPylonEditor needs resources/config-schemas.js (LxpPylonSchemas) loaded");
+        return S;
+    }
 
     /** A whole value that is an environment variable, resolved only at deploy: ${LXP_HOST}. */
     const ENV = /^\$\{[^}]+\}$/;
@@ -81,7 +91,8 @@
      * below `min` is raised to it at deploy with a warning (an old flow still starts); here it is
      * marked invalid. zeroIsOff: 0 is allowed and means off.
      */
-    const TIMING = (function () {
+    function timingTable() {
+        const S = schemas();
         const table = {};
         Object.keys(S.schemas).forEach(function (type) {
             const schema = S.schemas[type];
@@ -98,7 +109,7 @@
             Object.freeze(table[type]);
         });
         return Object.freeze(table);
-    })();
+    }
 
     /**
      * A validator for the timing setting TIMING[type][key]; "" (the runtime default) and ${ENV} pass.
@@ -106,7 +117,8 @@
      * minimumOnlyFor (a setting the other transport ignores), the range always.
      */
     function timing(type, key, options) {
-        const limit = TIMING[type] && TIMING[type][key];
+        const table = timingTable();
+        const limit = table[type] && table[type][key];
         if (!limit) throw new TypeError("timing(\"" + type + "\", \"" + key + "\"): no such setting");
         const o = options || {};
         if (o.minimumOnlyFor && typeof o.transportOf !== "function") {
@@ -138,7 +150,7 @@
     const quote = (w) => "\"" + w + "\"";
 
     function schemaOf(type) {
-        const schema = S.schemas[type];
+        const schema = schemas().schemas[type];
         if (!schema) throw new TypeError("no config schema for " + quote(type));
         return schema;
     }
@@ -259,7 +271,7 @@
             defaults[f.key] = d;
         });
         // Not in the form: a new node gets the current version; stampVersion sets it on save.
-        defaults[S.VERSION_KEY] = { value: schemaOf(type).version };
+        defaults[schemas().VERSION_KEY] = { value: schemaOf(type).version };
         return defaults;
     }
 
@@ -270,6 +282,7 @@
      */
     function migrateForm(node, type) {
         const schema = schemaOf(type);
+        const S = schemas();
         const result = S.migrate(schema, node);
         if (result.applied.length === 0) return [];
         const prefix = schema.category === "config" ? "node-config-input-" : "node-input-";
@@ -287,6 +300,7 @@
     /** For oneditsave: a node saved from the dialog is at the current config version (never lowered). */
     function stampVersion(node, type) {
         const version = schemaOf(type).version;
+        const S = schemas();
         if (S.savedVersion(node) < version) node[S.VERSION_KEY] = version;
     }
 
@@ -300,10 +314,12 @@
         fieldOf: fieldOf,
         transportOf: transportOf,
         numberIn: numberIn,
-        TIMING: TIMING,
+        get TIMING() {
+            return timingTable();
+        },
         timing: timing,
         isHost: isHost,
-        checked: S.checked,
+        checked: (value, fallback) => schemas().checked(value, fallback),
         field: field,
         defaultsOf: defaultsOf,
         migrateForm: migrateForm,

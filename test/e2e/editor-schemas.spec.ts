@@ -15,6 +15,7 @@ describe("edit dialogs in the browser (config schemas)", function () {
   let browser: Browser | undefined;
   let page: Page;
   const errors: string[] = [];
+  const requests: string[] = [];
   const red = new NodeRedRuntime();
 
   before(async function () {
@@ -31,10 +32,20 @@ describe("edit dialogs in the browser (config schemas)", function () {
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on("pageerror", (err) => errors.push(err.message));
+    // The editor catches an error in a node's own script and logs it as "[module] error".
+    page.on("console", (m) => void (m.text().startsWith("[node-red-contrib-lxp-pylon]") && errors.push(`console: ${m.text()}`)));
+    page.on("requestfinished", (r) => requests.push(r.url().replace(red.url, "")));
+    page.on("requestfailed", (r) => requests.push(`FAILED ${r.url().replace(red.url, "")}`));
     // Loopback only: the editor also asks the internet (the palette catalogue), which a test must not wait for.
     await page.route((url) => url.hostname !== "127.0.0.1", (route) => route.abort());
     await page.goto(red.url, { waitUntil: "load" });
-    await page.waitForFunction(`${JSON.stringify(TYPES)}.every((t) => window.RED && RED.nodes && RED.nodes.getType && RED.nodes.getType(t))`, undefined, { timeout: 60000 });
+    const registered = `${JSON.stringify(TYPES)}.every((t) => window.RED && RED.nodes && RED.nodes.getType && RED.nodes.getType(t))`;
+    try {
+      await page.waitForFunction(registered, undefined, { timeout: 60000 });
+    } catch (err) {
+      const state = await page.evaluate(`[typeof RED, document.readyState, document.title, ${JSON.stringify(TYPES)}.map((t) => !!(window.RED && RED.nodes && RED.nodes.getType && RED.nodes.getType(t)))]`);
+      throw new Error(`${(err as Error).message}; page ${JSON.stringify(state)}; requests ${requests.slice(-15).join(", ")}; errors ${errors.join(" | ")}`);
+    }
   });
 
   after(async () => {

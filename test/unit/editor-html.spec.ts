@@ -308,7 +308,7 @@ describe("editor HTML", () => {
   });
 
   describe("shared editor helpers (resources/editor-validators.js)", () => {
-    it("are loaded by every editor file that uses them, after the schemas and before its own script", () => {
+    it("are loaded by every editor file that uses them, with the schemas, before its own script", () => {
       for (const file of editorFiles) {
         const html = readFileSync(join(nodesDir, file), "utf8");
         if (!html.includes("LxpPylonEditor")) continue;
@@ -317,7 +317,7 @@ describe("editor HTML", () => {
         assert.ok(at >= 0, `${file} uses LxpPylonEditor without ${tag}`);
         assert.ok(at < html.indexOf('<script type="text/javascript">'), `${file} loads the helpers after its own script`);
         const schemas = html.indexOf(`<script src="${resourcePrefix}config-schemas.js"></script>`);
-        assert.ok(schemas >= 0 && schemas < at, `${file} loads config-schemas.js, before the helpers that read it`);
+        assert.ok(schemas >= 0 && schemas < html.indexOf('<script type="text/javascript">'), `${file} loads config-schemas.js before its own script`);
         assert.deepEqual(editors.get(basename(file, ".html"))?.resources, ["config-schemas.js", "editor-validators.js"], file);
       }
     });
@@ -342,6 +342,19 @@ describe("editor HTML", () => {
       assert.deepEqual(JSON.parse(JSON.stringify(E.TIMING)), JSON.parse(JSON.stringify(TIMING_LIMITS)));
       assert.throws(() => E.timing("lxp-request", "nope"), /no such setting/);
       assert.throws(() => E.timing("lxp-dongle", "watchdog", { minimumOnlyFor: "tcp" }), /transportOf/);
+    });
+
+    it("work whichever of the two files runs first (the editor loads a package's <script src> files in parallel)", () => {
+      const context = vm.createContext({});
+      vm.runInContext(readFileSync(join(resourcesDir, "editor-validators.js"), "utf8"), context);
+      vm.runInContext(readFileSync(join(resourcesDir, "config-schemas.js"), "utf8"), context);
+      const E = context.LxpPylonEditor as { defaultsOf: (type: string) => Record<string, PropertyDef>; TIMING: unknown };
+      const defaults = E.defaultsOf("pylon-poll");
+      assert.equal(defaults.packs.validate?.call({}, "17", {}), 'packs must be "auto" or a whole number from 1 to 16');
+      assert.deepEqual(JSON.parse(JSON.stringify(E.TIMING)), JSON.parse(JSON.stringify(TIMING_LIMITS)));
+      const alone = vm.createContext({});
+      vm.runInContext(readFileSync(join(resourcesDir, "editor-validators.js"), "utf8"), alone);
+      assert.throws(() => (alone.LxpPylonEditor as { defaultsOf: (type: string) => unknown }).defaultsOf("pylon-poll"), /needs resources\/config-schemas\.js/);
     });
 
     it("are defined once more harmlessly (the editor loads the file once per node set)", () => {
