@@ -3,10 +3,12 @@ import type { NodeAPI } from "node-red";
 import type { LxpDongleDef, LxpDongleNode } from "./types";
 import { parseDongleConfig } from "./lib/lxp/link/dongle-config";
 import { ownLink } from "./lib/shared/config-node";
+import { nodeRedTranslate } from "./lib/shared/i18n";
 import { currentConfig } from "./lib/shared/config-schema";
 import { DongleLink } from "./lib/lxp/link/dongle-link";
 
 export = function register(RED: NodeAPI): void {
+  const t = nodeRedTranslate(RED);
   function LxpDongle(this: LxpDongleNode, saved: LxpDongleDef): void {
     RED.nodes.createNode(this, saved);
     ownLink(this, () => {
@@ -14,7 +16,7 @@ export = function register(RED: NodeAPI): void {
       this.link = new DongleLink(parseDongleConfig(config, (message) => this.warn(message)));
       // udp: the address taken as the dongle, and other senders ignored (a config node has no status).
       this.link.on("warning", (text) => this.warn(text));
-    });
+    }, t);
   }
   RED.nodes.registerType("lxp-dongle", LxpDongle);
 };

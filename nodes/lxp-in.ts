@@ -9,6 +9,7 @@ import type { DecodedMessage } from "./lib/lxp/link/dongle-link";
 import type { LxpFrameError, MessageKind } from "./lib/lxp/codec";
 import { IgnoredSinceInput, quietHint } from "./lib/lxp/link/quiet-hint";
 import { errorText } from "./lib/shared/node-errors";
+import { counted, nodeRedTranslate } from "./lib/shared/i18n";
 import { connectionStatus, NodeStatusLike } from "./lib/shared/status";
 import type { StateChange } from "./lib/shared/transport";
 
@@ -28,13 +29,12 @@ function kindFilter(config: LxpInDef): Record<MessageKind, boolean> {
 
 const STATUS_INTERVAL_MS = 1000;
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
-
 export = function register(RED: NodeAPI): void {
+  const t = nodeRedTranslate(RED);
   function LxpIn(this: Node, saved: LxpInDef): void {
     RED.nodes.createNode(this, saved);
     const config = currentConfig("lxp-in", saved, this);
-    const link = linkOf(this, RED.nodes.getNode(config.dongle) as LxpDongleNode | null, "lxp-dongle", "dongle");
+    const link = linkOf(this, RED.nodes.getNode(config.dongle) as LxpDongleNode | null, "lxp-dongle", t);
     if (!link) return;
 
     const emit = kindFilter(config);
@@ -49,12 +49,14 @@ export = function register(RED: NodeAPI): void {
 
     const showStatus = (): void => {
       statusTimer = undefined;
-      const s = override ?? connectionStatus(state, link.description, lastFrameAt);
-      if (badFrames > 0 && s.text) s.text += ` · ${plural(badFrames, "bad frame")}`;
+      const s = override ?? connectionStatus(state, link.description, lastFrameAt, t);
+      if (badFrames > 0 && s.text) s.text += ` · ${counted(t, badFrames, "lxp-in.status.badFrame", "lxp-in.status.badFrames")}`;
       // udp: datagrams and frames not from the dongle (another sender or serial), dropped; and whose address counts.
       const ignored = link.stats.otherSenders + link.stats.otherSerials;
-      const dongle = link.stats.dongleAddress ? ` (dongle ${link.stats.dongleAddress})` : "";
-      if (ignored > 0 && s.text) s.text += ` · ${ignored} ignored${dongle}`;
+      const address = link.stats.dongleAddress;
+      if (ignored > 0 && s.text) {
+        s.text += ` · ${address ? t("lxp-in.status.ignoredFromDongle", { count: ignored, address }) : t("lxp-in.status.ignored", { count: ignored })}`;
+      }
       this.status(s);
     };
     // Frames can arrive in bursts; the editor only needs the status about once a second.
@@ -70,11 +72,11 @@ export = function register(RED: NodeAPI): void {
       showStatus();
     };
     const onWatchdog = (silentMs: number): void => {
-      override = { fill: "yellow", shape: "ring", text: `no data for ${Math.round(silentMs / 1000)} s, reconnecting` };
+      override = { fill: "yellow", shape: "ring", text: t("lxp-in.status.watchdog", { seconds: Math.round(silentMs / 1000) }) };
       showStatus();
     };
     const onQuiet = (silentMs: number, filtered: number, ignored: IgnoredSinceInput): void => {
-      override = { fill: "yellow", shape: "ring", text: quietHint(silentMs, link.options.answerHeartbeats === true, filtered, ignored) };
+      override = { fill: "yellow", shape: "ring", text: quietHint(silentMs, link.options.answerHeartbeats === true, filtered, ignored, t) };
       quiet = true;
       showStatus();
     };

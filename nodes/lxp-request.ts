@@ -11,6 +11,7 @@ import { parseRequestConfig, RequestSettings, resolveRequest } from "./lib/lxp/c
 import { clock, connectionStatus, NodeStatusLike } from "./lib/shared/status";
 import { IgnoredSinceInput, quietHint } from "./lib/lxp/link/quiet-hint";
 import { errorText, finishInput } from "./lib/shared/node-errors";
+import { nodeRedTranslate, type Translate } from "./lib/shared/i18n";
 import { scheduleTimeSync } from "./lib/lxp/control/time-sync";
 import type { StateChange } from "./lib/shared/transport";
 
@@ -21,15 +22,16 @@ const STATUS_TOPIC_LENGTH = 40;
 const shortTopic = (topic: string): string => (topic.length > STATUS_TOPIC_LENGTH ? `${topic.slice(0, STATUS_TOPIC_LENGTH)}…` : topic) || "?";
 
 /** "3 queued · 2 expired · 250 dropped" (queued: waiting or running; shown from 2, one is the blue status itself). */
-function queueCounts(queued: number, expired: number, dropped: number): string {
+function queueCounts(t: Translate, queued: number, expired: number, dropped: number): string {
   const parts: string[] = [];
-  if (queued > 1) parts.push(`${queued} queued`);
-  if (expired > 0) parts.push(`${expired} expired`);
-  if (dropped > 0) parts.push(`${dropped} dropped`);
+  if (queued > 1) parts.push(t("lxp-request.status.queued", { count: queued }));
+  if (expired > 0) parts.push(t("lxp-request.status.expired", { count: expired }));
+  if (dropped > 0) parts.push(t("lxp-request.status.dropped", { count: dropped }));
   return parts.join(" · ");
 }
 
 export = function register(RED: NodeAPI): void {
+  const t = nodeRedTranslate(RED);
   function LxpRequest(this: Node, saved: LxpRequestDef): void {
     RED.nodes.createNode(this, saved);
     const config = currentConfig("lxp-request", saved, this);
@@ -38,11 +40,11 @@ export = function register(RED: NodeAPI): void {
     try {
       settings = parseRequestConfig(config, (message) => this.warn(message));
     } catch (err) {
-      this.status({ fill: "red", shape: "ring", text: "invalid configuration" });
-      this.error(`invalid configuration: ${(err as Error).message}`);
+      this.status({ fill: "red", shape: "ring", text: t("lxp-request.status.invalidConfig") });
+      this.error(t("lxp-request.errors.config", { error: (err as Error).message }));
       return;
     }
-    const link = linkOf(this, dongle, "lxp-dongle", "dongle");
+    const link = linkOf(this, dongle, "lxp-dongle", t);
     if (!link) return;
 
     let state: StateChange = link.state;
@@ -60,8 +62,8 @@ export = function register(RED: NodeAPI): void {
       if (statusTimer) clearTimeout(statusTimer);
       statusTimer = undefined;
       statusShownAt = Date.now();
-      const status = { ...(last ?? connectionStatus(state, link.description)) };
-      const counts = queueCounts(busy, expired, dropped);
+      const status = { ...(last ?? connectionStatus(state, link.description, undefined, t)) };
+      const counts = queueCounts(t, busy, expired, dropped);
       if (counts && status.text) status.text += ` · ${counts}`;
       this.status(status);
     };
@@ -78,7 +80,7 @@ export = function register(RED: NodeAPI): void {
     };
     const onQuiet = (silentMs: number, filtered: number, ignored: IgnoredSinceInput): void => {
       if (busy > 0) return;
-      last = { fill: "yellow", shape: "ring", text: quietHint(silentMs, link.options.answerHeartbeats === true, filtered, ignored) };
+      last = { fill: "yellow", shape: "ring", text: quietHint(silentMs, link.options.answerHeartbeats === true, filtered, ignored, t) };
       showStatus();
     };
 
@@ -87,7 +89,7 @@ export = function register(RED: NodeAPI): void {
     const execute = async (request: CommandRequest): Promise<ControlOutcome> => {
       const topic = shortTopic(request.topic);
       busy++;
-      last = { fill: "blue", shape: "dot", text: `${topic} …` };
+      last = { fill: "blue", shape: "dot", text: t("lxp-request.status.running", { topic }) };
       showStatus();
       const outcome = await runCommand(link, request, { timeoutMs: settings.timeoutMs, retries: settings.retries, signal: closing.signal });
       if (closed) return outcome;
@@ -96,8 +98,8 @@ export = function register(RED: NodeAPI): void {
       if (outcome.error?.code === "overflow") dropped++;
       const at = clock(Date.now());
       last = outcome.error
-        ? { fill: "red", shape: "ring", text: `fail ${topic}: ${outcome.error.message}`.slice(0, 120) }
-        : { fill: "green", shape: "dot", text: `ok ${topic} ${at}` };
+        ? { fill: "red", shape: "ring", text: t("lxp-request.status.fail", { topic, error: outcome.error.message }).slice(0, 120) }
+        : { fill: "green", shape: "dot", text: t("lxp-request.status.ok", { topic, time: at }) };
       showStatus();
       return outcome;
     };
@@ -121,8 +123,8 @@ export = function register(RED: NodeAPI): void {
       });
     });
     if (settings.autoSyncHours > 0 && !link.writePolicy.allowed) {
-      const why = link.writeRefusal ?? "writes are disabled in the lxp-dongle configuration";
-      this.warn(`automatic time sync is on, but ${why}: every sync will fail`);
+      const why = link.writeRefusal ?? t("lxp-request.warnings.writesDisabled");
+      this.warn(t("lxp-request.warnings.autoSyncRefused", { why }));
     }
 
     link.on("state", onState);

@@ -4,6 +4,7 @@ import { linkOf } from "./lib/shared/config-node";
 import { currentConfig } from "./lib/shared/config-schema";
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
 import { errorText, finishInput } from "./lib/shared/node-errors";
+import { counted, nodeRedTranslate, type Translate } from "./lib/shared/i18n";
 import { BadFrameBursts } from "./lib/pylon/link/bad-frames";
 import { CycleDelivery, type CycleOutcome } from "./lib/pylon/poll/cycle-delivery";
 import { raisedWarning } from "./lib/pylon/link/limits";
@@ -15,27 +16,25 @@ import type { PylonPollDef, PylonPortNode } from "./types";
 
 /** "3 packs · 45 cells · 0.4 s", with the failures, skipped ticks and bad frames counted. */
 function cycleStatus(
+  t: Translate,
   result: PollResult,
   counts: { skipped: number; badFrames: number },
 ): { fill: "green" | "yellow" | "red"; shape: "dot" | "ring"; text: string } {
   const { packs, errors } = result.payload;
   const cells = packs.reduce((n, p) => n + (p.cell_voltages?.length ?? 0), 0);
-  const took = `${(result.durationMs / 1000).toFixed(1)} s`;
+  const took = t("pylon-poll.status.took", { seconds: (result.durationMs / 1000).toFixed(1) });
   const extra = [
-    ...(counts.skipped > 0 ? [`${counts.skipped} skipped`] : []),
-    ...(counts.badFrames > 0 ? [`${counts.badFrames} bad frame${counts.badFrames === 1 ? "" : "s"}`] : []),
+    ...(counts.skipped > 0 ? [t("pylon-poll.status.skipped", { count: counts.skipped })] : []),
+    ...(counts.badFrames > 0 ? [counted(t, counts.badFrames, "pylon-poll.status.badFrame", "pylon-poll.status.badFrames")] : []),
   ].map((part) => ` · ${part}`).join("");
   if (packs.length === 0) {
-    const why = errors[0]?.error ?? "no packs found";
-    return { fill: "red", shape: "ring", text: `no reply (${why}) · ${took}${extra}` };
+    const why = errors[0]?.error ?? t("pylon-poll.status.noPacksFound");
+    return { fill: "red", shape: "ring", text: `${t("pylon-poll.status.noReply", { why, took })}${extra}` };
   }
-  const base = `${packs.length} pack${packs.length === 1 ? "" : "s"} · ${cells} cells · ${took}`;
+  const base = t(packs.length === 1 ? "pylon-poll.status.pack" : "pylon-poll.status.packs", { count: packs.length, cells, took });
   if (errors.length === 0) return { fill: "green", shape: "dot", text: `${base}${extra}` };
-  return { fill: "yellow", shape: "dot", text: `${base} · ${errors.length} error${errors.length === 1 ? "" : "s"}${extra}` };
+  return { fill: "yellow", shape: "dot", text: `${base} · ${counted(t, errors.length, "pylon-poll.status.error", "pylon-poll.status.errors")}${extra}` };
 }
-
-/** The error a skipped input message raises (a Catch node gets the message with it). */
-const SKIPPED_INPUT = "skipped: this node's running poll cycle already answers an earlier message; send it again once that cycle's message is out";
 
 /** An input message waiting for its cycle. */
 interface PendingInput {
@@ -45,11 +44,12 @@ interface PendingInput {
 }
 
 export = function register(RED: NodeAPI): void {
+  const t = nodeRedTranslate(RED);
   function PylonPoll(this: Node, saved: PylonPollDef): void {
     RED.nodes.createNode(this, saved);
     const config = currentConfig("pylon-poll", saved, this);
     const portNode = RED.nodes.getNode(config.port) as PylonPortNode | null;
-    const link = linkOf(this, portNode, "pylon-port", "port");
+    const link = linkOf(this, portNode, "pylon-port", t);
     const pollers = portNode?.pollers;
     if (!link || !portNode?.mode || !pollers) return; // mode and pollers are set with the link
     let poller: PylonPoller;
@@ -62,7 +62,7 @@ export = function register(RED: NodeAPI): void {
       poller = pollers.acquire(parsed.settings);
       if (parsed.raised.length > 0) this.warn(raisedWarning(parsed.raised)); // a flow saved before the minimums
     } catch (err) {
-      this.status({ fill: "red", shape: "ring", text: "config error" });
+      this.status({ fill: "red", shape: "ring", text: t("pylon-poll.status.configError") });
       this.error((err as Error).message);
       return;
     }
@@ -75,7 +75,7 @@ export = function register(RED: NodeAPI): void {
     let skipWarned = false;
 
     // One steady status while the port is down; one error when it goes down or the cause changes.
-    const health = new PortHealth(link.description);
+    const health = new PortHealth(link.description, undefined, t);
     const showHealth = ({ status, notice, confirmInMs }: PortHealthUpdate): void => {
       if (status) this.status(status);
       if (notice?.level === "error") this.error(notice.text, { topic, payload: notice.text });
@@ -108,15 +108,17 @@ export = function register(RED: NodeAPI): void {
       const notice = badFrames.add(result.badFrames, result.firstBadFrame, Date.now());
       if (notice?.level === "error") this.error(notice.text, { topic, payload: notice.text });
       else if (notice) this.log(notice.text);
-      if (!health.down) this.status(cycleStatus(result, { skipped: delivery.skipped, badFrames: badFrames.count }));
+      if (!health.down) this.status(cycleStatus(t, result, { skipped: delivery.skipped, badFrames: badFrames.count }));
       for (const out of outputs(result, msg)) send(out);
       if (portDown) {
         // An interval cycle's message says not_connected; the status and one error told the rest.
-        return msg ? new Error(`cannot poll: ${health.downText ?? result.portDown}`) : undefined;
+        return msg ? new Error(t("pylon-poll.errors.cannotPoll", { why: health.downText ?? String(result.portDown) })) : undefined;
       }
       if (packs.length === 0 && errors.length > 0) {
         const first = errors[0];
-        return new Error(`no pack answered on ${link.description}: ${first.command} to ${first.address}: ${first.error}`);
+        return new Error(
+          t("pylon-poll.errors.noPackAnswered", { port: link.description, command: String(first.command), address: String(first.address), error: String(first.error) }),
+        );
       }
       return undefined;
     };
@@ -147,10 +149,7 @@ export = function register(RED: NodeAPI): void {
         // A cycle another node of this port ran within most of our interval is fresh enough.
         if (delivery.tick(Date.now(), intervalMs * 0.9) !== "skipped" || skipWarned) return;
         skipWarned = true;
-        this.warn(
-          `a poll cycle is still running at the next tick of the ${intervalMs / 1000} s interval: ticks are skipped ` +
-            "(counted in the status) while one runs; raise the interval, or lower the port's timeout or retries",
-        );
+        this.warn(t("pylon-poll.warnings.ticksSkipped", { seconds: intervalMs / 1000 }));
       };
       timer = setInterval(tick, intervalMs);
       first = setImmediate(tick);
@@ -159,7 +158,7 @@ export = function register(RED: NodeAPI): void {
     this.on("input", (msg: NodeMessageInFlow, send, done) => {
       // A message while this node's cycle already answers another one gets no second copy of it, but
       // a catchable error: a flow waiting for an answer (http-in → http-response) can still reply.
-      if (delivery.input({ msg, send: (m) => send(m), done }, Date.now()) === "skipped") finishInput(done, SKIPPED_INPUT);
+      if (delivery.input({ msg, send: (m) => send(m), done }, Date.now()) === "skipped") finishInput(done, t("pylon-poll.errors.skippedInput"));
     });
 
     this.on("close", (_removed: boolean, done: () => void) => {

@@ -2,6 +2,7 @@
 // pylon-poll node, with one request in flight at a time.
 import type { NodeAPI } from "node-red";
 import { ownLink } from "./lib/shared/config-node";
+import { nodeRedTranslate } from "./lib/shared/i18n";
 import { currentConfig } from "./lib/shared/config-schema";
 import { listSerialPorts, PylonPortLink, SerialTransport, type SerialBinding } from "./lib/pylon/link";
 import { PollerPool } from "./lib/pylon/poll/poller-pool";
@@ -10,6 +11,7 @@ import { parsePylonPortConfig, portLabel } from "./lib/pylon/link/port-config";
 import type { PylonPortDef, PylonPortNode } from "./types";
 
 export = function register(RED: NodeAPI): void {
+  const t = nodeRedTranslate(RED);
   function PylonPort(this: PylonPortNode, saved: PylonPortDef): void {
     RED.nodes.createNode(this, saved);
     ownLink(this, () => {
@@ -27,7 +29,7 @@ export = function register(RED: NodeAPI): void {
       this.mode = mode;
       this.protocol = protocol;
       this.label = portLabel(config.name, link);
-    });
+    }, t);
   }
   RED.nodes.registerType("pylon-port", PylonPort);
 

@@ -1,5 +1,30 @@
 // What the two connection-owning config nodes (lxp-dongle, pylon-port) share: building the link
 // from the configuration and closing it on redeploy. Typed structurally: no Node-RED import.
+import { english, type Translate } from "./i18n";
+
+/** The texts about a config node, in its catalog. */
+const CONFIG_TEXTS = {
+  "lxp-dongle": {
+    config: "lxp-dongle.errors.config",
+    closeFailed: "lxp-dongle.errors.closeFailed",
+    missingStatus: "lxp-dongle.status.missing",
+    missing: "lxp-dongle.errors.missing",
+    invalidStatus: "lxp-dongle.status.invalid",
+    invalid: "lxp-dongle.errors.invalid",
+    unknown: "lxp-dongle.errors.unknown",
+  },
+  "pylon-port": {
+    config: "pylon-port.errors.config",
+    closeFailed: "pylon-port.errors.closeFailed",
+    missingStatus: "pylon-port.status.missing",
+    missing: "pylon-port.errors.missing",
+    invalidStatus: "pylon-port.status.invalid",
+    invalid: "pylon-port.errors.invalid",
+    unknown: "pylon-port.errors.unknown",
+  },
+} as const;
+
+export type ConfigNodeType = keyof typeof CONFIG_TEXTS;
 
 interface ClosableLink {
   readonly description: string;
@@ -7,6 +32,8 @@ interface ClosableLink {
 }
 
 interface ConfigNodeLike<L> {
+  /** lxp-dongle or pylon-port: whose catalog words its errors. */
+  readonly type: string;
   link?: L;
   configError?: string;
   error(message: string): void;
@@ -18,12 +45,14 @@ interface ConfigNodeLike<L> {
  * Runs `build` (which sets up `node.link`); a configuration error is kept in `node.configError`
  * for the user nodes' status instead of throwing. The link is closed when the node closes.
  */
-export function ownLink<L extends ClosableLink>(node: ConfigNodeLike<L>, build: () => void): void {
+export function ownLink<L extends ClosableLink>(node: ConfigNodeLike<L>, build: () => void, t: Translate = english): void {
+  const texts = CONFIG_TEXTS[node.type as ConfigNodeType];
+  if (!texts) throw new TypeError(`ownLink: ${node.type} is not a config node of this package`);
   try {
     build();
   } catch (err) {
     node.configError = (err as Error).message;
-    node.error(`invalid configuration: ${node.configError}`);
+    node.error(t(texts.config, { error: node.configError }));
   }
   node.on("close", (_removed: boolean, done: () => void) => {
     const link = node.link;
@@ -32,7 +61,7 @@ export function ownLink<L extends ClosableLink>(node: ConfigNodeLike<L>, build: 
     link.close().then(
       () => done(),
       (err: Error) => {
-        node.warn(`closing ${link.description} failed: ${err.message}`);
+        node.warn(t(texts.closeFailed, { link: link.description, error: err.message }));
         done();
       },
     );
@@ -51,17 +80,18 @@ interface UserNodeLike {
 export function linkOf<L>(
   node: UserNodeLike,
   configNode: { link?: L; configError?: string } | null,
-  type: string,
-  noun: string,
+  type: ConfigNodeType,
+  t: Translate = english,
 ): L | undefined {
+  const texts = CONFIG_TEXTS[type];
   if (!configNode) {
-    node.status({ fill: "red", shape: "ring", text: `no ${noun} configured` });
-    node.error(`no ${type} configured: open the node and pick or add one`);
+    node.status({ fill: "red", shape: "ring", text: t(texts.missingStatus) });
+    node.error(t(texts.missing));
     return undefined;
   }
   if (!configNode.link) {
-    node.status({ fill: "red", shape: "ring", text: `${noun} config invalid` });
-    node.error(`the ${type} configuration is invalid: ${configNode.configError ?? "unknown error"}`);
+    node.status({ fill: "red", shape: "ring", text: t(texts.invalidStatus) });
+    node.error(t(texts.invalid, { error: configNode.configError ?? t(texts.unknown) }));
     return undefined;
   }
   return configNode.link;

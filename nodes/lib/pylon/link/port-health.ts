@@ -2,6 +2,7 @@
 // user should see: one steady status while the port is down, one error when it goes down or the
 // cause changes, one notice when it is back. Used by pylon-poll and `lxp-pylon poll pylon`.
 import { formatSeconds } from "../../shared/format-seconds";
+import { english, type Translate } from "../../shared/i18n";
 import { connectionStatus, type NodeStatusLike } from "../../shared/status";
 import type { PylonPortFailure } from "./link-error";
 import type { StateChange } from "./types";
@@ -42,11 +43,12 @@ function formatDuration(ms: number): string {
   return `${Math.round(s / 3600)} h`;
 }
 
-/** ", retrying every 2 s", or after a failure that itself took a while, when the next try comes. */
-function retryText(retryInMs: number | undefined, reason: PylonPortFailure | undefined): string {
-  if (!retryInMs) return "";
-  if (reason && SLOW_FAILURES.has(reason)) return `, retrying ${formatSeconds(retryInMs / 1000)} after each failed attempt`;
-  return `, retrying every ${formatSeconds(retryInMs / 1000)}`;
+/** "… , retrying every 2 s", or after a failure that itself took a while, when the next try comes. */
+function downText(t: Translate, why: string, retryInMs: number | undefined, reason: PylonPortFailure | undefined): string {
+  if (!retryInMs) return why;
+  const delay = formatSeconds(retryInMs / 1000);
+  if (reason && SLOW_FAILURES.has(reason)) return t("pylon-port.status.retryingAfter", { why, delay });
+  return t("pylon-port.status.retryingEvery", { why, delay });
 }
 
 export class PortHealth {
@@ -63,6 +65,7 @@ export class PortHealth {
   constructor(
     private readonly description: string,
     private readonly now: () => number = Date.now,
+    private readonly t: Translate = english,
   ) {}
 
   /** The port failed to open or was lost, and has not been open (for long) since. */
@@ -82,7 +85,7 @@ export class PortHealth {
         // While down, every retry passes through "connecting": not news.
         if (this.down) return {};
         this.phase = "opening";
-        return this.show(connectionStatus({ state: "connecting" }, this.description));
+        return this.show(connectionStatus({ state: "connecting" }, this.description, undefined, this.t, "pylon-port"));
       case "connected":
         return this.onConnected();
       case "disconnected":
@@ -102,8 +105,8 @@ export class PortHealth {
     const downFor = this.now() - this.downSince;
     this.phase = "up";
     this.cause = this.text = undefined;
-    const update = this.show(connectionStatus({ state: "connected" }, this.description));
-    update.notice = { level: "info", text: `${this.description} is open again (was down ${formatDuration(downFor)})` };
+    const update = this.show(connectionStatus({ state: "connected" }, this.description, undefined, this.t, "pylon-port"));
+    update.notice = { level: "info", text: this.t("pylon-port.status.openAgain", { port: this.description, duration: formatDuration(downFor) }) };
     return update;
   }
 
@@ -120,16 +123,16 @@ export class PortHealth {
       return { confirmInMs: this.confirmMs };
     }
     this.phase = "up";
-    return this.show(connectionStatus({ state: "connected" }, this.description));
+    return this.show(connectionStatus({ state: "connected" }, this.description, undefined, this.t, "pylon-port"));
   }
 
   private onDisconnected(change: StateChange): PortHealthUpdate {
     // A reopen that lasted is over even if nobody confirmed it (no replies were asked for).
     if (this.phase === "reopened" && this.now() - this.reopenedAt >= this.confirmMs) this.confirm();
     const reason = (change.error as { reason?: PylonPortFailure } | undefined)?.reason;
-    const why = change.error?.message ?? change.detail ?? `${this.description} disconnected`;
+    const why = change.error?.message ?? change.detail ?? this.t("pylon-port.status.portDisconnected", { port: this.description });
     if (change.retryInMs) this.retryInMs = change.retryInMs;
-    this.text = `${why}${retryText(change.retryInMs, reason)}`;
+    this.text = downText(this.t, why, change.retryInMs, reason);
     const update = this.show({ fill: "red", shape: "ring", text: this.text });
     if (this.phase === "reopened") {
       // Dropped at once: the same outage (same cause, same start), told already.
