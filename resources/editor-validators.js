@@ -16,6 +16,9 @@
  * checks (dongle-config.ts, request-config.ts, port-config.ts, poll-config.ts). TIMING is built from
  * the same declarations as TIMING_LIMITS in nodes/lib/lxp/link/timing-limits.ts (the test compares
  * the two).
+ *
+ * t(key, vars) is a text of the package's message catalogs (nodes/locales/<lang>/<node>.json): the
+ * key names its catalog first ("lxp-in.paletteLabel" is in lxp-in.json), as in the runtime.
  */
 /* global window */
 (function (root) {
@@ -30,6 +33,22 @@
         const S = root.LxpPylonSchemas;
         if (!S) throw new Error("LxpPylonEditor needs resources/config-schemas.js (LxpPylonSchemas) loaded");
         return S;
+    }
+
+    /** The package's name: the editor's namespace of a node's catalog is "<module>/<node>". */
+    const MODULE = "node-red-contrib-lxp-pylon";
+
+    /** A text of the catalog its key names, in the editor's language: t("pylon-port.hint.defaultBaud", { baud: 1200 }). */
+    function t(key, vars) {
+        const catalog = key.slice(0, key.indexOf("."));
+        return root.RED._(MODULE + "/" + catalog + ":" + key, vars);
+    }
+
+    /** Words the option texts of a <select> from the catalogs: { optionValue: key }. */
+    function optionTexts(select, keys) {
+        Object.keys(keys).forEach(function (value) {
+            select.find('option[value="' + value + '"]').text(t(keys[value]));
+        });
     }
 
     /** A whole value that is an environment variable, resolved only at deploy: ${LXP_HOST}. */
@@ -311,6 +330,8 @@
         IPV6: IPV6,
         text: text,
         fail: fail,
+        t: t,
+        optionTexts: optionTexts,
         fieldOf: fieldOf,
         transportOf: transportOf,
         numberIn: numberIn,

@@ -102,4 +102,34 @@ describe("edit dialogs in the browser (config schemas)", function () {
       "baud rate must be 115200, 9600 or 1200 (empty = default)",
     ]);
   });
+
+  it("shows the English texts of the message catalogs (nodes/locales/en-US): palette, dialog labels, placeholders, options, tips", async () => {
+    const palette = await page.evaluate(`["lxp-in", "lxp-request", "pylon-poll"].map((t) => RED.nodes.getType(t).paletteLabel)`);
+    assert.deepEqual(palette, ["lxp in", "lxp request", "pylon poll"]);
+    // The runtime registered each node's catalog (the editor got it from /locales/<module>/<node>).
+    const runtimeText = await page.evaluate(`RED._("node-red-contrib-lxp-pylon/lxp-in:lxp-in.status.badFrames", { count: 3 })`);
+    assert.equal(runtimeText, "3 bad frames");
+    const shown = await page.evaluate(`[...document.querySelectorAll("#red-ui-palette .red-ui-palette-label")].map((e) => e.textContent.replace(/\\s+/g, " ").trim())`);
+    for (const label of ["lxp in", "lxp request", "pylon poll"]) assert.ok((shown as string[]).includes(label), `palette shows "${label}"`);
+    const flow = [{ id: "dongle1", type: "lxp-dongle", transport: "udp", port: "8001" }];
+    await page.evaluate(`RED.view.importNodes(${JSON.stringify(flow)}, { generateIds: false })`);
+    await page.evaluate(`RED.editor.editConfig("", "lxp-dongle", "dongle1")`);
+    await page.waitForSelector("#node-config-input-bind", { state: "visible" });
+    const dialog = (await page.evaluate(`({
+      bind: document.querySelector("label[for=node-config-input-bind]").textContent.trim(),
+      placeholder: document.querySelector("#node-config-input-bind").getAttribute("placeholder"),
+      writes: document.querySelector("#node-config-input-allowWrites + span").innerHTML,
+      options: [...document.querySelectorAll("#node-config-input-transport option")].map((o) => o.textContent),
+      tip: document.querySelector("#lxp-dongle-tip").textContent,
+    })`)) as Record<string, unknown>;
+    await page.evaluate(`document.querySelector("#node-config-dialog-cancel").click()`); // a notification may cover it
+    assert.deepEqual(dialog, {
+      bind: "Listen on",
+      placeholder: "0.0.0.0 (all IPv4 interfaces)",
+      writes: "allow <code>lxp-request</code> to change inverter settings",
+      options: ["TCP client (dongle is the TCP server)", "UDP listener"],
+      tip: "Listens for datagrams the dongle sends to this machine. Port is the local port to listen on; set Source to accept only one dongle's address.",
+    });
+    assert.deepEqual(errors, [], "no script error in the editor");
+  });
 });

@@ -12,6 +12,7 @@ import { COMMAND_PATTERNS, parseCommand } from "../../nodes/lib/lxp/control/comm
 import { parseRequestConfig } from "../../nodes/lib/lxp/control/request-config";
 import { TIMING_LIMITS } from "../../nodes/lib/lxp/link/timing-limits";
 import { CONFIG_SCHEMAS, type NodeSchema, type NodeType } from "../../nodes/lib/shared/config-schema";
+import { english, type MessageVars } from "../../nodes/lib/shared/i18n";
 
 const root = join(__dirname, "..", "..");
 const nodesDir = join(root, "nodes");
@@ -95,7 +96,8 @@ function loadEditor(file: string, schemas?: (real: SchemasGlobal) => SchemasGlob
         (blankAllowed && (v === "" || v === undefined)) || /^\$\{[^}]+\}$/.test(String(v)) || !isNaN(Number(v)),
       regex: (re: RegExp) => (v: unknown) => re.test(String(v)),
     },
-    _: (key: string) => key,
+    // As the editor's, with the en-US catalogs loaded: "<module>/<node>:<key>" is a text of nodes/locales/en-US/<node>.json.
+    _: (key: string, vars?: MessageVars) => english(key.slice(key.indexOf(":") + 1), vars),
   };
   // No `$` in the sandbox: validators must not need jQuery when no edit dialog is open.
   const context = vm.createContext({ RED, console });
