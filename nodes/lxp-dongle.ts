@@ -4,6 +4,7 @@ import type { LxpDongleDef, LxpDongleNode } from "./types";
 import { parseDongleConfig } from "./lib/lxp/link/dongle-config";
 import { ownLink } from "./lib/shared/config-node";
 import { nodeRedTranslate } from "./lib/shared/i18n";
+import { serveLinkStats } from "./lib/shared/admin-stats";
 import { currentConfig } from "./lib/shared/config-schema";
 import { DongleLink } from "./lib/lxp/link/dongle-link";
 
@@ -19,4 +20,7 @@ export = function register(RED: NodeAPI): void {
     }, t);
   }
   RED.nodes.registerType("lxp-dongle", LxpDongle);
+
+  // The edit dialog's Statistics: GET /lxp-pylon/stats/<id> (needs lxp-dongle.read).
+  serveLinkStats<LxpDongleNode>(RED, "lxp-dongle", (node) => node.link?.snapshot());
 };

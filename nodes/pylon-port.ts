@@ -3,6 +3,7 @@
 import type { NodeAPI } from "node-red";
 import { ownLink } from "./lib/shared/config-node";
 import { nodeRedTranslate } from "./lib/shared/i18n";
+import { serveLinkStats } from "./lib/shared/admin-stats";
 import { currentConfig } from "./lib/shared/config-schema";
 import { listSerialPorts, PylonPortLink, SerialTransport, type SerialBinding } from "./lib/pylon/link";
 import { PollerPool } from "./lib/pylon/poll/poller-pool";
@@ -33,6 +34,9 @@ export = function register(RED: NodeAPI): void {
   }
   RED.nodes.registerType("pylon-port", PylonPort);
 
+  // GET /lxp-pylon/stats/<id> (needs pylon-port.read): the link of a pylon-port, as pylonPortStats says.
+  serveLinkStats<PylonPortNode>(RED, "pylon-port", pylonPortStats);
+
   // The editor's port picker; listing fails in containers without udevadm, so it degrades to an
   // empty list plus the reason and the user types the path.
   RED.httpAdmin.get("/pylon-port/ports", RED.auth.needsPermission("pylon-port.read"), (_req, res) => {
@@ -42,3 +46,23 @@ export = function register(RED: NodeAPI): void {
     );
   });
 };
+
+/**
+ * Hook for the stats endpoint: the state and counters of a pylon-port's link. When the link
+ * registry (nodes/lib/pylon/link/registry.ts, linkSnapshots()) is on this branch, answer with the
+ * snapshot of this node's device from it instead (it adds the nodes sharing the link).
+ */
+function pylonPortStats(node: PylonPortNode): object | undefined {
+  const link = node.link;
+  if (!link) return undefined;
+  const { state, error, detail } = link.state;
+  const why = error?.message ?? detail;
+  return {
+    description: link.description,
+    state,
+    ...(state === "disconnected" && why !== undefined && { detail: why }),
+    users: link.userCount,
+    pending: link.pending,
+    stats: { ...link.stats },
+  };
+}

@@ -115,6 +115,8 @@ describe("edit dialogs in the browser (config schemas)", function () {
     await page.evaluate(`RED.view.importNodes(${JSON.stringify(flow)}, { generateIds: false })`);
     await page.evaluate(`RED.editor.editConfig("", "lxp-dongle", "dongle1")`);
     await page.waitForSelector("#node-config-input-bind", { state: "visible" });
+    // Not deployed: the Statistics section says so (the stats endpoint answered 404).
+    await page.waitForFunction(`document.querySelector("#lxp-dongle-stats").textContent.startsWith("not deployed yet")`, undefined, { timeout: 10000 });
     const dialog = (await page.evaluate(`({
       bind: document.querySelector("label[for=node-config-input-bind]").textContent.trim(),
       placeholder: document.querySelector("#node-config-input-bind").getAttribute("placeholder"),

@@ -81,4 +81,23 @@ describe("package in the real Node-RED runtime", function () {
     assert.equal(latest.datalog, "2222222222");
     assert.doesNotMatch(red.log, /\[error\]/);
   });
+
+  it("serves the deployed dongle's counters at the stats endpoint the edit dialog reads, 404 for other ids", async () => {
+    const res = await red.get("/lxp-pylon/stats/d1");
+    assert.equal(res.status, 200);
+    const { type, link } = (await res.json()) as any;
+    assert.equal(type, "lxp-dongle");
+    assert.equal(link.state, "listening");
+    assert.ok(link.stats.frames >= 1, "the datagrams of the test before");
+    assert.equal(link.stats.dongleAddress, "127.0.0.1");
+    assert.equal((await red.get("/lxp-pylon/stats/in1")).status, 404);
+  });
+
+  it("registers each node's message catalog with the runtime (served to the editor at /locales)", async () => {
+    const res = await red.get("/locales/node-red-contrib-lxp-pylon/lxp-in?lng=en-US");
+    assert.equal(res.status, 200);
+    const catalog = (await res.json()) as any;
+    assert.equal(catalog["lxp-in"].paletteLabel, "lxp in");
+    assert.equal(catalog["lxp-in"].status.badFrames, "__count__ bad frames");
+  });
 });

@@ -608,6 +608,47 @@ describe("editor HTML", () => {
     });
   });
 
+  describe("lxp-dongle edit dialog: statistics", () => {
+    const T = "lxp-dongle";
+    const texts = (fake: FakeJQuery): string[] => fake.calls.filter((c) => c.method === "text").map((c) => String(c.args[0]));
+    const node = { id: "d1", transport: "udp", port: "8001" };
+    const fields = { "#node-config-input-transport": "udp" };
+
+    it("fetches the deployed link's counters from the stats endpoint and shows them", () => {
+      const link = {
+        description: "udp 0.0.0.0:8001",
+        transport: "udp",
+        state: "listening",
+        users: 2,
+        datalog: "2222222222",
+        stats: { frames: 12, bytes: 2400, badFrames: 3, badBytes: 120, filtered: 0, otherSenders: 4, otherSerials: 1, dongleAddress: "192.168.1.50", heartbeatsAnswered: 0, lastFrameAt: 1_700_000_000_000 },
+        requests: { exchanges: 5, replies: 4, exceptions: 0, timeouts: 1, retries: 1, ignored: 0, queued: 6, expired: 1, overflow: 2, pending: 1, limit: 50 },
+      };
+      const fake = fakeJQuery({ ...fields }, { id: "d1", type: T, link });
+      prepare(T, node, fake);
+      assert.deepEqual(fake.urls, ["lxp-pylon/stats/d1"], "relative URL: works under any httpAdminRoot");
+      const shown = texts(fake);
+      for (const text of ["listening", "12 (2400 bytes)", "3 (120 bytes)", "192.168.1.50", "5", "2222222222 / ?", "1 / 50"]) {
+        assert.ok(shown.includes(text), `shows "${text}" (${JSON.stringify(shown)})`);
+      }
+      assert.ok(shown.includes("6 queued · 4 answered · 1 expired · 2 refused (queue full) · 1 timeouts · 0 exceptions"));
+      assert.ok(shown.includes(new Date(1_700_000_000_000).toLocaleString()), "the last frame's time");
+      for (const label of ["state", "last frame", "bad frames", "requests waiting or running"]) assert.ok(shown.includes(label), `labels "${label}"`);
+    });
+
+    it("says when there is nothing to show: no request yet, invalid configuration, not reachable", () => {
+      const idle = fakeJQuery({ ...fields }, { id: "d1", type: T, link: { transport: "tcp", state: "connecting", stats: { frames: 0, bytes: 0, badFrames: 0, badBytes: 0, filtered: 0, heartbeatsAnswered: 0 } } });
+      prepare(T, node, idle);
+      assert.ok(texts(idle).includes("none since deploy") && texts(idle).includes("none yet"));
+      const invalid = fakeJQuery({ ...fields }, { id: "d1", type: T, configError: "port must be a whole number from 1 to 65535" });
+      prepare(T, node, invalid);
+      assert.ok(texts(invalid).includes("no connection: port must be a whole number from 1 to 65535"));
+      const failed = fakeJQuery({ ...fields });
+      prepare(T, node, failed);
+      assert.ok(texts(failed).includes("the statistics could not be read"));
+    });
+  });
+
   describe("lxp-request definition", () => {
     const T = "lxp-request";
 

@@ -2,13 +2,13 @@
 // stream parser and the decoding (so a frame is decoded once), counts users and closes with the last.
 import { EventEmitter } from "node:events";
 import { DeviceFunction, frameToMessage, LxpFrame, LxpFrameError, LxpStreamParser, parseDatagram, StreamItem, Target, TcpFunction } from "../codec";
-import { LxpRequester } from "./requester";
+import { LxpRequester, type RequesterStats } from "./requester";
 import { missingSerialError, SerialHints } from "./missing-serial";
 import { LxpRequestError } from "./request-error";
 import { WRITES_OFF, WritePolicy } from "./write-policy";
 import { isWriteFrame } from "./write-frame";
 import { describeConnectFailure } from "../../shared/connect-failure";
-import { ByteTransport, PeerAddress, StateChange, TcpClientTransport } from "../../shared/transport";
+import { ByteTransport, PeerAddress, StateChange, TcpClientTransport, type TransportState } from "../../shared/transport";
 import { UdpListenerTransport } from "./udp-listener";
 import type { DecodedMessage } from "./types";
 import type { IgnoredSinceInput } from "./quiet-hint";
@@ -70,6 +70,30 @@ export interface LinkStats {
   bytes: number;
   lastFrameAt?: number;
   heartbeatsAnswered: number;
+}
+
+/** The link as the admin endpoint shows it: copies, safe to serialise. */
+export interface DongleLinkSnapshot {
+  /** "192.168.1.50:8000" or "udp 0.0.0.0:8000". */
+  description: string;
+  transport: "tcp" | "udp";
+  state: TransportState;
+  /** Why it is disconnected, when it is. */
+  detail?: string;
+  /** Nodes using it (lxp-in, lxp-request). */
+  users: number;
+  /** The serials requests go to: configured, else learned from frames (absent until known). */
+  datalog?: string;
+  inverter?: string;
+  /** Frames, bad frames, bytes, the last frame's time, ignored datagrams; udp: the dongle's (pinned) address. */
+  stats: LinkStats;
+  /** The lxp-request queue: absent until the first request. */
+  requests?: RequesterStats & {
+    /** Requests waiting or running now (the queue depth). */
+    pending: number;
+    /** The most that may wait or run at once. */
+    limit: number;
+  };
 }
 
 export type DongleLinkEvents = {
@@ -316,6 +340,23 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
   /** Bytes written that the transport has not handed to the network yet: more than 0 on a stalled TCP connection. */
   unsentBytes(): number {
     return this.transport?.unsentBytes ?? 0;
+  }
+
+  /** The state, the serials and the counters of the link and its request queue, as copies. */
+  snapshot(): DongleLinkSnapshot {
+    const { state, error, detail } = this.lastState;
+    const why = error || detail ? describeConnectFailure(this.lastState) : undefined;
+    const requester = this.requesterInstance;
+    return {
+      description: this.description,
+      transport: this.options.transport,
+      state,
+      ...(state === "disconnected" && why !== undefined && { detail: why }),
+      users: this.users.size,
+      ...this.knownSerials(),
+      stats: { ...this.stats },
+      ...(requester && { requests: { ...requester.stats, pending: requester.pending, limit: requester.limit } }),
+    };
   }
 
   async close(): Promise<void> {
