@@ -7,6 +7,7 @@ import { nodeRedTranslate } from "./lib/shared/i18n";
 import { serveLinkStats } from "./lib/shared/admin-stats";
 import { currentConfig } from "./lib/shared/config-schema";
 import { DongleLink } from "./lib/lxp/link/dongle-link";
+import { claimUdpPort, type UdpPortHolder } from "./lib/lxp/link/udp-ports";
 
 export = function register(RED: NodeAPI): void {
   const t = nodeRedTranslate(RED);
@@ -17,7 +18,31 @@ export = function register(RED: NodeAPI): void {
       this.link = new DongleLink(parseDongleConfig(config, (message) => this.warn(message)));
       // udp: the address taken as the dongle, and other senders ignored (a config node has no status).
       this.link.on("warning", (text) => this.warn(text));
+      if (this.link.options.transport === "udp") warnIfPortTaken(this, this.link);
     }, t);
+  }
+
+  /** `lxp-dongle "garage" (id 1a2b)`, or `lxp-dongle 1a2b` without a name. */
+  const holderLabel = (holder: UdpPortHolder): string =>
+    holder.name ? t("lxp-dongle.udpPort.holderNamed", { name: holder.name, id: holder.id }) : t("lxp-dongle.udpPort.holder", { id: holder.id });
+
+  /** The short name of a holder in a status: "garage" (quoted), or its id. */
+  const shortLabel = (holder: UdpPortHolder): string => (holder.name ? `"${holder.name}"` : holder.id);
+
+  /**
+   * udp: when another lxp-dongle listens on the port, the port's datagrams reach only one of the
+   * two. The later one warns once, naming the other; the users of both say so in their status.
+   */
+  function warnIfPortTaken(node: LxpDongleNode, link: DongleLink): void {
+    const { bind, port } = link.options;
+    const holder = { id: node.id, ...(node.name && { name: node.name }) };
+    const claim = claimUdpPort(bind, port, holder, (later) => {
+      node.portShared = t("lxp-dongle.udpPort.status", { holder: shortLabel(later) });
+    });
+    node.on("close", () => claim.release());
+    if (!claim.sharedWith) return;
+    node.warn(t("lxp-dongle.udpPort.inUse", { port: link.description, holder: holderLabel(claim.sharedWith) }));
+    node.portShared = t("lxp-dongle.udpPort.status", { holder: shortLabel(claim.sharedWith) });
   }
   RED.nodes.registerType("lxp-dongle", LxpDongle);
 

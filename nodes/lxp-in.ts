@@ -34,7 +34,8 @@ export = function register(RED: NodeAPI): void {
   function LxpIn(this: Node, saved: LxpInDef): void {
     RED.nodes.createNode(this, saved);
     const config = currentConfig("lxp-in", saved, this);
-    const link = linkOf(this, RED.nodes.getNode(config.dongle) as LxpDongleNode | null, "lxp-dongle", t);
+    const dongle = RED.nodes.getNode(config.dongle) as LxpDongleNode | null;
+    const link = linkOf(this, dongle, "lxp-dongle", t);
     if (!link) return;
 
     const emit = kindFilter(config);
@@ -57,6 +58,8 @@ export = function register(RED: NodeAPI): void {
       if (ignored > 0 && s.text) {
         s.text += ` · ${address ? t("lxp-in.status.ignoredFromDongle", { count: ignored, address }) : t("lxp-in.status.ignored", { count: ignored })}`;
       }
+      // udp: another lxp-dongle listens on the port too (only one of them gets the datagrams).
+      if (dongle?.portShared && s.text) s.text += ` · ${dongle.portShared}`;
       this.status(s);
     };
     // Frames can arrive in bursts; the editor only needs the status about once a second.

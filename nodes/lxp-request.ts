@@ -65,6 +65,8 @@ export = function register(RED: NodeAPI): void {
       const status = { ...(last ?? connectionStatus(state, link.description, undefined, t)) };
       const counts = queueCounts(t, busy, expired, dropped);
       if (counts && status.text) status.text += ` · ${counts}`;
+      // udp: another lxp-dongle listens on the port too (only one of them gets the replies).
+      if (dongle?.portShared && status.text) status.text += ` · ${dongle.portShared}`;
       this.status(status);
     };
     // While requests pile up (a flood of messages) the editor gets the status at most every STATUS_INTERVAL_MS.

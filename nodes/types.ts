@@ -35,6 +35,8 @@ export interface LxpDongleNode extends Node {
   /** Undefined when the configuration is invalid; see configError. */
   link?: DongleLink;
   configError?: string;
+  /** udp: for the users' status, when another lxp-dongle listened on the port first: "port shared with …". */
+  portShared?: string;
 }
 
 export interface LxpInDef extends VersionedDef {
