@@ -104,10 +104,13 @@ export = function register(RED: NodeAPI): void {
       }
     };
     // One error per burst of bad frames, not per frame: a garbage flood must not flood the flows.
-    const bursts = new BadFrameBursts((report: BadFrameReport) => {
-      const { message, raw, count, bytes } = report;
-      this.error(message, { topic: "lxp/error", payload: message, lxp: { raw, count, bytes } } as NodeMessage);
-    });
+    const bursts = new BadFrameBursts(
+      (report: BadFrameReport) => {
+        const { message, raw, count, bytes } = report;
+        this.error(message, { topic: "lxp/error", payload: message, lxp: { raw, count, bytes } } as NodeMessage);
+      },
+      { t },
+    );
     const onBadFrame = (err: LxpFrameError): void => {
       badFrames += err.count;
       scheduleStatus();

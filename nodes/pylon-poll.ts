@@ -89,7 +89,7 @@ export = function register(RED: NodeAPI): void {
       if (change.state === "connected") poller.reset(); // a replugged adapter may sit on a changed stack
       showHealth(health.update(change));
     };
-    const badFrames = new BadFrameBursts(link.description);
+    const badFrames = new BadFrameBursts(link.description, undefined, t);
 
     const outputs = (shared: PollResult, base?: NodeMessageInFlow): NodeMessage[] => {
       // Other pylon-poll nodes of this port may send the same result: each sends its own copy.

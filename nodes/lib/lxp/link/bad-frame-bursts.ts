@@ -4,6 +4,7 @@
 // until maxMs have passed since the last report: bad frames paced just past the burst gap cannot
 // raise one report each, whatever their rhythm.
 import { formatSeconds } from "../../shared/format-seconds";
+import { counted, english, type Translate } from "../../shared/i18n";
 import type { LxpFrameError } from "../codec";
 
 export interface BadFrameReport {
@@ -28,6 +29,8 @@ export interface BadFrameBurstOptions {
   now?: () => number;
   /** Tests pass a fake clock's timers here (with `now`). */
   timers?: BurstTimers;
+  /** The summaries' words (default: en-US). */
+  t?: Translate;
 }
 
 interface TimerHandle {
@@ -66,11 +69,11 @@ function spacedHex(hex: string): string {
   return hex.length > SHOWN_BYTES * 2 ? `${shown} …` : shown;
 }
 
-function summary(p: Pending): BadFrameReport {
+function summary(p: Pending, t: Translate): BadFrameReport {
   if (p.errors === 1) return reportOf(p.first);
-  const frames = `${p.count} more bad frame${p.count === 1 ? "" : "s"}`;
-  const seconds = formatSeconds(Math.max(p.lastAt - p.firstAt, 0) / 1000);
-  const message = `${frames} (${p.bytes} bytes) in ${seconds}, first: ${spacedHex(p.first.raw)} (${p.first.reason})`;
+  const frames = counted(t, p.count, "lxp-dongle.badFrames.more", "lxp-dongle.badFrames.moreMany");
+  const duration = formatSeconds(Math.max(p.lastAt - p.firstAt, 0) / 1000);
+  const message = t("lxp-dongle.badFrames.summary", { frames, bytes: p.bytes, duration, first: spacedHex(p.first.raw), reason: p.first.reason });
   return { message, raw: p.first.raw.slice(0, SHOWN_BYTES * 2), count: p.count, bytes: p.bytes, summary: true };
 }
 
@@ -80,6 +83,7 @@ export class BadFrameBursts {
   private readonly immediateMs: number;
   private readonly now: () => number;
   private readonly timers: BurstTimers;
+  private readonly t: Translate;
   private pending: Pending | undefined;
   private lastReportAt: number | undefined;
   private lastImmediateAt: number | undefined;
@@ -96,6 +100,7 @@ export class BadFrameBursts {
     this.immediateMs = options.immediateMs ?? 60_000;
     this.now = options.now ?? Date.now;
     this.timers = options.timers ?? realTimers;
+    this.t = options.t ?? english;
   }
 
   /** Bad frames waiting for their summary. */
@@ -131,7 +136,7 @@ export class BadFrameBursts {
     if (!p) return;
     this.lastReportAt = this.now();
     this.quick = false;
-    this.report(summary(p));
+    this.report(summary(p, this.t));
   }
 
   /** Stops the timer and drops what is pending. */

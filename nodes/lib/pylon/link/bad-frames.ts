@@ -2,6 +2,7 @@
 // with any raises one error with the count and the first bytes; later ones only add to the count
 // (for the status) until a quiet period without any ends the burst, which is logged. No Node-RED imports.
 import { formatSeconds } from "../../shared/format-seconds";
+import { counted, english, type Translate } from "../../shared/i18n";
 import type { PylonFrameError } from "../codec";
 
 export interface BadFrameNotice {
@@ -27,7 +28,12 @@ export class BadFrameBursts {
     /** The port, as the link describes it. */
     private readonly where: string,
     private readonly quietMs = BAD_FRAME_QUIET_MS,
+    private readonly t: Translate = english,
   ) {}
+
+  private get quiet(): string {
+    return formatSeconds(this.quietMs / 1000);
+  }
 
   /** Bad frames of the burst going on (0 when none): for the status. */
   get count(): number {
@@ -45,16 +51,14 @@ export class BadFrameBursts {
         return undefined;
       }
       this.burst = { count, lastAt: now };
-      const cause = first ? `, the first (${first.reason}): ${frameSample(first.raw)}` : "";
-      return {
-        level: "error",
-        text:
-          `${count} bad frame${count === 1 ? "" : "s"} from ${this.where} in one poll cycle${cause}; ` +
-          `more are only counted in the status until ${formatSeconds(this.quietMs / 1000)} pass without any`,
-      };
+      const words = { frames: counted(this.t, count, "pylon-port.badFrames.one", "pylon-port.badFrames.many"), port: this.where, quiet: this.quiet };
+      const text = first
+        ? this.t("pylon-port.badFrames.burstFirst", { ...words, reason: first.reason, sample: frameSample(first.raw) })
+        : this.t("pylon-port.badFrames.burst", words);
+      return { level: "error", text };
     }
     if (!burst || !over) return undefined;
     this.burst = undefined;
-    return { level: "log", text: `no bad frames from ${this.where} for ${formatSeconds(this.quietMs / 1000)}: ${burst.count} in that burst` };
+    return { level: "log", text: this.t("pylon-port.badFrames.over", { port: this.where, quiet: this.quiet, count: burst.count }) };
   }
 }
