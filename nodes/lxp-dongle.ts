@@ -15,7 +15,7 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, saved);
     ownLink(this, () => {
       const config = currentConfig("lxp-dongle", saved, this);
-      this.link = new DongleLink(parseDongleConfig(config, (message) => this.warn(message)));
+      this.link = new DongleLink({ ...parseDongleConfig(config, (message) => this.warn(message)), t });
       // udp: the address taken as the dongle, and other senders ignored (a config node has no status).
       this.link.on("warning", (text) => this.warn(text));
       if (this.link.options.transport === "udp") warnIfPortTaken(this, this.link);

@@ -8,6 +8,7 @@ import { LxpRequestError } from "./request-error";
 import { WRITES_OFF, WritePolicy } from "./write-policy";
 import { isWriteFrame } from "./write-frame";
 import { describeConnectFailure } from "../../shared/connect-failure";
+import { english, type Translate } from "../../shared/i18n";
 import { ByteTransport, PeerAddress, StateChange, TcpClientTransport, type TransportState } from "../../shared/transport";
 import { UdpListenerTransport } from "./udp-listener";
 import type { DecodedMessage } from "./types";
@@ -51,6 +52,8 @@ export interface DongleLinkOptions {
   createTransport?: (options: DongleLinkOptions) => ByteTransport;
   /** Tests inject a clock here (the UDP pin's and the quiet check's times). */
   now?: () => number;
+  /** The words of its warnings (default: en-US); lxp-dongle passes Node-RED's. */
+  t?: Translate;
 }
 
 export interface LinkStats {
@@ -161,6 +164,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
   /** udp: other senders already named in a warning since the pin was taken. */
   private readonly warnedSenders = new Set<string>();
   private readonly now: () => number;
+  private readonly t: Translate;
   /** Per datalog, once a reply told by its body came: whether its direction byte was 00 (EG4). */
   private readonly directionZeroReplies = new Map<string, boolean>();
   /** Param 0 as the dongle last reported it. */
@@ -177,6 +181,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     super();
     this.options = options;
     this.now = options.now ?? Date.now;
+    this.t = options.t ?? english;
     this.setDongleAddress(options.transport === "udp" ? options.source : undefined);
     this.setMaxListeners(0); // one listener per user node; many nodes may share a dongle
   }
@@ -430,9 +435,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     this.warnedSenders.add(address);
     this.emit(
       "warning",
-      this.options.source
-        ? `udp: datagrams from ${address} ignored: Source is ${pinned} (has the dongle's address changed?)`
-        : `udp: datagrams from ${address} ignored, pinned to ${pinned}: set Source, or restart flows to pin again`,
+      this.t(this.options.source ? "lxp-dongle.warnings.otherSenderSource" : "lxp-dongle.warnings.otherSenderPinned", { address, pinned }),
     );
   }
 
@@ -467,8 +470,8 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
     this.emit(
       "warning",
       previous === undefined
-        ? `udp: taking ${from.address} as the dongle (the first sender of a valid frame; set Source to fix the address)`
-        : `udp: no valid frame from ${previous} for ${silentMin} min; taking ${from.address} as the dongle (it sends datalog ${datalog})`,
+        ? this.t("lxp-dongle.warnings.pinned", { address: from.address })
+        : this.t("lxp-dongle.warnings.repinned", { previous, minutes: silentMin, address: from.address, datalog: String(datalog) }),
     );
   }
 
