@@ -46,7 +46,7 @@ export function serveLinkStats<N extends ConfigNodeLike>(red: StatsRed, type: st
     const node = red.nodes.getNode(req.params.id) as N | null;
     if (node && node.type !== type && servedTypes.has(node.type)) return next();
     if (!node || node.type !== type) {
-      res.status(404).json({ error: `no ${[...servedTypes].join(" or ")} with id ${req.params.id} is deployed` });
+      res.status(404).json({ error: `no ${[...servedTypes].sort().join(" or ")} with id ${req.params.id} is deployed` });
       return;
     }
     const about = { id: node.id, type: node.type, ...(node.name && { name: node.name }) };
