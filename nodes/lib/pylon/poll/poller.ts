@@ -16,29 +16,26 @@ import {
   PylonStack,
   PylonSystem,
   PylonSystemBasicInfo,
+  summarizeRequest,
   summarizeStack,
 } from "../codec";
 
+/**
+ * What the poller needs of a bus: PylonPortLink, or an in-process stand-in. A requester that
+ * decodes (PylonPortLink) checks the reply's ADR, hands the frame to `decode` once and returns
+ * the result as `decoded`; one that does not returns the wire text only and the poller decodes it.
+ */
 export interface PylonRequester {
-  request(
+  request<T>(
     frame: string,
     options?: {
       timeoutMs?: number;
       retries?: number;
-      accept?: (frame: PylonFrame) => boolean;
+      decode?: (frame: PylonFrame) => T;
       /** Bad frames seen while the request waited (PylonPortLink tells them; a requester may not). */
       onBadFrames?: (count: number, error: PylonFrameError) => void;
     },
-  ): Promise<{ raw: string }>;
-}
-
-function isAddressMismatch(decode: () => unknown): boolean {
-  try {
-    decode();
-    return false;
-  } catch (err) {
-    return (err as { reason?: unknown }).reason === "address_mismatch";
-  }
+  ): Promise<{ raw: string; decoded?: T }>;
 }
 
 export interface PollerOptions {
@@ -350,25 +347,31 @@ export class PylonPoller {
     return { ...reply.packs[0], address: this.addressOf(pack) };
   }
 
-  /** Sends `request` and decodes its reply; throws PortDown when the port is down or the poller stopped. */
+  /**
+   * Sends `request` and decodes its reply, parsed once by the link and decoded once; throws PortDown
+   * when the port is down or the poller stopped.
+   */
   private async exchange(cid2: number, request: string, address: number, options?: { retries?: number }): Promise<PylonReply> {
     const entry = (error: string): PollError => ({ address, command: formatCid2(cid2), error });
     if (this.stopped) throw new PortDown(entry("closed"), "the poller was stopped");
-    const decode = (raw: string): PylonReply => decodeReply(cid2, raw, { request, protocol: this.options.protocol });
-    // A slow pack's late reply names another pack: not the answer, keep waiting for ours.
-    const accept = (frame: PylonFrame): boolean => !isAddressMismatch(() => decode(frame.raw));
+    const { protocol } = this.options;
+    const summary = summarizeRequest(cid2, request);
+    // The link has matched the reply's ADR: the decoder checks the rest, and a reply naming another
+    // pack (a slow pack's late reply) makes the link wait on for ours.
+    const checked = { selector: summary.selector };
+    const decode = (frame: PylonFrame): PylonReply => decodeReply(cid2, frame, { request: checked, protocol });
     const onBadFrames = (count: number, error: PylonFrameError): void => {
       this.tally.count += count;
       this.tally.first ??= error;
     };
-    let raw: string;
+    let reply: { raw: string; decoded?: PylonReply };
     try {
-      ({ raw } = await this.link.request(request, { ...options, accept, onBadFrames }));
+      reply = await this.link.request(request, { ...options, decode, onBadFrames });
     } catch (err) {
       const why = errorName(err);
       throw PORT_DOWN.has(why) ? new PortDown(entry(why), err) : err;
     }
-    return decode(raw);
+    return reply.decoded ?? decodeReply(cid2, reply.raw, { request: summary, protocol });
   }
 
   /** ADR of the master of group 0, where the system commands are asked. */
