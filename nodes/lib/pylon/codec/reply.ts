@@ -24,6 +24,11 @@ const PLAUSIBILITY: Partial<Record<PylonPackCommand, (frame: PylonFrame, packs: 
   0x47: checkSystemParameters,
 };
 
+/** `command` of each reply, made once: "0x42", … */
+const COMMAND_LABELS: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.keys(READ_COMMANDS).map((cid2) => [cid2, formatCid2(Number(cid2))]),
+);
+
 export interface DecodeReplyOptions {
   /**
    * The request this frame answers: its wire text, its addressing, or its summary (summarizeRequest,
@@ -111,7 +116,7 @@ export function decodeReply(cid2: number, frame: string | Uint8Array | PylonFram
   const request = options.request === undefined ? undefined : summarizeRequest(cid2, options.request);
   const parsed = isParsedFrame(frame) ? frame : parseFrame(frame);
   checkReplyHeader(parsed, request);
-  const command = formatCid2(cid2);
+  const command = COMMAND_LABELS[cid2];
   if (isSystemCommand(cid2)) return { command, packs: [], system: { address: parsed.adr, ...SYSTEM_DECODERS[cid2](parsed) } };
   const seplos = protocol === "seplos" ? SEPLOS_DECODERS[cid2] : undefined;
   // A Seplos reply names command group 1 whatever pack was asked: the ADR alone tells packs apart.
