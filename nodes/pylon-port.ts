@@ -2,7 +2,7 @@
 // pylon-poll node, with one request in flight at a time.
 import type { NodeAPI } from "node-red";
 import { ownLink } from "./lib/shared/config-node";
-import { listSerialPorts, PylonPortLink, SerialTransport, type SerialBinding } from "./lib/pylon/link";
+import { acquireLink, listSerialPorts, PylonDeviceInUseError, releaseLink, SerialTransport, type SerialBinding } from "./lib/pylon/link";
 import { PollerPool } from "./lib/pylon/poll/poller-pool";
 import { raisedWarning } from "./lib/pylon/link/limits";
 import { parsePylonPortConfig, portLabel } from "./lib/pylon/link/port-config";
@@ -11,6 +11,8 @@ import type { PylonPortDef, PylonPortNode } from "./types";
 export = function register(RED: NodeAPI): void {
   function PylonPort(this: PylonPortNode, config: PylonPortDef): void {
     RED.nodes.createNode(this, config);
+    // Every pylon-port naming this device with the same settings shares one link (registry.ts).
+    const holder = { id: this.id, name: config.name };
     ownLink(this, () => {
       const { link, mode, protocol, raised } = parsePylonPortConfig(config);
       if (raised.length > 0) this.warn(raisedWarning(raised)); // a flow saved before the minimums
@@ -20,12 +22,18 @@ export = function register(RED: NodeAPI): void {
         link.createTransport = (o) =>
           new SerialTransport({ path: (o as { path: string }).path, baudRate: (o as { baudRate?: number }).baudRate, reconnectMs: o.reconnectMs, binding });
       }
-      this.link = new PylonPortLink(link);
+      try {
+        this.link = acquireLink(link, holder);
+      } catch (err) {
+        // The status is short; the error (configError) names the node, its id and what differs.
+        if (err instanceof PylonDeviceInUseError) this.configStatus = `port in use by ${err.holder.name ? `"${err.holder.name}"` : err.holder.id}`;
+        throw err;
+      }
       this.pollers = new PollerPool(this.link, { mode, protocol });
       this.mode = mode;
       this.protocol = protocol;
       this.label = portLabel(config.name, link);
-    });
+    }, (link) => releaseLink(link, holder));
   }
   RED.nodes.registerType("pylon-port", PylonPort);
 

@@ -9,6 +9,8 @@ interface ClosableLink {
 interface ConfigNodeLike<L> {
   link?: L;
   configError?: string;
+  /** Short status for the user nodes instead of "… config invalid" (e.g. "port in use"). */
+  configStatus?: string;
   error(message: string): void;
   warn(message: string): void;
   on(event: "close", handler: (removed: boolean, done: () => void) => void): unknown;
@@ -16,9 +18,10 @@ interface ConfigNodeLike<L> {
 
 /**
  * Runs `build` (which sets up `node.link`); a configuration error is kept in `node.configError`
- * for the user nodes' status instead of throwing. The link is closed when the node closes.
+ * for the user nodes' status instead of throwing. The link is closed when the node closes, by
+ * `close` when given (a link shared with other config nodes is given back, not closed).
  */
-export function ownLink<L extends ClosableLink>(node: ConfigNodeLike<L>, build: () => void): void {
+export function ownLink<L extends ClosableLink>(node: ConfigNodeLike<L>, build: () => void, close: (link: L) => Promise<void> = (link) => link.close()): void {
   try {
     build();
   } catch (err) {
@@ -29,7 +32,7 @@ export function ownLink<L extends ClosableLink>(node: ConfigNodeLike<L>, build: 
     const link = node.link;
     node.link = undefined;
     if (!link) return done();
-    link.close().then(
+    close(link).then(
       () => done(),
       (err: Error) => {
         node.warn(`closing ${link.description} failed: ${err.message}`);
@@ -50,7 +53,7 @@ interface UserNodeLike {
  */
 export function linkOf<L>(
   node: UserNodeLike,
-  configNode: { link?: L; configError?: string } | null,
+  configNode: { link?: L; configError?: string; configStatus?: string } | null,
   type: string,
   noun: string,
 ): L | undefined {
@@ -60,7 +63,7 @@ export function linkOf<L>(
     return undefined;
   }
   if (!configNode.link) {
-    node.status({ fill: "red", shape: "ring", text: `${noun} config invalid` });
+    node.status({ fill: "red", shape: "ring", text: configNode.configStatus ?? `${noun} config invalid` });
     node.error(`the ${type} configuration is invalid: ${configNode.configError ?? "unknown error"}`);
     return undefined;
   }

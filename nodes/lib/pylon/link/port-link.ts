@@ -134,7 +134,7 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
   private readonly users = new Set<object>();
   private readonly queue: Job[] = [];
   private transport: PylonTransport | undefined;
-  /** Settles once the last transport this link closed has released the device. */
+  /** Settles once the last transport this link (or the link before it on the device) closed has released the device. */
   private transportClosing: Promise<void> = Promise.resolve();
   private active: Job | undefined;
   private attempt: Attempt | undefined;
@@ -149,6 +149,7 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
     super();
     this.config = resolveLinkOptions(options);
     this.options = options;
+    if (options.openAfter) this.transportClosing = options.openAfter.then(noop, noop);
     this.description = describeTarget(options);
     this.setMaxListeners(0); // one listener per user node; many nodes may share a bus
   }
@@ -482,6 +483,8 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
     this.emit("state", change);
   }
 }
+
+function noop(): void {}
 
 function notConnected(message: string): PylonLinkError {
   return new PylonLinkError("not_connected", message);
