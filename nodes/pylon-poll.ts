@@ -5,6 +5,7 @@ import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
 import { errorText, finishInput } from "./lib/shared/node-errors";
 import { BadFrameBursts } from "./lib/pylon/link/bad-frames";
 import { CycleDelivery, type CycleOutcome } from "./lib/pylon/poll/cycle-delivery";
+import { LinkCounters } from "./lib/pylon/poll/link-counters";
 import { raisedWarning } from "./lib/pylon/link/limits";
 import { PortHealth, type PortHealthUpdate } from "./lib/pylon/link/port-health";
 import { parsePylonPollConfig } from "./lib/pylon/poll/poll-config";
@@ -12,10 +13,13 @@ import type { PollResult, PylonPoller } from "./lib/pylon/poll/poller";
 import type { StateChange } from "./lib/shared/transport";
 import type { PylonPollDef, PylonPortNode } from "./types";
 
-/** "3 packs · 45 cells · 0.4 s", with the failures, skipped ticks and bad frames counted. */
+/**
+ * "3 packs · 45 cells · 0.4 s", with the link's counters (retries, queue; the last reply when none
+ * came), the failures, skipped ticks and bad frames counted.
+ */
 function cycleStatus(
   result: PollResult,
-  counts: { skipped: number; badFrames: number },
+  counts: { skipped: number; badFrames: number; link: string[]; lastReply?: string },
 ): { fill: "green" | "yellow" | "red"; shape: "dot" | "ring"; text: string } {
   const { packs, errors } = result.payload;
   const cells = packs.reduce((n, p) => n + (p.cell_voltages?.length ?? 0), 0);
@@ -24,11 +28,13 @@ function cycleStatus(
     ...(counts.skipped > 0 ? [`${counts.skipped} skipped`] : []),
     ...(counts.badFrames > 0 ? [`${counts.badFrames} bad frame${counts.badFrames === 1 ? "" : "s"}`] : []),
   ].map((part) => ` · ${part}`).join("");
+  const link = counts.link.map((part) => ` · ${part}`).join("");
   if (packs.length === 0) {
     const why = errors[0]?.error ?? "no packs found";
-    return { fill: "red", shape: "ring", text: `no reply (${why}) · ${took}${extra}` };
+    const last = counts.lastReply ? ` · ${counts.lastReply}` : "";
+    return { fill: "red", shape: "ring", text: `no reply (${why}) · ${took}${last}${link}${extra}` };
   }
-  const base = `${packs.length} pack${packs.length === 1 ? "" : "s"} · ${cells} cells · ${took}`;
+  const base = `${packs.length} pack${packs.length === 1 ? "" : "s"} · ${cells} cells · ${took}${link}`;
   if (errors.length === 0) return { fill: "green", shape: "dot", text: `${base}${extra}` };
   return { fill: "yellow", shape: "dot", text: `${base} · ${errors.length} error${errors.length === 1 ? "" : "s"}${extra}` };
 }
@@ -87,6 +93,7 @@ export = function register(RED: NodeAPI): void {
       showHealth(health.update(change));
     };
     const badFrames = new BadFrameBursts(link.description);
+    const counters = new LinkCounters(link);
 
     const outputs = (shared: PollResult, base?: NodeMessageInFlow): NodeMessage[] => {
       // Other pylon-poll nodes of this port may send the same result: each sends its own copy.
@@ -105,7 +112,11 @@ export = function register(RED: NodeAPI): void {
       const notice = badFrames.add(result.badFrames, result.firstBadFrame, Date.now());
       if (notice?.level === "error") this.error(notice.text, { topic, payload: notice.text });
       else if (notice) this.log(notice.text);
-      if (!health.down) this.status(cycleStatus(result, { skipped: delivery.skipped, badFrames: badFrames.count }));
+      const linkParts = counters.afterCycle();
+      if (!health.down) {
+        const lastReply = packs.length === 0 ? counters.lastReply() : undefined;
+        this.status(cycleStatus(result, { skipped: delivery.skipped, badFrames: badFrames.count, link: linkParts, lastReply }));
+      }
       for (const out of outputs(result, msg)) send(out);
       if (portDown) {
         // An interval cycle's message says not_connected; the status and one error told the rest.

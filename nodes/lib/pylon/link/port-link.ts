@@ -167,6 +167,11 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
     return this.queue.length + (this.active && !this.active.done ? 1 : 0);
   }
 
+  /** Requests waiting behind the one in flight (the queue depth). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   get timeoutMs(): number {
     return this.config.timeoutMs;
   }

@@ -5,7 +5,8 @@
 // No Node-RED imports.
 import { realpathSync } from "node:fs";
 import { resolveLinkOptions, type PylonLinkTarget, type PylonPortLinkOptions } from "./link-options";
-import { PylonPortLink } from "./port-link";
+import { PylonPortLink, type PylonLinkStats } from "./port-link";
+import type { TransportState } from "./types";
 
 /** The config node that asked for a link: named in the error another one gets for its device. */
 export interface LinkHolder {
@@ -143,4 +144,44 @@ export function releaseLink(link: PylonPortLink, holder: LinkHolder): Promise<vo
 /** Who holds the link of a device now (the first is the one another node's error names). */
 export function linkHolders(link: PylonPortLink): readonly LinkHolder[] {
   return [...entries.values()].find((e) => e.link === link)?.holders ?? [];
+}
+
+/** One live link as an admin page shows it: what it is, who uses it, its queue and its counters. */
+export interface PylonLinkSnapshot {
+  /** The registry's key: "serial:/dev/ttyUSB0" or "tcp:192.168.1.7:8899". */
+  device: string;
+  /** "/dev/ttyUSB0 @ 115200" or "192.168.1.7:8899". */
+  description: string;
+  /** The pylon-port nodes sharing the link, the first being the one that opened it. */
+  holders: LinkHolder[];
+  state: TransportState;
+  /** Why the port is down, when it is. */
+  detail?: string;
+  /** pylon-poll nodes registered on it. */
+  users: number;
+  /** Whether a request is on the bus now. */
+  inFlight: boolean;
+  /** Requests waiting behind it. */
+  queued: number;
+  /** A copy: requests, replies, timeouts, bad frames, retries, echoes, late replies, ignored bytes, last reply time. */
+  stats: PylonLinkStats;
+}
+
+/** Every link of the registry now, for the admin endpoint and tests. */
+export function linkSnapshots(): PylonLinkSnapshot[] {
+  return [...entries.values()].map(({ device, link, holders }) => {
+    const { state, detail, error } = link.state;
+    const why = error?.message ?? detail;
+    return {
+      device,
+      description: link.description,
+      holders: holders.map((h) => ({ ...h })),
+      state,
+      ...(why !== undefined && { detail: why }),
+      users: link.userCount,
+      inFlight: link.pending > link.queued,
+      queued: link.queued,
+      stats: { ...link.stats },
+    };
+  });
 }
