@@ -4,6 +4,7 @@ import type { LxpDongleNode, LxpInDef } from "./types";
 import { BadFrameBursts, BadFrameReport } from "./lib/lxp/link/bad-frame-bursts";
 import { BankMerger } from "./lib/lxp/link/bank-merger";
 import { linkOf } from "./lib/shared/config-node";
+import { checkbox, currentConfig } from "./lib/shared/config-schema";
 import type { DecodedMessage } from "./lib/lxp/link/dongle-link";
 import type { LxpFrameError, MessageKind } from "./lib/lxp/codec";
 import { IgnoredSinceInput, quietHint } from "./lib/lxp/link/quiet-hint";
@@ -11,17 +12,17 @@ import { errorText } from "./lib/shared/node-errors";
 import { connectionStatus, NodeStatusLike } from "./lib/shared/status";
 import type { StateChange } from "./lib/shared/transport";
 
-/** Which message kinds each checkbox lets through; write echoes travel with hold replies. */
+/** Which message kinds each checkbox lets through (absent: the schema's default); write echoes travel with hold replies. */
 function kindFilter(config: LxpInDef): Record<MessageKind, boolean> {
-  const on = (v: unknown, fallback: boolean): boolean => (v === undefined ? fallback : v === true || v === "true");
+  const on = (key: keyof LxpInDef): boolean => checkbox("lxp-in", key, config[key]);
   return {
-    inputs: on(config.inputRegs, true),
-    holds: on(config.holds, true),
-    write: on(config.holds, true),
-    heartbeat: on(config.heartbeats, false),
-    param: on(config.params, true),
-    exception: on(config.exceptions, true),
-    request: on(config.requests, false),
+    inputs: on("inputRegs"),
+    holds: on("holds"),
+    write: on("holds"),
+    heartbeat: on("heartbeats"),
+    param: on("params"),
+    exception: on("exceptions"),
+    request: on("requests"),
   };
 }
 
@@ -30,13 +31,14 @@ const STATUS_INTERVAL_MS = 1000;
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 export = function register(RED: NodeAPI): void {
-  function LxpIn(this: Node, config: LxpInDef): void {
-    RED.nodes.createNode(this, config);
+  function LxpIn(this: Node, saved: LxpInDef): void {
+    RED.nodes.createNode(this, saved);
+    const config = currentConfig("lxp-in", saved, this);
     const link = linkOf(this, RED.nodes.getNode(config.dongle) as LxpDongleNode | null, "lxp-dongle", "dongle");
     if (!link) return;
 
     const emit = kindFilter(config);
-    const merger = config.mergeBanks === true || String(config.mergeBanks) === "true" ? new BankMerger() : undefined;
+    const merger = checkbox("lxp-in", "mergeBanks", config.mergeBanks) ? new BankMerger() : undefined;
     let badFrames = 0;
     let lastFrameAt: number | undefined;
     let state: StateChange = link.state;

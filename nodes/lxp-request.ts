@@ -3,6 +3,7 @@
 // lib/lxp/control/control.ts; this file maps it to Node-RED (status, errors, automatic time sync).
 import { setMaxListeners } from "node:events";
 import { linkOf } from "./lib/shared/config-node";
+import { currentConfig } from "./lib/shared/config-schema";
 import type { Node, NodeAPI, NodeMessage } from "node-red";
 import type { LxpDongleNode, LxpRequestDef } from "./types";
 import { CommandRequest, ControlOutcome, runCommand } from "./lib/lxp/control/control";
@@ -29,8 +30,9 @@ function queueCounts(queued: number, expired: number, dropped: number): string {
 }
 
 export = function register(RED: NodeAPI): void {
-  function LxpRequest(this: Node, config: LxpRequestDef): void {
-    RED.nodes.createNode(this, config);
+  function LxpRequest(this: Node, saved: LxpRequestDef): void {
+    RED.nodes.createNode(this, saved);
+    const config = currentConfig("lxp-request", saved, this);
     const dongle = RED.nodes.getNode(config.dongle) as LxpDongleNode | null;
     let settings: RequestSettings;
     try {

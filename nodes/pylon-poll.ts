@@ -1,6 +1,7 @@
 // pylon-poll: polls a PylonTech stack on an interval and/or per input message; one message per
 // completed cycle as in docs/pylon-payloads.md (never the same cycle twice), optionally one per pack.
 import { linkOf } from "./lib/shared/config-node";
+import { currentConfig } from "./lib/shared/config-schema";
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
 import { errorText, finishInput } from "./lib/shared/node-errors";
 import { BadFrameBursts } from "./lib/pylon/link/bad-frames";
@@ -50,17 +51,20 @@ interface PendingInput {
 }
 
 export = function register(RED: NodeAPI): void {
-  function PylonPoll(this: Node, config: PylonPollDef): void {
-    RED.nodes.createNode(this, config);
+  function PylonPoll(this: Node, saved: PylonPollDef): void {
+    RED.nodes.createNode(this, saved);
+    const config = currentConfig("pylon-poll", saved, this);
     const portNode = RED.nodes.getNode(config.port) as PylonPortNode | null;
     const link = linkOf(this, portNode, "pylon-port", "port");
     const pollers = portNode?.pollers;
     if (!link || !portNode?.mode || !pollers) return; // mode and pollers are set with the link
     let poller: PylonPoller;
     let intervalMs: number;
+    let perPack: boolean;
     try {
       const parsed = parsePylonPollConfig(config);
       intervalMs = parsed.intervalMs;
+      perPack = parsed.perPack;
       poller = pollers.acquire(parsed.settings);
       if (parsed.raised.length > 0) this.warn(raisedWarning(parsed.raised)); // a flow saved before the minimums
     } catch (err) {
@@ -70,7 +74,6 @@ export = function register(RED: NodeAPI): void {
     }
     for (const note of poller.unavailableOptions) this.warn(note);
     const topic = `pylon/${portNode.label}`;
-    const perPack = config.perPack === true;
     let timer: ReturnType<typeof setInterval> | undefined;
     let first: ReturnType<typeof setImmediate> | undefined;
     let closing = false;

@@ -2,6 +2,7 @@
 // pylon-poll node, with one request in flight at a time.
 import type { NodeAPI } from "node-red";
 import { ownLink } from "./lib/shared/config-node";
+import { currentConfig } from "./lib/shared/config-schema";
 import { acquireLink, listSerialPorts, PylonDeviceInUseError, releaseLink, SerialTransport, type SerialBinding } from "./lib/pylon/link";
 import { PollerPool } from "./lib/pylon/poll/poller-pool";
 import { raisedWarning } from "./lib/pylon/link/limits";
@@ -9,11 +10,12 @@ import { parsePylonPortConfig, portLabel } from "./lib/pylon/link/port-config";
 import type { PylonPortDef, PylonPortNode } from "./types";
 
 export = function register(RED: NodeAPI): void {
-  function PylonPort(this: PylonPortNode, config: PylonPortDef): void {
-    RED.nodes.createNode(this, config);
+  function PylonPort(this: PylonPortNode, saved: PylonPortDef): void {
+    RED.nodes.createNode(this, saved);
     // Every pylon-port naming this device with the same settings shares one link (registry.ts).
-    const holder = { id: this.id, name: config.name };
+    const holder = { id: this.id, name: saved.name };
     ownLink(this, () => {
+      const config = currentConfig("pylon-port", saved, this);
       const { link, mode, protocol, raised } = parsePylonPortConfig(config);
       if (raised.length > 0) this.warn(raisedWarning(raised)); // a flow saved before the minimums
       // Tests run the real node against @serialport/binding-mock through this setting.

@@ -5,7 +5,13 @@ import type { PylonPortLink } from "./lib/pylon/link";
 import type { PollerPool } from "./lib/pylon/poll/poller-pool";
 import type { PylonAddressMode, PylonProtocol } from "./lib/pylon/codec";
 
-export interface LxpDongleDef extends NodeDef {
+/** Every node's saved properties: declared in resources/config-schemas.js, with their config version. */
+export interface VersionedDef extends NodeDef {
+  /** The config version the node was saved at; absent in flows saved before versions existed (1). */
+  configVersion?: number;
+}
+
+export interface LxpDongleDef extends VersionedDef {
   transport: string;
   host: string;
   port: string;
@@ -31,7 +37,7 @@ export interface LxpDongleNode extends Node {
   configError?: string;
 }
 
-export interface LxpInDef extends NodeDef {
+export interface LxpInDef extends VersionedDef {
   dongle: string;
   inputRegs: boolean;
   holds: boolean;
@@ -42,7 +48,7 @@ export interface LxpInDef extends NodeDef {
   mergeBanks: boolean;
 }
 
-export interface LxpRequestDef extends NodeDef {
+export interface LxpRequestDef extends VersionedDef {
   dongle: string;
   /** Fixed command (topic); empty = msg.topic. */
   command: string;
@@ -53,7 +59,7 @@ export interface LxpRequestDef extends NodeDef {
   autoSync: string;
 }
 
-export interface PylonPortDef extends NodeDef {
+export interface PylonPortDef extends VersionedDef {
   transport: string;
   path: string;
   baud: string;
@@ -82,7 +88,7 @@ export interface PylonPortNode extends Node {
   configStatus?: string;
 }
 
-export interface PylonPollDef extends NodeDef {
+export interface PylonPollDef extends VersionedDef {
   port: string;
   packs: string;
   interval: string;

@@ -1,7 +1,11 @@
 // `lxp-pylon decode lxp`: the messages lxp-in would emit for the given bytes, as a JSON array.
 import { frameToMessage, LxpFrameError, LxpStreamParser } from "../../nodes/lib/lxp/codec/api";
+import { defaultText, listOr, numbersOf } from "../../nodes/lib/shared/config-schema";
 import { defineCommand } from "./command-spec";
 import { CliError, readInput } from "./io";
+
+/** The lxp-dongle setting "BMS current ÷" (resources/config-schemas.js). */
+const DIVISORS = numbersOf("lxp-dongle", "currentDivisor");
 
 export const decodeLxpCommand = defineCommand({
   name: "decode lxp",
@@ -13,7 +17,12 @@ export const decodeLxpCommand = defineCommand({
   ],
   options: {
     file: { type: "string", value: "F", help: "read raw bytes (not hex) from file F, e.g. a capture" },
-    "current-divisor": { type: "string", value: "10|100", help: "BMS current divisor of the inverter firmware", default: "100" },
+    "current-divisor": {
+      type: "string",
+      value: DIVISORS.join("|"),
+      help: "BMS current divisor of the inverter firmware",
+      default: defaultText("lxp-dongle", "currentDivisor"),
+    },
   },
   notes: [
     "Prints a JSON array of messages (topic, payload, lxp). Exit 0 when every frame decodes; 1 with a",
@@ -26,8 +35,8 @@ export const decodeLxpCommand = defineCommand({
     "lxp-pylon decode lxp --file capture.bin",
   ],
   run({ values, positionals }) {
-    const divisor = Number(values["current-divisor"] ?? 100);
-    if (divisor !== 10 && divisor !== 100) throw new CliError("--current-divisor must be 10 or 100", 2);
+    const divisor = Number(values["current-divisor"] ?? defaultText("lxp-dongle", "currentDivisor"));
+    if (!DIVISORS.includes(divisor)) throw new CliError(`--current-divisor must be ${listOr(DIVISORS)}`, 2);
     const bytes = readInput(positionals, values.file);
 
     const parser = new LxpStreamParser();
@@ -36,7 +45,7 @@ export const decodeLxpCommand = defineCommand({
     const errors: LxpFrameError[] = [];
     for (const item of items) {
       if (item.error) errors.push(item.error);
-      else messages.push(frameToMessage(item.frame, { currentDivisor: divisor }).msg);
+      else messages.push(frameToMessage(item.frame, { currentDivisor: divisor as 10 | 100 }).msg);
     }
     const problems = listProblems(errors);
     if (parser.buffered > 0) {

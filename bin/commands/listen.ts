@@ -5,17 +5,37 @@ import { parseDongleConfig } from "../../nodes/lib/lxp/link/dongle-config";
 import { splitHostPort } from "../../nodes/lib/shared/host";
 import { DongleLink } from "../../nodes/lib/lxp/link/dongle-link";
 import { BadFrameBursts } from "../../nodes/lib/lxp/link/bad-frame-bursts";
+import { TIMING_LIMITS } from "../../nodes/lib/lxp/link/timing-limits";
+import { defaultText, numbersOf } from "../../nodes/lib/shared/config-schema";
 import { defineCommand, OptionValues } from "./command-spec";
 import { CliError } from "./io";
 import { CLI_CONNECT_TIMEOUT_MS, connectFailedError, stateLine } from "./link-log";
+
+// Defaults and minimums: the lxp-dongle schema (resources/config-schemas.js), as the node has them.
+const { watchdog, reconnect } = TIMING_LIMITS["lxp-dongle"];
 
 const LISTEN_OPTIONS = {
   tcp: { type: "string", value: "HOST[:PORT]", help: "connect to the dongle's TCP server (port 8000 when not given)" },
   udp: { type: "string", value: "[HOST:]PORT", help: "receive the dongle's UDP datagrams on this local address (host 0.0.0.0 when not given)" },
   datalog: { type: "string", value: "SERIAL", help: "pass on only frames of this 10-character datalog serial", default: "every datalog" },
-  watchdog: { type: "string", value: "S", help: "tcp: reconnect after S seconds without any bytes (0 = off, else at least 60)", default: "600" },
-  "current-divisor": { type: "string", value: "10|100", help: "BMS current divisor of the inverter firmware", default: "100" },
-  reconnect: { type: "string", value: "S", help: "first reconnect delay after a drop (at least 1), doubling up to 60 s", default: "5" },
+  watchdog: {
+    type: "string",
+    value: "S",
+    help: `tcp: reconnect after S seconds without any bytes (0 = off, else at least ${watchdog.min})`,
+    default: defaultText("lxp-dongle", "watchdog"),
+  },
+  "current-divisor": {
+    type: "string",
+    value: numbersOf("lxp-dongle", "currentDivisor").join("|"),
+    help: "BMS current divisor of the inverter firmware",
+    default: defaultText("lxp-dongle", "currentDivisor"),
+  },
+  reconnect: {
+    type: "string",
+    value: "S",
+    help: `first reconnect delay after a drop (at least ${reconnect.min}), doubling up to 60 s`,
+    default: defaultText("lxp-dongle", "reconnect"),
+  },
 } as const;
 
 /** A value raised to its minimum (--watchdog 5 → 60), as poll pylon reports its notes. */

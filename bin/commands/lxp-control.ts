@@ -8,6 +8,8 @@ import { COMMAND_PATTERNS } from "../../nodes/lib/lxp/control/commands";
 import { HEARTBEAT_INTERVAL_S, SerialHints } from "../../nodes/lib/lxp/link/missing-serial";
 import { LxpRequestError } from "../../nodes/lib/lxp/link/request-error";
 import { parseFixedValue, parseRequestConfig } from "../../nodes/lib/lxp/control/request-config";
+import { TIMING_LIMITS } from "../../nodes/lib/lxp/link/timing-limits";
+import { defaultText } from "../../nodes/lib/shared/config-schema";
 import { defineCommand, OptionValues, wrap } from "./command-spec";
 import { CliError } from "./io";
 import { CLI_CONNECT_TIMEOUT_MS } from "./link-log";
@@ -25,8 +27,14 @@ const CONTROL_OPTIONS = {
   },
   "allow-writes": { type: "boolean", help: "allow set/… and sync_time to change inverter settings", default: "off, writes are refused" },
   writable: { type: "string", value: "LIST", help: "only these holding registers may be written, e.g. 21,64-67", default: "all, with --allow-writes" },
-  timeout: { type: "string", value: "S", help: "reply timeout per attempt, at least 0.5", default: "10" },
-  retries: { type: "string", value: "N", help: "extra attempts after a timeout", default: "1" },
+  // Defaults and minimum: the lxp-request schema (resources/config-schemas.js), as the node has them.
+  timeout: {
+    type: "string",
+    value: "S",
+    help: `reply timeout per attempt, at least ${TIMING_LIMITS["lxp-request"].timeout.min}`,
+    default: defaultText("lxp-request", "timeout"),
+  },
+  retries: { type: "string", value: "N", help: "extra attempts after a timeout", default: defaultText("lxp-request", "retries") },
 } as const;
 
 /** Where the CLI's user gives a serial that was not learned in time. */

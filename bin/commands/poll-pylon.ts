@@ -1,10 +1,13 @@
 // `lxp-pylon poll pylon`: one JSON line per poll cycle, the message pylon-poll would send.
-// Uses the same PylonPortLink and PylonPoller as the nodes.
+// Uses the same PylonPortLink and PylonPoller as the nodes, and their settings' defaults and limits
+// (the pylon-port and pylon-poll schemas in resources/config-schemas.js).
 import { PortHealth, type PortHealthUpdate, PylonPortLink } from "../../nodes/lib/pylon/link";
 import { BadFrameBursts } from "../../nodes/lib/pylon/link/bad-frames";
 import { PYLON_LIMITS } from "../../nodes/lib/pylon/link/limits";
 import { PylonPoller } from "../../nodes/lib/pylon/poll/poller";
+import { parsePacks } from "../../nodes/lib/pylon/poll/poll-config";
 import { parsePylonPortConfig, portLabel } from "../../nodes/lib/pylon/link/port-config";
+import { defaultText, field, listOr, numbersOf, rangeOf } from "../../nodes/lib/shared/config-schema";
 import { splitHostPort } from "../../nodes/lib/shared/host";
 import { defineCommand } from "./command-spec";
 import { CliError } from "./io";
@@ -12,11 +15,21 @@ import { CliError } from "./io";
 /** --interval: 0 (one cycle) or the pylon-poll node's range. */
 function cliInterval(value: string | undefined): number {
   const { min, max } = PYLON_LIMITS.interval;
-  const s = (value ?? "10").trim();
+  const s = (value ?? defaultText("pylon-poll", "interval")).trim();
   const n = s === "" ? NaN : Number(s);
   if (n === 0 || (n >= min && n <= max)) return n;
   throw new Error(`--interval must be 0 (one cycle) or seconds from ${min} to ${max}, got "${value}"`);
 }
+
+/** "1000; 2000 with --tcp": a pylon-port default that depends on another setting (`usual`: its value without the option). */
+function dependentDefault(key: string, usual: string, option: (value: string) => string): string {
+  const blank = field("pylon-port", key).blankMeans;
+  if (!blank) throw new Error(`pylon-port.${key}: its default depends on no other setting`);
+  const others = Object.entries(blank.values).filter(([value]) => value !== usual);
+  return [String(blank.values[usual]), ...others.map(([value, n]) => `${n} with ${option(value)}`)].join("; ");
+}
+
+const PACKS = rangeOf("pylon-poll", "packs");
 
 export const pollPylonCommand = defineCommand({
   name: "poll pylon",
@@ -24,18 +37,53 @@ export const pollPylonCommand = defineCommand({
   usage: ["--serial PATH [options]", "--tcp HOST:PORT [options]"],
   options: {
     serial: { type: "string", value: "PATH", help: "serial port of the RS485/RS232 adapter, e.g. /dev/ttyUSB0" },
-    baud: { type: "string", value: "N", help: "serial baud rate: 115200, 9600 or 1200", default: "115200; 1200 with --mode rs232" },
+    baud: {
+      type: "string",
+      value: "N",
+      help: `serial baud rate: ${listOr(numbersOf("pylon-port", "baud"))}`,
+      default: dependentDefault("baud", "rs485", (mode) => `--mode ${mode}`),
+    },
     tcp: { type: "string", value: "HOST:PORT", help: "RS485-to-TCP gateway in raw mode (ser2net, USR, Waveshare, Elfin)" },
-    mode: { type: "string", value: "rs485|rs232", help: "rs485: the packs answer at addresses 2, 3, …; rs232: the console port's binary protocol (address 1)", default: "rs485" },
-    packs: { type: "string", value: "auto|N", help: "how many packs to poll; auto asks the stack", default: "auto" },
+    mode: {
+      type: "string",
+      value: "rs485|rs232",
+      help: "rs485: the packs answer at addresses 2, 3, …; rs232: the console port's binary protocol (address 1)",
+      default: defaultText("pylon-port", "mode"),
+    },
+    packs: { type: "string", value: "auto|N", help: `how many packs to poll (${PACKS.min}-${PACKS.max}); auto asks the stack`, default: defaultText("pylon-poll", "packs") },
     once: { type: "boolean", help: "poll one cycle and exit (1 when no pack answered)", default: "off, poll every --interval" },
-    interval: { type: "string", value: "S", help: `seconds between cycle starts, until interrupted: ${PYLON_LIMITS.interval.min}-${PYLON_LIMITS.interval.max} (0 = one cycle, as --once)`, default: "10" },
+    interval: {
+      type: "string",
+      value: "S",
+      help: `seconds between cycle starts, until interrupted: ${PYLON_LIMITS.interval.min}-${PYLON_LIMITS.interval.max} (0 = one cycle, as --once)`,
+      default: defaultText("pylon-poll", "interval"),
+    },
     "charge-management": { type: "boolean", help: "also read 0x92 (charge/discharge limits and request flags) every cycle; not with --protocol seplos (a warning on stderr)", default: "off" },
     system: { type: "boolean", help: "also read the group's V3.5 values (0x60-0x63) from the master into payload.system; rs485 and pylontech only (otherwise a warning on stderr)", default: "off" },
-    protocol: { type: "string", value: "pylontech|seplos", help: "whose layouts the replies use (seplos: a Seplos V2 BMS, packs at 0, 1, …)", default: "pylontech" },
-    timeout: { type: "string", value: "MS", help: `reply timeout per request: ${PYLON_LIMITS.timeout.min}-${PYLON_LIMITS.timeout.max}`, default: "1000; 2000 with --tcp" },
-    gap: { type: "string", value: "MS", help: `pause between requests on the bus: ${PYLON_LIMITS.gap.min}-${PYLON_LIMITS.gap.max}`, default: "50" },
-    retries: { type: "string", value: "N", help: `extra attempts after a timeout or a corrupt reply: ${PYLON_LIMITS.retries.min}-${PYLON_LIMITS.retries.max}`, default: "1" },
+    protocol: {
+      type: "string",
+      value: "pylontech|seplos",
+      help: "whose layouts the replies use (seplos: a Seplos V2 BMS, packs at 0, 1, …)",
+      default: defaultText("pylon-port", "protocol"),
+    },
+    timeout: {
+      type: "string",
+      value: "MS",
+      help: `reply timeout per request: ${PYLON_LIMITS.timeout.min}-${PYLON_LIMITS.timeout.max}`,
+      default: dependentDefault("timeout", "serial", (transport) => `--${transport}`),
+    },
+    gap: {
+      type: "string",
+      value: "MS",
+      help: `pause between requests on the bus: ${PYLON_LIMITS.gap.min}-${PYLON_LIMITS.gap.max}`,
+      default: defaultText("pylon-port", "gap"),
+    },
+    retries: {
+      type: "string",
+      value: "N",
+      help: `extra attempts after a timeout or a corrupt reply: ${PYLON_LIMITS.retries.min}-${PYLON_LIMITS.retries.max}`,
+      default: defaultText("pylon-port", "retries"),
+    },
   },
   notes: [
     "Each line is the message pylon-poll sends (topic, payload). Connection changes go to stderr, and so do",
@@ -49,8 +97,6 @@ export const pollPylonCommand = defineCommand({
   ],
   async run({ values }) {
     if (!values.serial === !values.tcp) throw new CliError("give exactly one of --serial PATH or --tcp HOST:PORT", 2);
-    const packsText = values.packs ?? "auto";
-    const packs = packsText === "auto" ? "auto" : Number(packsText);
     let link: PylonPortLink;
     let intervalS: number;
     let poller: PylonPoller;
@@ -58,6 +104,7 @@ export const pollPylonCommand = defineCommand({
     try {
       // The nodes raise a value below its minimum (with a warning); here it is a usage error.
       intervalS = values.once ? 0 : cliInterval(values.interval);
+      const packs = parsePacks(values.packs);
       const gateway = values.tcp ? splitHostPort(values.tcp, 0) : undefined;
       const config = parsePylonPortConfig({
         transport: values.tcp ? "tcp" : "serial",
@@ -77,7 +124,7 @@ export const pollPylonCommand = defineCommand({
       poller = new PylonPoller(link, {
         mode: config.mode,
         protocol: config.protocol,
-        packs: packs as number | "auto",
+        packs,
         chargeManagement: values["charge-management"],
         system: values.system,
       });

@@ -32,13 +32,18 @@ describe("package in the real Node-RED runtime", function () {
     assert.match(html, /data-template-name="pylon-port"/);
   });
 
-  it("serves the shared editor helpers from resources/ at the URL the node HTML loads", async () => {
+  it("serves the shared editor helpers and config schemas from resources/ at the URL the node HTML loads", async () => {
     const res = await red.get("/resources/node-red-contrib-lxp-pylon/editor-validators.js", "*/*");
     assert.equal(res.status, 200);
     assert.match(res.headers.get("content-type") ?? "", /javascript/);
     assert.match(await res.text(), /LxpPylonEditor = /);
     const html = await (await red.get("/nodes", "text/html")).text();
     assert.match(html, /<script src="resources\/node-red-contrib-lxp-pylon\/editor-validators\.js"><\/script>/);
+    // The declared schemas the helpers build each node's defaults from, loaded before them.
+    const schemas = await red.get("/resources/node-red-contrib-lxp-pylon/config-schemas.js", "*/*");
+    assert.equal(schemas.status, 200);
+    assert.match(await schemas.text(), /root\.LxpPylonSchemas = api/);
+    assert.match(html, /config-schemas\.js"><\/script>\s*<script src="resources\/node-red-contrib-lxp-pylon\/editor-validators\.js">/);
     assert.equal((await red.get("/resources/node-red-contrib-lxp-pylon/missing.js", "*/*")).status, 404);
   });
 

@@ -242,6 +242,20 @@ describe("pylon-poll node", () => {
     assert.match(lastStatus("poll").text, new RegExp(`^3 packs · 45 cells · \\d+\\.\\d s · ${link.stats.badFrames} bad frames$`));
   });
 
+  it('takes a checkbox from an ${ENV} value ("true"), as lxp-in does', async () => {
+    process.env.LXP_PYLON_TEST_PER_PACK = "true";
+    try {
+      await helper.load([pylonPortNode, pylonPollNode], flow({}, { packs: "1", perPack: "${LXP_PYLON_TEST_PER_PACK}" }));
+      const out = collect("out");
+      (helper.getNode("poll") as any).receive({});
+      await waitFor(() => out.length >= 2, 5000, "the cycle and its pack");
+      assert.deepEqual(out.slice(0, 2).map((m) => m.topic), ["pylon/ttyMOCK0", "pylon/ttyMOCK0/2"]);
+      assert.deepEqual(callsOf("poll", "warn"), [], "a flow saved without configVersion loads without a note");
+    } finally {
+      delete process.env.LXP_PYLON_TEST_PER_PACK;
+    }
+  });
+
   it("a flow saved with timings below the minimums runs with the minimums and says so once per node", async () => {
     await helper.load([pylonPortNode, pylonPollNode], flow({ gap: "0", timeout: "50" }, { interval: "0.001", identityMinutes: "0", packs: "1" }));
     const out = collect("out");

@@ -11,6 +11,7 @@ import { parsePylonPortConfig } from "../../nodes/lib/pylon/link/port-config";
 import { COMMAND_PATTERNS, parseCommand } from "../../nodes/lib/lxp/control/commands";
 import { parseRequestConfig } from "../../nodes/lib/lxp/control/request-config";
 import { TIMING_LIMITS } from "../../nodes/lib/lxp/link/timing-limits";
+import { CONFIG_SCHEMAS, type NodeSchema, type NodeType } from "../../nodes/lib/shared/config-schema";
 
 const root = join(__dirname, "..", "..");
 const nodesDir = join(root, "nodes");
@@ -67,12 +68,19 @@ function resourceFile(file: string, src: string): string {
   return path;
 }
 
+/** The LxpPylonSchemas global of resources/config-schemas.js, as a test may replace it. */
+interface SchemasGlobal {
+  VERSION_KEY: string;
+  schemas: Record<string, NodeSchema>;
+  [helper: string]: unknown;
+}
+
 /**
  * Runs the scripts of an editor file in document order against a stub RED, as the editor does: each
  * `<script src="resources/<module>/…">` from the repository's resources/ folder, then every text/javascript
- * block. Returns what it registered.
+ * block. Returns what it registered. `schemas` may replace the declared schemas once config-schemas.js ran.
  */
-function loadEditor(file: string): EditorFile {
+function loadEditor(file: string, schemas?: (real: SchemasGlobal) => SchemasGlobal): EditorFile {
   const html = readFileSync(join(nodesDir, file), "utf8");
   const definitions = new Map<string, NodeDefinition>();
   const RED = {
@@ -101,6 +109,7 @@ function loadEditor(file: string): EditorFile {
       const path = resourceFile(file, src);
       vm.runInContext(readFileSync(path, "utf8"), context, { filename: path });
       resources.push(src.slice(resourcePrefix.length));
+      if (schemas && rel(src) === "config-schemas.js") context.LxpPylonSchemas = schemas(context.LxpPylonSchemas as SchemasGlobal);
     } else if (/\stype="text\/javascript"/.test(attrs)) {
       vm.runInContext(m[2], context, { filename: file });
       inline++;
@@ -115,6 +124,8 @@ function block(html: string, kind: "template" | "help", type: string): string | 
   const re = new RegExp(`<script type="text/html" data-${kind}-name="${type}">([\\s\\S]*?)</script>`);
   return re.exec(html)?.[1];
 }
+
+const rel = (src: string): string => src.slice(resourcePrefix.length);
 
 const editorFiles = readdirSync(nodesDir).filter((f) => f.endsWith(".html")).sort();
 const editors = new Map<string, EditorFile>();
@@ -297,7 +308,7 @@ describe("editor HTML", () => {
   });
 
   describe("shared editor helpers (resources/editor-validators.js)", () => {
-    it("are loaded by every editor file that uses them, before its own script", () => {
+    it("are loaded by every editor file that uses them, with the schemas, before its own script", () => {
       for (const file of editorFiles) {
         const html = readFileSync(join(nodesDir, file), "utf8");
         if (!html.includes("LxpPylonEditor")) continue;
@@ -305,7 +316,16 @@ describe("editor HTML", () => {
         const at = html.indexOf(tag);
         assert.ok(at >= 0, `${file} uses LxpPylonEditor without ${tag}`);
         assert.ok(at < html.indexOf('<script type="text/javascript">'), `${file} loads the helpers after its own script`);
-        assert.deepEqual(editors.get(basename(file, ".html"))?.resources, ["editor-validators.js"], file);
+        const schemas = html.indexOf(`<script src="${resourcePrefix}config-schemas.js"></script>`);
+        assert.ok(schemas >= 0 && schemas < html.indexOf('<script type="text/javascript">'), `${file} loads config-schemas.js before its own script`);
+        assert.deepEqual(editors.get(basename(file, ".html"))?.resources, ["config-schemas.js", "editor-validators.js"], file);
+      }
+    });
+
+    it("are used by every editor file: its defaults come from the node's declared schema", () => {
+      for (const file of editorFiles) {
+        const html = readFileSync(join(nodesDir, file), "utf8");
+        assert.match(html, new RegExp(`defaults: E\\.defaultsOf\\("${basename(file, ".html")}"`), file);
       }
     });
 
@@ -316,6 +336,7 @@ describe("editor HTML", () => {
 
     it("check the timing settings against the runtime's table (nodes/lib/lxp/link/timing-limits.ts)", () => {
       const context = vm.createContext({});
+      vm.runInContext(readFileSync(join(resourcesDir, "config-schemas.js"), "utf8"), context);
       vm.runInContext(readFileSync(join(resourcesDir, "editor-validators.js"), "utf8"), context);
       const E = context.LxpPylonEditor as { TIMING: unknown; timing: (...args: unknown[]) => Validator };
       assert.deepEqual(JSON.parse(JSON.stringify(E.TIMING)), JSON.parse(JSON.stringify(TIMING_LIMITS)));
@@ -323,10 +344,26 @@ describe("editor HTML", () => {
       assert.throws(() => E.timing("lxp-dongle", "watchdog", { minimumOnlyFor: "tcp" }), /transportOf/);
     });
 
+    it("work whichever of the two files runs first (the editor loads a package's <script src> files in parallel)", () => {
+      const context = vm.createContext({});
+      vm.runInContext(readFileSync(join(resourcesDir, "editor-validators.js"), "utf8"), context);
+      vm.runInContext(readFileSync(join(resourcesDir, "config-schemas.js"), "utf8"), context);
+      const E = context.LxpPylonEditor as { defaultsOf: (type: string) => Record<string, PropertyDef>; TIMING: unknown };
+      const defaults = E.defaultsOf("pylon-poll");
+      assert.equal(defaults.packs.validate?.call({}, "17", {}), 'packs must be "auto" or a whole number from 1 to 16');
+      assert.deepEqual(JSON.parse(JSON.stringify(E.TIMING)), JSON.parse(JSON.stringify(TIMING_LIMITS)));
+      const alone = vm.createContext({});
+      vm.runInContext(readFileSync(join(resourcesDir, "editor-validators.js"), "utf8"), alone);
+      assert.throws(() => (alone.LxpPylonEditor as { defaultsOf: (type: string) => unknown }).defaultsOf("pylon-poll"), /needs resources\/config-schemas\.js/);
+    });
+
     it("are defined once more harmlessly (the editor loads the file once per node set)", () => {
       const context = vm.createContext({});
+      const schemas = readFileSync(join(resourcesDir, "config-schemas.js"), "utf8");
       const code = readFileSync(join(resourcesDir, "editor-validators.js"), "utf8");
+      vm.runInContext(schemas, context);
       vm.runInContext(code, context);
+      vm.runInContext(schemas, context);
       vm.runInContext(code, context);
       const E = context.LxpPylonEditor as { numberIn: (...args: unknown[]) => Validator; text: (v: unknown) => string };
       assert.equal(E.text("  x "), "x");
@@ -356,12 +393,14 @@ describe("editor HTML", () => {
         }
       });
 
-      it("has a form with an input for every default", () => {
+      it("has a form with an input for every default (but the config version, stored on save)", () => {
         const def = definition(type);
         const form = block(editor().html, "template", type);
         assert.ok(form, `no data-template-name="${type}" block`);
         const prefix = def.category === "config" ? "node-config-input-" : "node-input-";
-        for (const key of Object.keys(def.defaults)) {
+        assert.doesNotMatch(form, new RegExp(`id="${prefix}configVersion"`), "the config version is no field of the form");
+        assert.equal(def.defaults.configVersion?.value, CONFIG_SCHEMAS[type as NodeType].version, "a new node is at the current config version");
+        for (const key of Object.keys(def.defaults).filter((k) => k !== "configVersion")) {
           assert.match(form, new RegExp(`<(input|select|textarea)\\b[^>]*\\sid="${prefix}${key}"`), `no #${prefix}${key}`);
           assert.match(form, new RegExp(`<label[^>]*\\sfor="${prefix}${key}"`), `no label for #${prefix}${key}`);
         }
@@ -441,6 +480,7 @@ describe("editor HTML", () => {
         answerHeartbeats: false,
         queueLimit: "50",
         currentDivisor: "100",
+        configVersion: 1,
       });
       const form = block(editors.get(T)?.html ?? "", "template", T) ?? "";
       for (const key of ["allowWrites", "answerHeartbeats"]) {
@@ -578,7 +618,7 @@ describe("editor HTML", () => {
       assert.equal(def.defaults.dongle.type, "lxp-dongle");
       assert.equal(def.defaults.dongle.required, true);
       const values = Object.fromEntries(Object.entries(def.defaults).map(([k, p]) => [k, p.value]));
-      assert.deepEqual(values, { name: "", dongle: "", command: "", value: "", timeout: "10", retries: "1", autoSync: "0" });
+      assert.deepEqual(values, { name: "", dongle: "", command: "", value: "", timeout: "10", retries: "1", autoSync: "0", configVersion: 1 });
     });
 
     it("command: empty or a command of the vocabulary (as parseCommand reads the topic)", () => {
@@ -667,6 +707,7 @@ describe("editor HTML", () => {
         exceptions: true,
         requests: false,
         mergeBanks: false,
+        configVersion: 1,
       });
       const form = block(editors.get(T)?.html ?? "", "template", T) ?? "";
       for (const key of ["inputRegs", "holds", "heartbeats", "params", "exceptions", "requests", "mergeBanks"]) {
@@ -728,6 +769,7 @@ describe("editor HTML", () => {
         timeout: "",
         gap: "50",
         retries: "1",
+        configVersion: 1,
       });
       const form = block(editors.get(T)?.html ?? "", "template", T) ?? "";
       assert.match(form, /<option value="serial">[\s\S]*<option value="tcp">/);
@@ -937,6 +979,7 @@ describe("editor HTML", () => {
         system: false,
         perPack: false,
         identityMinutes: "60",
+        configVersion: 1,
       });
       const form = block(editors.get(T)?.html ?? "", "template", T) ?? "";
       for (const key of ["chargeManagement", "system", "perPack"]) {
@@ -1037,6 +1080,79 @@ describe("editor HTML", () => {
       if (min > 0) bad(type, key, String(min / 2), node);
       else bad(type, key, "-1", node);
     }
+  });
+
+  describe("config versions in the edit dialog", () => {
+    /** The schemas with `type` at version 2, reached by renaming `from` to `to`. */
+    const renamed = (type: string, from: string, to: string) => (real: SchemasGlobal): SchemasGlobal => ({
+      ...real,
+      schemas: { ...real.schemas, [type]: { ...real.schemas[type], version: 2, migrations: [{ to: 2, rename: { [from]: to } }] } },
+    });
+    const versioned = (type: string): { oneditprepare: (this: Record<string, unknown>) => void; oneditsave: (this: Record<string, unknown>) => void } => {
+      const def = definition(type) as NodeDefinition & { oneditsave?: (this: Record<string, unknown>) => void };
+      assert.equal(typeof def.oneditprepare, "function", `${type}: oneditprepare`);
+      assert.equal(typeof def.oneditsave, "function", `${type}: oneditsave`);
+      return def as never;
+    };
+
+    it("every node stamps the current version on save only when its saved one is older (a flow saved today stays unchanged)", () => {
+      for (const type of editors.keys()) {
+        const def = versioned(type);
+        const today: Record<string, unknown> = { name: "x" };
+        def.oneditsave.call(today);
+        assert.deepEqual(today, { name: "x" }, `${type}: a node saved before versions is at version 1, nothing to store`);
+        const newer: Record<string, unknown> = { configVersion: 7 };
+        def.oneditsave.call(newer);
+        assert.equal(newer.configVersion, 7, `${type}: never lowered`);
+      }
+    });
+
+    it("a flow saved today opens without any field set again", () => {
+      const node = { transport: "tcp", host: "10.0.0.1", port: "8000" };
+      const fake = fakeJQuery({ "#node-config-input-transport": "tcp" });
+      prepare("lxp-dongle", node, fake);
+      assert.deepEqual(fake.calls.filter((c) => c.method === "val" && c.args.length > 0 && c.selector !== "#node-config-input-currentDivisor").map((c) => c.selector), []);
+    });
+
+    it("a text field renamed by a migration shows the saved value under its new name, and is saved at the new version", () => {
+      const editor = loadEditor("lxp-request.html", renamed("lxp-request", "timeoutS", "timeout"));
+      const def = editor.definitions.get("lxp-request") as NodeDefinition & { oneditsave: (this: Record<string, unknown>) => void };
+      assert.equal(def.defaults.configVersion.value, 2, "a new node starts at version 2");
+      const node: Record<string, unknown> = { dongle: "d1", timeoutS: "20", retries: "1" };
+      const fake = fakeJQuery({});
+      editor.context.$ = fake.$;
+      try {
+        def.oneditprepare?.call(node);
+      } finally {
+        delete editor.context.$;
+      }
+      assert.equal(fake.values["#node-input-timeout"], "20");
+      assert.deepEqual(fake.calls.filter((c) => c.method === "val" && c.args.length > 0).map((c) => c.selector), ["#node-input-timeout"]);
+      def.oneditsave.call(node);
+      assert.equal(node.configVersion, 2);
+      const again: Record<string, unknown> = { dongle: "d1", timeout: "30", configVersion: 2 };
+      const fake2 = fakeJQuery({});
+      editor.context.$ = fake2.$;
+      try {
+        def.oneditprepare?.call(again);
+      } finally {
+        delete editor.context.$;
+      }
+      assert.deepEqual(fake2.calls.filter((c) => c.method === "val" && c.args.length > 0), [], "a node at version 2 is not migrated again");
+    });
+
+    it("a checkbox renamed by a migration is ticked as saved", () => {
+      const editor = loadEditor("lxp-in.html", renamed("lxp-in", "holdRegs", "holds"));
+      const def = editor.definitions.get("lxp-in") as NodeDefinition;
+      const fake = fakeJQuery({});
+      editor.context.$ = fake.$;
+      try {
+        def.oneditprepare?.call({ dongle: "d1", holdRegs: false, inputRegs: true });
+      } finally {
+        delete editor.context.$;
+      }
+      assert.deepEqual(fake.calls.filter((c) => c.method === "prop" && c.args[0] === "checked" && c.selector === "#node-input-holds").map((c) => c.args[1]), [false]);
+    });
   });
 
   it("pylon help never suggests sending the state-changing commands", () => {

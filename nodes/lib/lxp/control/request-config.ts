@@ -1,5 +1,7 @@
 // Validates an lxp-request node's settings (editor strings, possibly from ${ENV}) and resolves the
-// command a message asks for. Shared with the editor's validators through the tests.
+// command a message asks for. Defaults and ranges: the lxp-request schema in
+// resources/config-schemas.js, which the editor's validators read too.
+import { blankValue, rangeOf } from "../../shared/config-schema";
 import { number, text } from "../../shared/config-values";
 import { TIMING_LIMITS, timingValue } from "../link/timing-limits";
 
@@ -20,7 +22,7 @@ export interface RequestConfigInput {
   autoSync?: unknown;
 }
 
-
+const RETRIES = rangeOf("lxp-request", "retries");
 
 /** A fixed value: JSON when it parses (50, true, {"start":…}), else the text itself ("on"). */
 export function parseFixedValue(raw: string): unknown {
@@ -42,9 +44,9 @@ export function parseRequestConfig(input: RequestConfigInput, warn?: (message: s
   return {
     command: command || undefined,
     value: value === "" ? undefined : parseFixedValue(value),
-    timeoutMs: timingValue(input.timeout, limits.timeout, 10, warn) * 1000,
-    retries: number(input.retries, "retries", 0, 10, 1, true),
-    autoSyncHours: timingValue(input.autoSync, limits.autoSync, 0, warn),
+    timeoutMs: timingValue(input.timeout, limits.timeout, blankValue("lxp-request", "timeout"), warn) * 1000,
+    retries: number(input.retries, RETRIES.what, RETRIES.min, RETRIES.max, blankValue("lxp-request", "retries"), true),
+    autoSyncHours: timingValue(input.autoSync, limits.autoSync, blankValue("lxp-request", "autoSync"), warn),
   };
 }
 

@@ -1,9 +1,10 @@
 // Validates an lxp-dongle configuration (editor values arrive as strings, possibly from ${ENV}
-// substitution) into DongleLink options. Shared by the config node and the CLI.
+// substitution) into DongleLink options. Shared by the config node and the CLI. Defaults and ranges:
+// the lxp-dongle schema in resources/config-schemas.js.
+import { blankValue, checkbox, choicesOf, defaultText, field, listOr, numbersOf, rangeOf, wordsOf } from "../../shared/config-schema";
 import { number, text } from "../../shared/config-values";
 import { isHost, isIPv4 } from "../../shared/host";
 import type { DongleLinkOptions } from "./dongle-link";
-import { DEFAULT_QUEUE_LIMIT } from "./requester";
 import { parseRegisterList } from "./write-policy";
 import { TIMING_LIMITS, timingValue } from "./timing-limits";
 
@@ -27,13 +28,19 @@ export interface DongleConfigInput {
   broadcastInterval?: unknown;
 }
 
-export const DATALOG_PATTERN = /^[A-Za-z0-9]{10}$/;
+const TYPE = "lxp-dongle";
 
-/** A checkbox: true, or "true" from an ${ENV} value. */
-const checked = (v: unknown): boolean => v === true || text(v).toLowerCase() === "true";
+export const DATALOG_PATTERN = new RegExp(field(TYPE, "datalog").pattern ?? "");
+
+const QUEUE_LIMIT = rangeOf(TYPE, "queueLimit");
 
 /** The most requests the queue limit allows (each waiting request holds a message and a timer). */
-export const MAX_QUEUE_LIMIT = 1000;
+export const MAX_QUEUE_LIMIT = QUEUE_LIMIT.max;
+
+const TRANSPORTS = wordsOf(TYPE, "transport");
+const PORT = rangeOf(TYPE, "port");
+const DIVISOR = choicesOf(TYPE, "currentDivisor");
+const DIVISORS = numbersOf(TYPE, "currentDivisor");
 
 /**
  * The link options of a configuration; throws on a bad value. A timing value below its minimum is
@@ -41,33 +48,33 @@ export const MAX_QUEUE_LIMIT = 1000;
  */
 export function parseDongleConfig(input: DongleConfigInput, warn?: (message: string) => void): DongleLinkOptions {
   const limits = TIMING_LIMITS["lxp-dongle"];
-  const transport = text(input.transport) || "tcp";
-  if (transport !== "tcp" && transport !== "udp") throw new Error(`transport must be "tcp" or "udp", got "${transport}"`);
-  const port = number(input.port, "port", 1, 65535, 8000);
+  const transport = (text(input.transport) || defaultText(TYPE, "transport")) as "tcp" | "udp";
+  if (!TRANSPORTS.includes(transport)) throw new Error(`transport must be ${listOr(TRANSPORTS.map((t) => `"${t}"`))}, got "${transport}"`);
+  const port = number(input.port, PORT.what, PORT.min, PORT.max, blankValue(TYPE, "port"));
   if (!Number.isInteger(port)) throw new Error(`port must be a whole number, got ${port}`);
-  const reconnectMs = timingValue(input.reconnect, limits.reconnect, 5, warn) * 1000;
-  // UDP has no watchdog: its value is range-checked but not raised with a warning.
-  const watchdogMs = timingValue(input.watchdog, limits.watchdog, 600, transport === "tcp" ? warn : undefined) * 1000;
+  const reconnectMs = timingValue(input.reconnect, limits.reconnect, blankValue(TYPE, "reconnect"), warn) * 1000;
+  // UDP has no watchdog: its value is range-checked but not raised with a warning (minimumWhen).
+  const watchdogMs = timingValue(input.watchdog, limits.watchdog, blankValue(TYPE, "watchdog"), transport === "tcp" ? warn : undefined) * 1000;
   const datalog = text(input.datalog);
   if (datalog && !DATALOG_PATTERN.test(datalog)) {
     throw new Error(`datalog filter must be the dongle's 10-character serial (letters and digits), got "${datalog}"`);
   }
-  const divisor = number(input.currentDivisor, "BMS current divisor", 10, 100, 100);
-  if (divisor !== 10 && divisor !== 100) throw new Error(`BMS current divisor must be 10 or 100, got ${divisor}`);
+  const divisor = number(input.currentDivisor, DIVISOR.what, Math.min(...DIVISORS), Math.max(...DIVISORS), blankValue(TYPE, "currentDivisor"));
+  if (!DIVISORS.includes(divisor)) throw new Error(`${DIVISOR.what} must be ${listOr(DIVISORS)}, got ${divisor}`);
   const inverter = text(input.inverter);
   if (inverter && !DATALOG_PATTERN.test(inverter)) {
     throw new Error(`inverter serial must be 10 letters/digits, got "${inverter}"`);
   }
   const registers = parseRegisterList(text(input.writableRegisters));
-  const broadcastIntervalS = timingValue(input.broadcastInterval, limits.broadcastInterval, 300, warn);
-  const queueLimit = number(input.queueLimit, "queue limit", 1, MAX_QUEUE_LIMIT, DEFAULT_QUEUE_LIMIT, true);
+  const broadcastIntervalS = timingValue(input.broadcastInterval, limits.broadcastInterval, blankValue(TYPE, "broadcastInterval"), warn);
+  const queueLimit = number(input.queueLimit, QUEUE_LIMIT.what, QUEUE_LIMIT.min, QUEUE_LIMIT.max, blankValue(TYPE, "queueLimit"), true);
   const common = {
     reconnectMs,
     datalog: datalog || undefined,
     currentDivisor: divisor as 10 | 100,
     inverter: inverter || undefined,
-    writes: { allowed: checked(input.allowWrites), registers },
-    answerHeartbeats: checked(input.answerHeartbeats),
+    writes: { allowed: checkbox(TYPE, "allowWrites", input.allowWrites), registers },
+    answerHeartbeats: checkbox(TYPE, "answerHeartbeats", input.answerHeartbeats),
     broadcastIntervalS,
     queueLimit,
   };
@@ -78,7 +85,7 @@ export function parseDongleConfig(input: DongleConfigInput, warn?: (message: str
     if (!isHost(host)) throw new Error(`host "${host}" is not a valid host name or IP address`);
     return { ...common, transport, host, port, watchdogMs };
   }
-  const bind = text(input.bind) || "0.0.0.0";
+  const bind = text(input.bind) || defaultText(TYPE, "bind");
   if (!isIPv4(bind)) throw new Error(`listen address must be an IPv4 address, got "${bind}"`);
   const source = text(input.source);
   if (source && !isIPv4(source)) throw new Error(`source filter must be an IPv4 address, got "${source}"`);

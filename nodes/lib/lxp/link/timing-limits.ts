@@ -1,7 +1,8 @@
-// The ranges of the timing settings of lxp-dongle and lxp-request, with their minimums. The editor
-// checks the same table (TIMING in resources/editor-validators.js; test/unit/editor-html.spec.ts
-// compares the two). A saved value below a minimum is raised to it with a warning, not refused, so
-// an existing flow still starts; the editor marks it invalid.
+// The ranges of the timing settings of lxp-dongle and lxp-request, with their minimums, as declared
+// in resources/config-schemas.js (the editor builds its TIMING table from the same declarations;
+// test/unit/editor-html.spec.ts compares the two). A saved value below a minimum is raised to it
+// with a warning, not refused, so an existing flow still starts; the editor marks it invalid.
+import { rangeOf, type NodeType } from "../../shared/config-schema";
 import { text } from "../../shared/config-values";
 
 export interface TimingLimit {
@@ -13,20 +14,20 @@ export interface TimingLimit {
   zeroIsOff?: boolean;
 }
 
+function timingLimit(type: NodeType, key: string): TimingLimit {
+  const { what, min, max, zeroMeans } = rangeOf(type, key);
+  return { what, min, max, ...(zeroMeans === "off" && { zeroIsOff: true }) };
+}
+
 export const TIMING_LIMITS = {
   "lxp-dongle": {
-    // A dongle that drops each connection at once is not reconnected more than once a second.
-    reconnect: { what: "reconnect delay (s)", min: 1, max: 3600 },
-    // The dongle sends a heartbeat about once a minute: a shorter watchdog drops healthy connections.
-    watchdog: { what: "silence watchdog (s)", min: 60, max: 86400, zeroIsOff: true },
-    // Not in the editor; the input-quiet check runs every quarter of it.
-    broadcastInterval: { what: "broadcast interval (s)", min: 1, max: 86400 },
+    reconnect: timingLimit("lxp-dongle", "reconnect"),
+    watchdog: timingLimit("lxp-dongle", "watchdog"),
+    broadcastInterval: timingLimit("lxp-dongle", "broadcastInterval"),
   },
   "lxp-request": {
-    // A reply passes the dongle's serial link to the inverter: a shorter timeout only resends requests.
-    timeout: { what: "timeout (s)", min: 0.5, max: 300 },
-    // The clock is set only when it is more than 120 s off: checking more often than hourly gains nothing.
-    autoSync: { what: "automatic time sync (hours)", min: 1, max: 168, zeroIsOff: true },
+    timeout: timingLimit("lxp-request", "timeout"),
+    autoSync: timingLimit("lxp-request", "autoSync"),
   },
 } as const satisfies Record<string, Record<string, TimingLimit>>;
 
@@ -37,8 +38,8 @@ export function describeRange(limit: TimingLimit): string {
 
 /**
  * A timing setting from the editor (a string, possibly from ${ENV}): blank gives `fallback`; above
- * the maximum, negative, not a number (or 0 where 0 does not mean off) throws; from 0 to the minimum
- * it is raised to the minimum and `warn` is told once.
+ * the maximum, negative, not a number (or 0 where 0 does not mean off) throws; above 0 and below the
+ * minimum it is raised to the minimum and `warn` is told once.
  */
 export function timingValue(v: unknown, limit: TimingLimit, fallback: number, warn?: (message: string) => void): number {
   const s = text(v);

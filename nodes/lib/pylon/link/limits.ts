@@ -1,7 +1,7 @@
-// The one table of PylonTech timing limits: pylon-port and pylon-poll settings and the matching
-// `poll pylon` options. The editors (nodes/pylon-*.html) repeat these numbers and
-// test/unit/pylon-limits.spec.ts checks they agree. A value below its minimum, as an older flow may
-// hold, is raised to it with a note (the node warns once; the CLI refuses it).
+// The PylonTech limits: the pylon-port and pylon-poll settings declared with a minimum in
+// resources/config-schemas.js, and the matching `poll pylon` options. A value below its minimum,
+// as an older flow may hold, is raised to it with a note (the node warns once; the CLI refuses it).
+import { rangeOf, type NodeType } from "../../shared/config-schema";
 import { text } from "../../shared/config-values";
 
 export interface PylonLimit {
@@ -14,19 +14,24 @@ export interface PylonLimit {
   zeroMeans?: string;
 }
 
+function pylonLimit(type: NodeType, key: string): PylonLimit {
+  const { what, min, max, type: kind, zeroMeans } = rangeOf(type, key);
+  return { what, min, max, ...(kind === "integer" && { integer: true }), ...(zeroMeans !== undefined && { zeroMeans }) };
+}
+
 export const PYLON_LIMITS = {
-  /** pylon-poll: seconds between cycles. 0.001 s was accepted once: 864 messages a second. */
-  interval: { what: "interval (s)", min: 1, max: 86400, zeroMeans: "only on input" },
+  /** pylon-poll: seconds between cycles. */
+  interval: pylonLimit("pylon-poll", "interval"),
   /** pylon-poll: identity refresh. */
-  identityMinutes: { what: "identity refresh (min)", min: 1, max: 10080 },
-  /** pylon-port: reply timeout per attempt; a pack answers after about 70 ms (pylon-protocol.md §8). */
-  timeout: { what: "reply timeout (ms)", min: 100, max: 30000 },
-  /** pylon-port: quiet time between requests; other tools use 20–250 ms (pylon-protocol.md §8). */
-  gap: { what: "gap between requests (ms)", min: 10, max: 5000 },
+  identityMinutes: pylonLimit("pylon-poll", "identityMinutes"),
+  /** pylon-port: reply timeout per attempt. */
+  timeout: pylonLimit("pylon-port", "timeout"),
+  /** pylon-port: quiet time between requests. */
+  gap: pylonLimit("pylon-port", "gap"),
   /** pylon-port: extra attempts. */
-  retries: { what: "retries", min: 0, max: 10, integer: true },
+  retries: pylonLimit("pylon-port", "retries"),
   /** pylon-port: reopen delay while the port is down (not in the edit dialog). */
-  reconnect: { what: "reopen delay (s)", min: 0.1, max: 3600 },
+  reconnect: pylonLimit("pylon-port", "reconnect"),
 } as const satisfies Record<string, PylonLimit>;
 
 export type PylonLimitName = keyof typeof PYLON_LIMITS;

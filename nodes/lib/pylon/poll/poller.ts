@@ -19,6 +19,10 @@ import {
   summarizeRequest,
   summarizeStack,
 } from "../codec";
+import { rangeOf } from "../../shared/config-schema";
+
+/** How many packs a stack may have: the pylon-poll setting "packs" (resources/config-schemas.js). */
+const PACK_COUNT = rangeOf("pylon-poll", "packs");
 
 /**
  * What the poller needs of a bus: PylonPortLink, or an in-process stand-in. A requester that
@@ -161,8 +165,8 @@ export class PylonPoller {
 
   constructor(link: PylonRequester, options: PollerOptions) {
     const packs = options.packs;
-    if (packs !== "auto" && (!Number.isInteger(packs) || packs < 1 || packs > 16)) {
-      throw new Error(`packs must be "auto" or 1..16, got ${String(packs)}`);
+    if (packs !== "auto" && (!Number.isInteger(packs) || packs < PACK_COUNT.min || packs > PACK_COUNT.max)) {
+      throw new Error(`packs must be "auto" or ${PACK_COUNT.min}..${PACK_COUNT.max}, got ${String(packs)}`);
     }
     if (options.protocol === "seplos" && options.mode !== "rs485") {
       throw new Error('the Seplos protocol works on the RS485 port only: use mode "rs485"');
@@ -174,7 +178,7 @@ export class PylonPoller {
       system: false,
       identityIntervalMs: 3_600_000,
       rediscoverIntervalMs: 600_000,
-      maxPacks: 16,
+      maxPacks: PACK_COUNT.max,
       ...options,
     };
     if (packs !== "auto") this.packNumbers = Array.from({ length: packs }, (_, k) => k + 1);
