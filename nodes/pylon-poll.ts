@@ -2,7 +2,7 @@
 // completed cycle as in docs/pylon-payloads.md (never the same cycle twice), optionally one per pack.
 import { linkOf } from "./lib/shared/config-node";
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
-import { errorText, finishInput } from "./lib/shared/node-errors";
+import { errorMessage, finishInput, nodeFailed, raiseError } from "./lib/shared/node-errors";
 import { BadFrameBursts } from "./lib/pylon/link/bad-frames";
 import { CycleDelivery, type CycleOutcome } from "./lib/pylon/poll/cycle-delivery";
 import { raisedWarning } from "./lib/pylon/link/limits";
@@ -58,8 +58,7 @@ export = function register(RED: NodeAPI): void {
       poller = pollers.acquire(parsed.settings);
       if (parsed.raised.length > 0) this.warn(raisedWarning(parsed.raised)); // a flow saved before the minimums
     } catch (err) {
-      this.status({ fill: "red", shape: "ring", text: "config error" });
-      this.error((err as Error).message);
+      nodeFailed(this, "config error", err);
       return;
     }
     for (const note of poller.unavailableOptions) this.warn(note);
@@ -75,7 +74,7 @@ export = function register(RED: NodeAPI): void {
     const health = new PortHealth(link.description);
     const showHealth = ({ status, notice, confirmInMs }: PortHealthUpdate): void => {
       if (status) this.status(status);
-      if (notice?.level === "error") this.error(notice.text, { topic, payload: notice.text });
+      if (notice?.level === "error") raiseError(this, notice.text, errorMessage(topic, notice.text));
       else if (notice) this.log(notice.text);
       if (confirmInMs !== undefined) {
         clearTimeout(confirmTimer);
@@ -103,7 +102,7 @@ export = function register(RED: NodeAPI): void {
       const portDown = result.portDown !== undefined && packs.length === 0;
       if (packs.length > 0) showHealth(health.confirm()); // a reply proves a reopened port
       const notice = badFrames.add(result.badFrames, result.firstBadFrame, Date.now());
-      if (notice?.level === "error") this.error(notice.text, { topic, payload: notice.text });
+      if (notice?.level === "error") raiseError(this, notice.text, errorMessage(topic, notice.text));
       else if (notice) this.log(notice.text);
       if (!health.down) this.status(cycleStatus(result, { skipped: delivery.skipped, badFrames: badFrames.count }));
       for (const out of outputs(result, msg)) send(out);
@@ -132,7 +131,7 @@ export = function register(RED: NodeAPI): void {
         }
       }
       if (input) finishInput(input.done, err ?? undefined);
-      else if (err !== undefined) this.error(errorText(err), { topic, payload: errorText(err) });
+      else if (err !== undefined) raiseError(this, err, errorMessage(topic, err));
     });
 
     link.on("state", onState);

@@ -18,7 +18,7 @@ import {
   PylonCommand,
   PylonFrame,
   PylonFrameError,
-  PylonFrameErrorReason,
+  PylonFrameErrorCode,
   PylonFrameSplitter,
   READ_COMMANDS,
   RTN_NORMAL,
@@ -59,7 +59,7 @@ export const RTN_INVALID_DATA = 0x06;
 export const RTN_ADR_ERROR = 0x90;
 
 /** Request envelope faults answered with an error RTN; any other malformed request is ignored. */
-const ENVELOPE_ERROR_RTN: Partial<Record<PylonFrameErrorReason, number>> = {
+const ENVELOPE_ERROR_RTN: Partial<Record<PylonFrameErrorCode, number>> = {
   checksum: RTN_CHKSUM_ERROR,
   length_checksum: RTN_LCHKSUM_ERROR,
   length_mismatch: RTN_COMMAND_FORMAT_ERROR,
@@ -257,7 +257,7 @@ export class PylonStackSimulator {
       frame = parseFrame(text);
     } catch (err) {
       if (!(err instanceof PylonFrameError)) throw err;
-      return this.replyToBrokenRequest(text, err.reason);
+      return this.replyToBrokenRequest(text, err.code);
     }
     if (frame.cid1 !== CID1_BATTERY) return null; // another device type on the bus
     const host = this.hostAt(frame.adr);
@@ -341,7 +341,7 @@ export class PylonStackSimulator {
   }
 
   /** A bad CHKSUM/LENGTH gets an error RTN when the ADR still names a pack (pylon-protocol.md §2.3). */
-  private replyToBrokenRequest(text: string, reason: PylonFrameErrorReason): PylonSimReply | null {
+  private replyToBrokenRequest(text: string, reason: PylonFrameErrorCode): PylonSimReply | null {
     const rtn = ENVELOPE_ERROR_RTN[reason];
     const adrText = /^~[0-9A-Fa-f]{2}([0-9A-Fa-f]{2})/.exec(text.trim())?.[1];
     if (rtn === undefined || adrText === undefined) return null;

@@ -101,9 +101,11 @@ export function checkCommand(link: DongleLink, request: CommandRequest): Command
   try {
     command = parseCommand(request.topic, request.payload);
   } catch (err) {
-    if (err instanceof LxpCommandError) throw new LxpRequestError("invalid", `${err.message} (nothing was sent)`);
+    if (err instanceof LxpCommandError) throw new LxpRequestError("invalid", `${err.message} (nothing was sent)`, undefined, { cause: err });
     // A payload whose getters or Proxy traps throw: as invalid as any other bad value.
-    throw new LxpRequestError("invalid", `${request.topic.slice(0, 40)}: the value cannot be read: ${errorText(err)} (nothing was sent)`);
+    throw new LxpRequestError("invalid", `${request.topic.slice(0, 40)}: the value cannot be read: ${errorText(err)} (nothing was sent)`, undefined, {
+      cause: err,
+    });
   }
   checkWritable(link, command, request.topic);
   return command;

@@ -18,6 +18,7 @@ import {
   PylonSystemBasicInfo,
   summarizeStack,
 } from "../codec";
+import { errorCode } from "../../shared/node-errors";
 
 export interface PylonRequester {
   request(
@@ -37,7 +38,7 @@ function isAddressMismatch(decode: () => unknown): boolean {
     decode();
     return false;
   } catch (err) {
-    return (err as { reason?: unknown }).reason === "address_mismatch";
+    return errorCode(err) === "address_mismatch";
   }
 }
 
@@ -133,14 +134,6 @@ class PortDown extends Error {
   ) {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
   }
-}
-
-/** The short cause of docs/pylon-payloads.md `errors[].error`: `timeout`, `checksum`, an RTN name, … */
-export function errorName(err: unknown): string {
-  const e = err as { code?: unknown; reason?: unknown; message?: unknown };
-  if (typeof e.reason === "string") return e.reason;
-  if (typeof e.code === "string") return e.code;
-  return typeof e.message === "string" ? e.message : String(err);
 }
 
 export class PylonPoller {
@@ -315,7 +308,7 @@ export class PylonPoller {
         found.push(pack);
       } catch (err) {
         if (err instanceof PortDown) throw err;
-        const why = errorName(err);
+        const why = errorCode(err);
         if (why === "timeout") {
           if (pack > known) break;
           found.push(pack); // known before: poll it and report its silence
@@ -365,7 +358,7 @@ export class PylonPoller {
     try {
       ({ raw } = await this.link.request(request, { ...options, accept, onBadFrames }));
     } catch (err) {
-      const why = errorName(err);
+      const why = errorCode(err);
       throw PORT_DOWN.has(why) ? new PortDown(entry(why), err) : err;
     }
     return decode(raw);
@@ -389,7 +382,7 @@ export class PylonPoller {
         return { values };
       } catch (err) {
         if (err instanceof PortDown) throw err;
-        const error = errorName(err);
+        const error = errorCode(err);
         errors.push({ address, command: formatCid2(cid2), error });
         return { error };
       }
@@ -423,7 +416,7 @@ export class PylonPoller {
   private async pollPack(pack: number, now: number, errors: PollError[]): Promise<PylonPack | undefined> {
     const address = this.addressOf(pack);
     const fail = (cid2: number, err: unknown): void => {
-      errors.push({ address, command: formatCid2(cid2), error: errorName(err) });
+      errors.push({ address, command: formatCid2(cid2), error: errorCode(err) });
     };
     let result: PylonPack;
     try {
@@ -462,8 +455,8 @@ export class PylonPoller {
         Object.assign(values, fields);
       } catch (err) {
         if (err instanceof PortDown) throw err;
-        if (TRANSIENT.has(errorName(err))) complete = false;
-        errors.push({ address: this.addressOf(pack), command: formatCid2(cid2), error: errorName(err) });
+        if (TRANSIENT.has(errorCode(err))) complete = false;
+        errors.push({ address: this.addressOf(pack), command: formatCid2(cid2), error: errorCode(err) });
       }
     }
     // A partial read is used now and tried again a minute later, not every cycle.
