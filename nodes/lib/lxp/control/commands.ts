@@ -3,6 +3,7 @@
 // topic and payload come from a msg and are untrusted, so every shape is checked, every length is
 // bounded before it is scanned, and nothing runs in more than linear time.
 import { describeValue, firstHole, isPlainObject, trimSlashes } from "./command-values";
+import { BANK_SIZE, MAX_REGISTERS } from "../codec/constants";
 import { HOLD_NAMES, REG21_BITS, TIME_WINDOWS } from "../codec/hold-registers";
 import { LxpError } from "../codec/errors";
 
@@ -50,12 +51,8 @@ export const BIT_SETTINGS: Readonly<Record<string, number>> = {
 
 export const BIT_REGISTER = 21;
 export const CLOCK_REGISTER = 12;
-/** Banks with named input registers (0–239). */
-export const INPUT_BANKS = 6;
-export const BANK_REGISTERS = 40;
 /** The last bank whose 40 registers end within 0–65535 (40·(n−1) + 39 ≤ 65535): read/inputs/{1-1638}. */
-export const MAX_INPUT_BANK = Math.floor((0xffff - (BANK_REGISTERS - 1)) / BANK_REGISTERS) + 1;
-export const MAX_READ_COUNT = 127;
+export const MAX_INPUT_BANK = Math.floor((0xffff - (BANK_SIZE - 1)) / BANK_SIZE) + 1;
 /** Longest topic read (the longest command, read/discharge_cutoff_soc_limit_pct, has 35 characters). */
 export const MAX_TOPIC_LENGTH = 128;
 /** Longest text read as a number or as on/off. */
@@ -181,13 +178,13 @@ export function checkHoldValue(register: number, value: unknown): number {
 }
 
 /**
- * The values of a write multi: a dense array of 1–127 values, each checked for its register. A hole
+ * The values of a write multi: a dense array of 1–MAX_REGISTERS values, each checked for its register. A hole
  * (`new Array(1)`, `[1, , 3]`) would be skipped by map/forEach and go out as 0, so it is refused.
  */
 function multiValues(payload: readonly unknown[], register: number, path: string): number[] {
   const length = payload.length;
-  if (length < 1 || length > MAX_READ_COUNT) {
-    throw new LxpCommandError("invalid_value", `${path}: a multi-register write takes 1–${MAX_READ_COUNT} values, got ${length}`);
+  if (length < 1 || length > MAX_REGISTERS) {
+    throw new LxpCommandError("invalid_value", `${path}: a multi-register write takes 1–${MAX_REGISTERS} values, got ${length}`);
   }
   if (register + length - 1 > 0xffff) throw new LxpCommandError("out_of_range", `${path}: registers end beyond 65535`);
   const hole = firstHole(payload);
@@ -202,7 +199,7 @@ function multiValues(payload: readonly unknown[], register: number, path: string
 
 function countOf(payload: unknown, what: string): number {
   if (payload === undefined || payload === null || payload === "") return 1;
-  return integerIn(payload, `${what} count`, 1, MAX_READ_COUNT);
+  return integerIn(payload, `${what} count`, 1, MAX_REGISTERS);
 }
 
 function windowRegister(name: string, slot: string, path: string): number {
@@ -232,7 +229,7 @@ export function parseCommand(topic: unknown, payload: unknown): Command {
     if (name === "inputs" && arg !== undefined) {
       // Topics go on beyond bank 6 (inputs/7 = 240–279, …), so reads do too.
       const bank = pathNumber(arg, `${path}: bank`, 1, MAX_INPUT_BANK);
-      return { kind: "read-input", register: (bank - 1) * BANK_REGISTERS, count: BANK_REGISTERS };
+      return { kind: "read-input", register: (bank - 1) * BANK_SIZE, count: BANK_SIZE };
     }
     if ((name === "input" || name === "hold") && arg !== undefined) {
       const register = pathNumber(arg, `${path}: register`, 0, 0xffff);
