@@ -122,16 +122,6 @@ export function encodeReadParam(datalog: string, param: number, protocol = 2): B
   return buf;
 }
 
-/** Write param (layout unconfirmed by any capture: param, value length, value bytes). */
-export function encodeWriteParam(datalog: string, param: number, value: Buffer, protocol = 2): Buffer {
-  checkU16(param, "param");
-  const buf = header(HEADER_LENGTH + 4 + value.length, protocol, TcpFunction.WRITE_PARAM, datalog);
-  buf.writeUInt16LE(param, HEADER_LENGTH);
-  buf.writeUInt16LE(value.length, HEADER_LENGTH + 2);
-  value.copy(buf, HEADER_LENGTH + 4);
-  return buf;
-}
-
 // Replies, as a dongle sends them (used by the simulator and tests). `direction` is 1 as most
 // dongles send it; some EG4 dongles send 0 (lxp-protocol.md §3).
 

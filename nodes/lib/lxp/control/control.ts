@@ -228,7 +228,7 @@ class Session {
 
   /**
    * An EG4 dongle's write-single echo looks like a request and is taken only once the dongle's
-   * replies showed direction 00 (lxp-match): with no reply seen yet, read the register first. An
+   * replies showed direction 00 (link/match.ts): with no reply seen yet, read the register first. An
    * exception reply tells nothing but does not stop the write (the read-back decides).
    */
   private async learnReplyDirection(register: number): Promise<void> {

@@ -34,9 +34,6 @@ export type PylonFrameErrorCode =
   | "buffer_overflow"
   | PylonRtnReason;
 
-/** @deprecated Use PylonFrameErrorCode. */
-export type PylonFrameErrorReason = PylonFrameErrorCode;
-
 export interface PylonFrameErrorDetails {
   /** The offending frame text as received. */
   raw: string;
@@ -70,9 +67,6 @@ export class PylonFrameError extends PylonError<PylonFrameErrorCode, PylonFrameE
 }
 
 export type PylonCommandErrorCode = "forbidden_command" | "unsupported_command" | "invalid_argument";
-
-/** @deprecated Use PylonCommandErrorCode. */
-export type PylonCommandErrorReason = PylonCommandErrorCode;
 
 /** A request the codec refuses to build, or a command it cannot decode (`details.cid2`: the command). */
 export class PylonCommandError extends PylonError<PylonCommandErrorCode, { cid2: number }> {
