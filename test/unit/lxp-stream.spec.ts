@@ -238,6 +238,24 @@ describe("LXP stream parser: adversarial input", () => {
     assert.equal(spaced[0].error!.count, 3200);
   });
 
+  // Found by `npm run fuzz` (lxp-stream): behind a flood of overlapping false C2 headers, the good
+  // frames of the same read were refused unchecked because they started inside a failed span.
+  it("decodes the good frames right behind overlapping false C2 headers, in the same read, with the CRC work still bounded", () => {
+    const header = Buffer.from("a11a0200fa0101c2" + Buffer.from(mine).toString("hex") + "ec01", "hex");
+    const junk = Buffer.concat(Array.from({ length: 3200 }, () => header));
+    const writeReply = hexBuf(lxpVector("lb_parse_write_single_reply").hex);
+    const good = Buffer.concat([writeReply, bank0, heartbeat, combined]);
+    const datagram = new LxpStreamParser();
+    const items = datagram.finish(Buffer.concat([junk, good]));
+    assert.deepEqual(kinds(items.filter((i) => i.frame)), ["translated:38", "translated:117", "heartbeat:19", "translated:291"]);
+    assert.equal(items[0].error!.count, 3200);
+    assert.ok(datagram.crcCheckedBytes <= 32 * 512 + junk.length + good.length, `${datagram.crcCheckedBytes} bytes CRC-checked`);
+    // TCP: the last false headers hold the frames back until 512 bytes are in (the next frame), not longer.
+    const tcp = new LxpStreamParser();
+    const got = [Buffer.concat([junk, good.subarray(0, 100)]), good.subarray(100), bank0].flatMap((chunk) => tcp.push(chunk));
+    assert.deepEqual(kinds(got.filter((i) => i.frame)), ["translated:38", "translated:117", "heartbeat:19", "translated:291", "translated:117"]);
+  });
+
   it("keeps the errors of bad frames that good frames separate", () => {
     const bad = Buffer.from(bank0);
     bad[40] ^= 0x01;
@@ -320,6 +338,48 @@ describe("LXP frames without CRC: exact shapes", () => {
     assert.equal(refused(Buffer.concat([withLength(request, 21), Buffer.from([0])])), "read param frame of 21 bytes (a request has 20, a reply at least 22)");
     assert.equal(refused(Buffer.concat([withLength(request, 24), Buffer.from([5, 0, 1, 2])])), "param value length 5 does not match the 2 bytes present");
     assert.equal(refused(withLength(request, 19).subarray(0, 19)), "param frame has no param number");
+  });
+
+  // Inputs `npm run fuzz` found: a frame without CRC that lost its last bytes took the start of the
+  // next frame in their place, and the good frame behind it was lost.
+  it("a heartbeat or param frame that lost its last bytes does not swallow the good frame behind it", () => {
+    const good = hexBuf(lxpVector("lb_build_read_inputs").hex);
+    const cutOff = [
+      "a11a05000d0001c142413131353030343834", // heartbeat missing its last byte (lxp-stream seed 7, input 2030)
+      "a11a02000f0001c43232323232323232323207", // write param reply missing its status byte (input 2282)
+      "a11a0200120001c33232323232323232323200000200", // read param reply missing its 2 value bytes (seed 7, input 5037)
+      "a11a02000e0001c3323232323232323232320700".slice(0, -2), // read param request missing the param's high byte
+    ];
+    for (const hex of cutOff) {
+      for (const feed of ["stream", "bytewise", "datagram"]) {
+        const stream = Buffer.concat([hexBuf(hex), good, heartbeat]);
+        let items: StreamItem[];
+        if (feed === "datagram") items = parseDatagram(stream);
+        else if (feed === "stream") items = new LxpStreamParser().finish(stream);
+        else {
+          const parser = new LxpStreamParser();
+          items = [...stream].flatMap((byte) => parser.push(Buffer.from([byte])));
+        }
+        const got = kinds(items);
+        assert.match(got[0], /^error:.*runs into the next frame/, `${feed} ${hex}: ${got.join(", ")}`);
+        assert.deepEqual(got.slice(1), ["translated:38", "heartbeat:19"], `${feed} ${hex}`);
+      }
+    }
+  });
+
+  it("param frames whose param number or value holds A1 bytes still pass", () => {
+    const request = encodeReadParam("2222222222", 41427); // param bytes d3 a1: A1 is the last byte
+    const reply = encodeReadParamReply("2222222222", 0, Buffer.from([0xa1, 0x1a, 0x02, 0xa1]));
+    for (const frame of [request, reply]) {
+      const label = frame.toString("hex");
+      assert.deepEqual(kinds(parseDatagram(frame)), [`param:${frame.length}`], label);
+      assert.deepEqual(kinds(new LxpStreamParser().push(Buffer.concat([frame, bank0]))), [`param:${frame.length}`, "translated:117"], label);
+      // Over TCP a frame ending in A1 waits for the next bytes: they tell whether a frame starts inside it.
+      const parser = new LxpStreamParser();
+      const first = parser.push(frame);
+      const rest = parser.push(heartbeat);
+      assert.deepEqual(kinds([...first, ...rest]), [`param:${frame.length}`, "heartbeat:19"], label);
+    }
   });
 
   it("takes the datalog serial strictly: 10 letters or digits, no padding", () => {

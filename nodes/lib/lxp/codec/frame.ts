@@ -123,7 +123,8 @@ export function crclessShapeProblem(buf: Buffer, offset: number, total: number):
     if (total < HEARTBEAT_LENGTH || total > HEARTBEAT_MAX_LENGTH) {
       return frameProblem("bad_shape", `heartbeat of ${total} bytes (heartbeats have ${HEARTBEAT_LENGTH} to ${HEARTBEAT_MAX_LENGTH})`);
     }
-    if (holdsPrefixByte(buf, offset + HEARTBEAT_LENGTH, end)) return frameProblem("bad_shape", `heartbeat of ${total} bytes runs into the next frame's prefix`);
+    // From the byte after the datalog: a heartbeat that lost its last byte has the next frame's A1 there.
+    if (holdsPrefixByte(buf, offset + HEADER_LENGTH, end)) return frameProblem("bad_shape", `heartbeat of ${total} bytes runs into the next frame's prefix`);
     return undefined;
   }
   if (fn !== TcpFunction.READ_PARAM && fn !== TcpFunction.WRITE_PARAM) return undefined;
@@ -144,6 +145,28 @@ export function crclessShapeProblem(buf: Buffer, offset: number, total: number):
     return holdsPrefixByte(buf, offset + PARAM_REQUEST_LENGTH, end) ? frameProblem("bad_shape", `${name} reply runs into the next frame's prefix`) : undefined;
   }
   return frameProblem("length_mismatch", `param value length ${declared} does not match the ${total - PARAM_VALUE_OFFSET} bytes present`);
+}
+
+/**
+ * Where the next frame starts inside the param frame of `total` bytes at `offset`: A1 1A, a TCP
+ * function and a datalog serial, the mark of a param frame that lost its last bytes and took the
+ * start of the next frame in their place (no CRC tells). Judged on the bytes after the frame too;
+ * "wait" while a header that may start inside is not all in, unless `final` (no more bytes will come).
+ */
+export function frameInsideParam(buf: Buffer, offset: number, total: number, final: boolean): number | "wait" | undefined {
+  const end = Math.min(offset + total, buf.length);
+  for (let i = offset + HEADER_LENGTH; i < end; i++) {
+    if (buf[i] !== PREFIX_0) continue;
+    const have = Math.min(buf.length, i + HEADER_LENGTH);
+    if (i + 1 < have && buf[i + 1] !== PREFIX_1) continue;
+    if (i + 7 < have && (buf[i + 7] < TcpFunction.HEARTBEAT || buf[i + 7] > TcpFunction.WRITE_PARAM)) continue;
+    let serial = true;
+    for (let k = i + 8; k < have && serial; k++) serial = isAlphanumeric(buf[k]);
+    if (!serial) continue;
+    if (have === i + HEADER_LENGTH) return i;
+    if (!final) return "wait";
+  }
+  return undefined;
 }
 
 /** Reads an ASCII serial, dropping NUL padding. */

@@ -3,7 +3,7 @@
 import { DEFAULT_MAX_FRAME_LENGTH, HEADER_LENGTH, PREFIX_0, PREFIX_1, TcpFunction, TRANSLATED_HEADER_LENGTH } from "./constants";
 import { crc16Modbus } from "./crc16";
 import { frameProblem, LxpFrameError, type LxpFrameProblem } from "./errors";
-import { crclessShapeProblem, datalogProblem, LxpFrame, parseFrame } from "./frame";
+import { crclessShapeProblem, datalogProblem, frameInsideParam, LxpFrame, parseFrame } from "./frame";
 
 export type StreamItem = { frame: LxpFrame; error?: undefined } | { frame?: undefined; error: LxpFrameError };
 
@@ -13,10 +13,11 @@ export interface StreamParserOptions {
 }
 
 /**
- * Failed CRC checks per read (chunk or datagram) after which a C2 candidate that starts inside one
- * that failed is counted as bad without a check: overlapping false headers (one every 20 bytes,
- * each announcing 512) would otherwise cost ~25 CRC passes per byte. Checked spans then no longer
- * overlap, so the rest of the read costs at most one pass per byte.
+ * Failed CRC checks per read (chunk or datagram) after which a C2 candidate with another plausible
+ * frame header inside it is counted as bad without a check: overlapping false headers (one every
+ * 20 bytes, each announcing 512) would otherwise cost ~25 CRC passes per byte. Checked spans then no
+ * longer overlap, so the rest of the read costs at most one pass per byte, and a good frame right
+ * behind such junk (no header inside it) is still checked and kept.
  */
 export const MAX_FAILED_CRCS = 32;
 
@@ -136,6 +137,13 @@ export class LxpStreamParser {
     return items;
   }
 
+  /** A whole frame header at `p` (prefix, length, TCP function, datalog, shape) that could start a frame. */
+  private plausibleHeader(buf: Buffer, p: number): boolean {
+    if (p + HEADER_LENGTH > buf.length || buf[p] !== PREFIX_0 || buf[p + 1] !== PREFIX_1) return false;
+    const total = buf.readUInt16LE(p + 4) + 6;
+    return total >= HEADER_LENGTH && total <= this.maxFrameLength && headerProblem(buf, p, total) === undefined;
+  }
+
   /** After a bad header or frame at `at`: the garbage up to the next prefix belongs to it, not reported again. */
   private resyncFrom(at: number): number {
     this.resyncing = true;
@@ -151,8 +159,23 @@ export class LxpStreamParser {
     const header = (at: number, total: number): Buffer => rawOf(at, at + Math.min(total, 64));
     let pos = 0;
     let failedCrcs = 0;
-    /** End of the last C2 candidate that failed its CRC. */
-    let failedUpTo = 0;
+    // The first plausible frame header after a position: one forward scan per read, used once
+    // MAX_FAILED_CRCS checks failed (positions only grow, so the scan never goes back).
+    let nextHeader = -1;
+    let scannedTo = 0;
+    const headerAfter = (at: number): number => {
+      if (nextHeader > at) return nextHeader;
+      for (let p = Math.max(at + 1, scannedTo); p < buf.length; p++) {
+        if (this.plausibleHeader(buf, p)) {
+          nextHeader = p;
+          scannedTo = p + 1;
+          return p;
+        }
+      }
+      scannedTo = buf.length;
+      nextHeader = buf.length;
+      return buf.length;
+    };
     while (pos < buf.length) {
       if (buf[pos] !== PREFIX_0 || (pos + 1 < buf.length && buf[pos + 1] !== PREFIX_1)) {
         const next = findPrefix(buf, pos + 1);
@@ -194,19 +217,30 @@ export class LxpStreamParser {
         pos = this.resyncFrom(at);
         continue;
       }
+      const fn = buf[at + 7];
+      if (fn === TcpFunction.READ_PARAM || fn === TcpFunction.WRITE_PARAM) {
+        // Waiting for the bytes behind the frame never holds more than maxFrameLength.
+        const inside = frameInsideParam(buf, at, total, final || buf.length - at >= this.maxFrameLength);
+        if (inside === "wait") break;
+        if (inside !== undefined) {
+          if (run.add(at)) run.describe(new LxpFrameError(frameProblem("bad_shape", `param frame of ${total} bytes runs into the next frame at its byte ${inside - at}`), header(at, total)));
+          pos = this.resyncFrom(at);
+          continue;
+        }
+      }
       const candidate = buf.subarray(at, at + total);
       if (buf[at + 7] === TcpFunction.TRANSLATED) {
-        if (failedCrcs >= MAX_FAILED_CRCS && at < failedUpTo) {
-          if (run.add(at)) run.describe(new LxpFrameError(frameProblem("not_checked", `not CRC-checked: inside a frame that failed (${MAX_FAILED_CRCS} failed in this read)`), header(at, total)));
+        if (failedCrcs >= MAX_FAILED_CRCS && headerAfter(at) < at + total) {
+          if (run.add(at)) {
+            const why = `not CRC-checked: another frame header starts inside it (${MAX_FAILED_CRCS} CRC checks failed in this read)`;
+            run.describe(new LxpFrameError(frameProblem("not_checked", why), header(at, total)));
+          }
           pos = this.resyncFrom(at);
           continue;
         }
         this.crcBytes += total - TRANSLATED_HEADER_LENGTH - 2;
         const crcOk = crcMatches(candidate);
-        if (!crcOk) {
-          failedCrcs++;
-          failedUpTo = at + total;
-        }
+        if (!crcOk) failedCrcs++;
         // Within a run only the count matters: skip the cost of an error object per bad CRC.
         if (!crcOk && !run.isFirst()) {
           run.add(at);
