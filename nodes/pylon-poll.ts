@@ -3,7 +3,7 @@
 import { linkOf } from "./lib/shared/config-node";
 import { currentConfig } from "./lib/shared/config-schema";
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
-import { errorText, finishInput } from "./lib/shared/node-errors";
+import { errorMessage, finishInput, nodeFailed, raiseError } from "./lib/shared/node-errors";
 import { BadFrameBursts } from "./lib/pylon/link/bad-frames";
 import { CycleDelivery, type CycleOutcome } from "./lib/pylon/poll/cycle-delivery";
 import { LinkCounters } from "./lib/pylon/poll/link-counters";
@@ -68,8 +68,7 @@ export = function register(RED: NodeAPI): void {
       poller = pollers.acquire(parsed.settings);
       if (parsed.raised.length > 0) this.warn(raisedWarning(parsed.raised)); // a flow saved before the minimums
     } catch (err) {
-      this.status({ fill: "red", shape: "ring", text: "config error" });
-      this.error((err as Error).message);
+      nodeFailed(this, "config error", err);
       return;
     }
     for (const note of poller.unavailableOptions) this.warn(note);
@@ -84,7 +83,7 @@ export = function register(RED: NodeAPI): void {
     const health = new PortHealth(link.description);
     const showHealth = ({ status, notice, confirmInMs }: PortHealthUpdate): void => {
       if (status) this.status(status);
-      if (notice?.level === "error") this.error(notice.text, { topic, payload: notice.text });
+      if (notice?.level === "error") raiseError(this, notice.text, errorMessage(topic, notice.text));
       else if (notice) this.log(notice.text);
       if (confirmInMs !== undefined) {
         clearTimeout(confirmTimer);
@@ -113,7 +112,7 @@ export = function register(RED: NodeAPI): void {
       const portDown = result.portDown !== undefined && packs.length === 0;
       if (packs.length > 0) showHealth(health.confirm()); // a reply proves a reopened port
       const notice = badFrames.add(result.badFrames, result.firstBadFrame, Date.now());
-      if (notice?.level === "error") this.error(notice.text, { topic, payload: notice.text });
+      if (notice?.level === "error") raiseError(this, notice.text, errorMessage(topic, notice.text));
       else if (notice) this.log(notice.text);
       const linkParts = counters.afterCycle();
       if (!health.down) {
@@ -146,7 +145,7 @@ export = function register(RED: NodeAPI): void {
         }
       }
       if (input) finishInput(input.done, err ?? undefined);
-      else if (err !== undefined) this.error(errorText(err), { topic, payload: errorText(err) });
+      else if (err !== undefined) raiseError(this, err, errorMessage(topic, err));
     });
 
     link.on("state", onState);

@@ -82,7 +82,7 @@ describe("pylon-link registry", () => {
       (err: unknown) => {
         assert.ok(err instanceof PylonDeviceInUseError);
         assert.equal(err.code, "device_in_use");
-        assert.deepEqual(err.holder, a);
+        assert.deepEqual(err.details, { device: "serial:/dev/ttyREG1", holder: a });
         assert.equal(
           err.message,
           '/dev/ttyREG1 @ 115200 is in use by pylon-port "rack" (id a1) with other settings ' +

@@ -44,7 +44,7 @@ describe("pylon codec: decodeReply on a parsed frame with a request summary", ()
   it("a summary checks the ADR when it has one; without one only the pack the reply names", () => {
     const v = vector("ardiehl-0x4f-adr3");
     const summary = summarizeRequest(0x4f, vector("ardiehl-0x4f-adr2").request!);
-    assert.throws(() => decodeReply(0x4f, v.reply!, { request: summary }), (err: unknown) => err instanceof PylonFrameError && err.reason === "address_mismatch");
+    assert.throws(() => decodeReply(0x4f, v.reply!, { request: summary }), (err: unknown) => err instanceof PylonFrameError && err.code === "address_mismatch");
     assert.equal(decodeReply(0x4f, parseFrame(v.reply!), { request: {} }).packs[0].address, 3);
 
     const forPack2 = { selector: summarizeRequest(0x42, encodeRequest(0x42, { adr: 1, info: 2 })).selector };
@@ -112,7 +112,7 @@ describe("pylon-link PylonPortLink with a decoder", () => {
     const request = encodeRequest(0x42, { adr: 2, info: 2 });
     await assert.rejects(l.request(request, { decode: (frame) => decodeReply(0x42, frame) }), (err: unknown) => {
       assert.ok(err instanceof PylonFrameError);
-      assert.equal(err.reason, "cid2_invalid");
+      assert.equal(err.code, "cid2_invalid");
       assert.equal(err.raw, rtn04);
       return true;
     });

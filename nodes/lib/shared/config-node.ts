@@ -1,5 +1,7 @@
 // What the two connection-owning config nodes (lxp-dongle, pylon-port) share: building the link
 // from the configuration and closing it on redeploy. Typed structurally: no Node-RED import.
+import { errorText, nodeFailed, raiseError } from "./node-errors";
+import type { NodeStatusLike } from "./status";
 
 interface ClosableLink {
   readonly description: string;
@@ -25,8 +27,8 @@ export function ownLink<L extends ClosableLink>(node: ConfigNodeLike<L>, build: 
   try {
     build();
   } catch (err) {
-    node.configError = (err as Error).message;
-    node.error(`invalid configuration: ${node.configError}`);
+    node.configError = errorText(err);
+    raiseError(node, `invalid configuration: ${node.configError}`);
   }
   node.on("close", (_removed: boolean, done: () => void) => {
     const link = node.link;
@@ -43,7 +45,7 @@ export function ownLink<L extends ClosableLink>(node: ConfigNodeLike<L>, build: 
 }
 
 interface UserNodeLike {
-  status(status: { fill: "red"; shape: "ring"; text: string }): void;
+  status(status: NodeStatusLike): void;
   error(message: string): void;
 }
 
@@ -58,13 +60,12 @@ export function linkOf<L>(
   noun: string,
 ): L | undefined {
   if (!configNode) {
-    node.status({ fill: "red", shape: "ring", text: `no ${noun} configured` });
-    node.error(`no ${type} configured: open the node and pick or add one`);
+    nodeFailed(node, `no ${noun} configured`, `no ${type} configured: open the node and pick or add one`);
     return undefined;
   }
   if (!configNode.link) {
-    node.status({ fill: "red", shape: "ring", text: configNode.configStatus ?? `${noun} config invalid` });
-    node.error(`the ${type} configuration is invalid: ${configNode.configError ?? "unknown error"}`);
+    const status = configNode.configStatus ?? `${noun} config invalid`;
+    nodeFailed(node, status, `the ${type} configuration is invalid: ${configNode.configError ?? "unknown error"}`);
     return undefined;
   }
   return configNode.link;

@@ -70,7 +70,7 @@ function summary(p: Pending): BadFrameReport {
   if (p.errors === 1) return reportOf(p.first);
   const frames = `${p.count} more bad frame${p.count === 1 ? "" : "s"}`;
   const seconds = formatSeconds(Math.max(p.lastAt - p.firstAt, 0) / 1000);
-  const message = `${frames} (${p.bytes} bytes) in ${seconds}, first: ${spacedHex(p.first.raw)} (${p.first.reason})`;
+  const message = `${frames} (${p.bytes} bytes) in ${seconds}, first: ${spacedHex(p.first.raw)} (${p.first.details.problem})`;
   return { message, raw: p.first.raw.slice(0, SHOWN_BYTES * 2), count: p.count, bytes: p.bytes, summary: true };
 }
 

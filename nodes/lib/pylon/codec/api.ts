@@ -5,7 +5,7 @@ export { decodeReply, summarizeRequest, type DecodeReplyOptions, type PylonReque
 export { encodeRequest, buildPackRequest, PYLON_PROTOCOLS, type PylonProtocol, type PylonAddressMode } from "./request";
 export { encodeReply, type PylonReplyFields } from "./encode-reply";
 export { PylonFrameSplitter, type PylonStreamItem, type PylonFrameSplitterOptions } from "./stream";
-export { PylonError, PylonFrameError, PylonCommandError } from "./errors";
+export { PylonError, PylonFrameError, PylonCommandError, type PylonFrameErrorCode, type PylonFrameErrorDetails, type PylonCommandErrorCode } from "./errors";
 export { READ_COMMANDS, PylonCommand, formatCid2, parseCid2, rtnName } from "./commands";
 export { summarizeStack } from "./stack";
 export type * from "./types";

@@ -1,6 +1,6 @@
 // Bounds-checked big-endian reads over a reply's INFO; running past the end is a frame error,
 // because the counts inside INFO (cells, temperatures, packs) come from the battery.
-import { PylonFrameError, PylonFrameErrorReason } from "./errors";
+import { PylonFrameError, type PylonFrameErrorCode } from "./errors";
 
 /** The name of the n-th (1-based) item of a list, for the error when INFO ends inside the list. */
 export type ItemName = (n: number) => string;
@@ -17,8 +17,8 @@ export class InfoReader {
   }
 
   /** An error about this frame, for checks the decoder makes on values it read. */
-  fail(reason: PylonFrameErrorReason, message: string): PylonFrameError {
-    return new PylonFrameError(reason, message, this.raw);
+  fail(code: PylonFrameErrorCode, message: string): PylonFrameError {
+    return new PylonFrameError(code, message, this.raw);
   }
 
   get offset(): number {

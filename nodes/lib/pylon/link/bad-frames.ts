@@ -45,7 +45,7 @@ export class BadFrameBursts {
         return undefined;
       }
       this.burst = { count, lastAt: now };
-      const cause = first ? `, the first (${first.reason}): ${frameSample(first.raw)}` : "";
+      const cause = first ? `, the first (${first.code}): ${frameSample(first.raw)}` : "";
       return {
         level: "error",
         text:

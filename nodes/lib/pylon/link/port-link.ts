@@ -109,7 +109,7 @@ interface Waiter {
 
 /** A decode error that says the frame answers another request (a slow pack's late reply). */
 function isLateReply(err: unknown): boolean {
-  return err instanceof PylonFrameError && err.reason === "address_mismatch";
+  return err instanceof PylonFrameError && err.code === "address_mismatch";
 }
 
 /** ADR of a request frame (`~` VER ADR …). */

@@ -4,6 +4,7 @@
 // naming the node that holds it. A device's next link opens only once its last one has let go.
 // No Node-RED imports.
 import { realpathSync } from "node:fs";
+import { PylonError } from "../codec";
 import { resolveLinkOptions, type PylonLinkTarget, type PylonPortLinkOptions } from "./link-options";
 import { PylonPortLink, type PylonLinkStats } from "./port-link";
 import type { TransportState } from "./types";
@@ -45,18 +46,24 @@ const entries = new Map<string, Entry>();
 /** Per device, the close() of its last link while it runs: the next link opens after it. */
 const closing = new Map<string, Promise<void>>();
 
-/** A pylon-port whose device another one holds with other settings. */
-export class PylonDeviceInUseError extends Error {
-  readonly code = "device_in_use";
+/** What PylonDeviceInUseError is about. */
+export interface PylonDeviceInUseDetails {
+  /** The device, as the registry keys it: "serial:/dev/ttyUSB0" or "tcp:192.168.1.7:8899". */
+  device: string;
+  /** The pylon-port that holds it (the first of its holders). */
+  holder: LinkHolder;
+}
 
-  constructor(
-    message: string,
-    /** The device, as the registry keys it: "serial:/dev/ttyUSB0" or "tcp:192.168.1.7:8899". */
-    readonly device: string,
-    readonly holder: LinkHolder,
-  ) {
-    super(message);
-    this.name = "PylonDeviceInUseError";
+/** A pylon-port whose device another one holds with other settings (code "device_in_use"). */
+export class PylonDeviceInUseError extends PylonError<"device_in_use", PylonDeviceInUseDetails> {
+  declare readonly details: PylonDeviceInUseDetails;
+
+  constructor(message: string, details: PylonDeviceInUseDetails) {
+    super("device_in_use", message, details);
+  }
+
+  get holder(): LinkHolder {
+    return this.details.holder;
   }
 }
 
@@ -114,8 +121,7 @@ export function acquireLink(options: PylonPortLinkOptions, holder: LinkHolder): 
       throw new PylonDeviceInUseError(
         `${entry.link.description} is in use by ${holderLabel(first)} with other settings (${differ.join("; ")}): ` +
           "use that pylon-port, or give both the same settings",
-        device,
-        first,
+        { device, holder: first },
       );
     }
     entry.holders.push(holder);

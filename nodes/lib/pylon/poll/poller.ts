@@ -20,6 +20,7 @@ import {
   summarizeStack,
 } from "../codec";
 import { rangeOf } from "../../shared/config-schema";
+import { errorCode } from "../../shared/node-errors";
 
 /** How many packs a stack may have: the pylon-poll setting "packs" (resources/config-schemas.js). */
 const PACK_COUNT = rangeOf("pylon-poll", "packs");
@@ -134,14 +135,6 @@ class PortDown extends Error {
   ) {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
   }
-}
-
-/** The short cause of docs/pylon-payloads.md `errors[].error`: `timeout`, `checksum`, an RTN name, … */
-export function errorName(err: unknown): string {
-  const e = err as { code?: unknown; reason?: unknown; message?: unknown };
-  if (typeof e.reason === "string") return e.reason;
-  if (typeof e.code === "string") return e.code;
-  return typeof e.message === "string" ? e.message : String(err);
 }
 
 export class PylonPoller {
@@ -316,7 +309,7 @@ export class PylonPoller {
         found.push(pack);
       } catch (err) {
         if (err instanceof PortDown) throw err;
-        const why = errorName(err);
+        const why = errorCode(err);
         if (why === "timeout") {
           if (pack > known) break;
           found.push(pack); // known before: poll it and report its silence
@@ -372,7 +365,7 @@ export class PylonPoller {
     try {
       reply = await this.link.request(request, { ...options, decode, onBadFrames });
     } catch (err) {
-      const why = errorName(err);
+      const why = errorCode(err);
       throw PORT_DOWN.has(why) ? new PortDown(entry(why), err) : err;
     }
     return reply.decoded ?? decodeReply(cid2, reply.raw, { request: summary, protocol });
@@ -396,7 +389,7 @@ export class PylonPoller {
         return { values };
       } catch (err) {
         if (err instanceof PortDown) throw err;
-        const error = errorName(err);
+        const error = errorCode(err);
         errors.push({ address, command: formatCid2(cid2), error });
         return { error };
       }
@@ -430,7 +423,7 @@ export class PylonPoller {
   private async pollPack(pack: number, now: number, errors: PollError[]): Promise<PylonPack | undefined> {
     const address = this.addressOf(pack);
     const fail = (cid2: number, err: unknown): void => {
-      errors.push({ address, command: formatCid2(cid2), error: errorName(err) });
+      errors.push({ address, command: formatCid2(cid2), error: errorCode(err) });
     };
     let result: PylonPack;
     try {
@@ -469,8 +462,8 @@ export class PylonPoller {
         Object.assign(values, fields);
       } catch (err) {
         if (err instanceof PortDown) throw err;
-        if (TRANSIENT.has(errorName(err))) complete = false;
-        errors.push({ address: this.addressOf(pack), command: formatCid2(cid2), error: errorName(err) });
+        if (TRANSIENT.has(errorCode(err))) complete = false;
+        errors.push({ address: this.addressOf(pack), command: formatCid2(cid2), error: errorCode(err) });
       }
     }
     // A partial read is used now and tried again a minute later, not every cycle.
