@@ -1,6 +1,6 @@
 // The one place a reply frame is decoded: envelope checks, CID1, ADR, RTN, then the INFO decoder
 // of the command it answers. Used by pylon-poll and by `lxp-pylon decode pylon`.
-import { FORBIDDEN_COMMANDS, formatCid2, isReadCommand, isSystemCommand, READ_COMMANDS, rtnName, rtnReason } from "./commands";
+import { FORBIDDEN_COMMANDS, formatCid2, isReadCommand, isSystemCommand, PylonRtn, READ_COMMANDS, rtnName, rtnReason } from "./commands";
 import { INFO_DECODERS, PackSelection, PylonPackCommand } from "./decode";
 import { PylonCommandError, PylonFrameError } from "./errors";
 import { CID1_BATTERY, parseFrame, PylonFrame } from "./frame";
@@ -88,7 +88,7 @@ function checkReplyHeader(frame: PylonFrame, request: PylonRequestSummary | unde
       frame.raw,
     );
   }
-  if (frame.cid2 !== 0) {
+  if (frame.cid2 !== PylonRtn.NORMAL) {
     throw new PylonFrameError(
       rtnReason(frame.cid2),
       `battery returned RTN ${formatCid2(frame.cid2)} (${rtnName(frame.cid2)})`,
