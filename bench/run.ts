@@ -1,6 +1,7 @@
 // `npm run bench`: decode throughput of a 127-register reply, the cost of cloning its message (lxp-in
-// clones it once per node per frame), and the latency from a UDP datagram arriving to the message
-// leaving lxp-in in the Node-RED runtime. Prints results; asserts nothing.
+// clones it once per node per frame), the PylonTech 0x42 decode against a plain JavaScript decoder,
+// the latency from a UDP datagram arriving to the message leaving lxp-in in the Node-RED runtime,
+// and a PylonTech poll cycle over a pty. Prints results; asserts nothing.
 import RED from "node-red";
 import helper from "node-red-node-test-helper";
 import { frameToMessage, parseFrame, LxpStreamParser } from "../nodes/lib/lxp/codec/api";
@@ -9,6 +10,7 @@ import lxpInNode from "../nodes/lxp-in";
 import { freeUdpPort, sendUdp, waitFor } from "../test/support/net";
 import { hexBuf, lxpVector } from "../test/support/vectors";
 import { pylonCycleBench } from "./pylon-cycle";
+import { pylonDecodeBench } from "./pylon-decode";
 
 const combined = hexBuf(lxpVector("lb_parse_read_inputs_all_protocol5_reply").hex);
 
@@ -102,6 +104,7 @@ async function main(): Promise<void> {
   console.log(`decode 127-register reply (parse + message): ${Math.round(fps).toLocaleString("en")} frames/s on one core (target ≥ 200,000)`);
   console.log(`stream parser (100 frames per chunk, no decode): ${Math.round(streamThroughput(2)).toLocaleString("en")} frames/s`);
   console.log(cloneCost(2));
+  for (const line of pylonDecodeBench(2)) console.log(line);
   const lat = await runtimeLatency(2000);
   const pct = (p: number): string => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))].toFixed(0);
   console.log(`UDP datagram → lxp-in output in the runtime: median ${pct(0.5)} µs, p95 ${pct(0.95)} µs, max ${pct(1)} µs (${lat.length} samples)`);

@@ -19,7 +19,7 @@ export = function register(RED: NodeAPI): void {
       // udp: the address taken as the dongle, and other senders ignored (a config node has no status).
       this.link.on("warning", (text) => this.warn(text));
       if (this.link.options.transport === "udp") warnIfPortTaken(this, this.link);
-    }, t);
+    }, undefined, t);
   }
 
   /** `lxp-dongle "garage" (id 1a2b)`, or `lxp-dongle 1a2b` without a name. */

@@ -8,7 +8,7 @@ import { checkbox, currentConfig } from "./lib/shared/config-schema";
 import type { DecodedMessage } from "./lib/lxp/link/dongle-link";
 import type { LxpFrameError, MessageKind } from "./lib/lxp/codec";
 import { IgnoredSinceInput, quietHint } from "./lib/lxp/link/quiet-hint";
-import { errorText } from "./lib/shared/node-errors";
+import { errorMessage, raiseError } from "./lib/shared/node-errors";
 import { counted, nodeRedTranslate } from "./lib/shared/i18n";
 import { connectionStatus, NodeStatusLike } from "./lib/shared/status";
 import type { StateChange } from "./lib/shared/transport";
@@ -100,14 +100,14 @@ export = function register(RED: NodeAPI): void {
         }
         this.send(out as unknown as NodeMessage);
       } catch (err) {
-        this.error(errorText(err), { topic: msg.topic, payload: errorText(err), lxp: msg.lxp } as NodeMessage);
+        raiseError(this, err, errorMessage(msg.topic, err, { lxp: msg.lxp }));
       }
     };
     // One error per burst of bad frames, not per frame: a garbage flood must not flood the flows.
     const bursts = new BadFrameBursts(
       (report: BadFrameReport) => {
         const { message, raw, count, bytes } = report;
-        this.error(message, { topic: "lxp/error", payload: message, lxp: { raw, count, bytes } } as NodeMessage);
+        raiseError(this, message, errorMessage("lxp/error", message, { lxp: { raw, count, bytes } }));
       },
       { t },
     );

@@ -10,7 +10,7 @@ import { CommandRequest, ControlOutcome, runCommand } from "./lib/lxp/control/co
 import { parseRequestConfig, RequestSettings, resolveRequest } from "./lib/lxp/control/request-config";
 import { clock, connectionStatus, NodeStatusLike } from "./lib/shared/status";
 import { IgnoredSinceInput, quietHint } from "./lib/lxp/link/quiet-hint";
-import { errorText, finishInput } from "./lib/shared/node-errors";
+import { errorText, failureStatus, finishInput, nodeFailed, raiseError } from "./lib/shared/node-errors";
 import { nodeRedTranslate, type Translate } from "./lib/shared/i18n";
 import { scheduleTimeSync } from "./lib/lxp/control/time-sync";
 import type { StateChange } from "./lib/shared/transport";
@@ -40,8 +40,7 @@ export = function register(RED: NodeAPI): void {
     try {
       settings = parseRequestConfig(config, (message) => this.warn(message));
     } catch (err) {
-      this.status({ fill: "red", shape: "ring", text: t("lxp-request.status.invalidConfig") });
-      this.error(t("lxp-request.errors.config", { error: (err as Error).message }));
+      nodeFailed(this, t("lxp-request.status.invalidConfig"), t("lxp-request.errors.config", { error: errorText(err) }));
       return;
     }
     const link = linkOf(this, dongle, "lxp-dongle", t);
@@ -100,7 +99,7 @@ export = function register(RED: NodeAPI): void {
       if (outcome.error?.code === "overflow") dropped++;
       const at = clock(Date.now());
       last = outcome.error
-        ? { fill: "red", shape: "ring", text: t("lxp-request.status.fail", { topic, error: outcome.error.message }).slice(0, 120) }
+        ? failureStatus(outcome.error, t("lxp-request.status.fail", { topic }))
         : { fill: "green", shape: "dot", text: t("lxp-request.status.ok", { topic, time: at }) };
       showStatus();
       return outcome;
@@ -121,7 +120,7 @@ export = function register(RED: NodeAPI): void {
       void execute({ topic: "sync_time", payload: "auto" }).then(({ msg: reply, error }) => {
         const out = RED.util.cloneMessage(reply as unknown as NodeMessage);
         this.send(out);
-        if (error) this.error(errorText(error), out);
+        if (error) raiseError(this, error, out);
       });
     });
     if (settings.autoSyncHours > 0 && !link.writePolicy.allowed) {

@@ -3,10 +3,11 @@
 import { linkOf } from "./lib/shared/config-node";
 import { currentConfig } from "./lib/shared/config-schema";
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
-import { errorText, finishInput } from "./lib/shared/node-errors";
+import { errorMessage, finishInput, nodeFailed, raiseError } from "./lib/shared/node-errors";
 import { counted, nodeRedTranslate, type Translate } from "./lib/shared/i18n";
 import { BadFrameBursts } from "./lib/pylon/link/bad-frames";
 import { CycleDelivery, type CycleOutcome } from "./lib/pylon/poll/cycle-delivery";
+import { LinkCounters } from "./lib/pylon/poll/link-counters";
 import { raisedWarning } from "./lib/pylon/link/limits";
 import { PortHealth, type PortHealthUpdate } from "./lib/pylon/link/port-health";
 import { parsePylonPollConfig } from "./lib/pylon/poll/poll-config";
@@ -14,11 +15,14 @@ import type { PollResult, PylonPoller } from "./lib/pylon/poll/poller";
 import type { StateChange } from "./lib/shared/transport";
 import type { PylonPollDef, PylonPortNode } from "./types";
 
-/** "3 packs · 45 cells · 0.4 s", with the failures, skipped ticks and bad frames counted. */
+/**
+ * "3 packs · 45 cells · 0.4 s", with the link's counters (retries, queue; the last reply when none
+ * came), the failures, skipped ticks and bad frames counted.
+ */
 function cycleStatus(
   t: Translate,
   result: PollResult,
-  counts: { skipped: number; badFrames: number },
+  counts: { skipped: number; badFrames: number; link: string[]; lastReply?: string },
 ): { fill: "green" | "yellow" | "red"; shape: "dot" | "ring"; text: string } {
   const { packs, errors } = result.payload;
   const cells = packs.reduce((n, p) => n + (p.cell_voltages?.length ?? 0), 0);
@@ -27,11 +31,13 @@ function cycleStatus(
     ...(counts.skipped > 0 ? [t("pylon-poll.status.skipped", { count: counts.skipped })] : []),
     ...(counts.badFrames > 0 ? [counted(t, counts.badFrames, "pylon-poll.status.badFrame", "pylon-poll.status.badFrames")] : []),
   ].map((part) => ` · ${part}`).join("");
+  const link = counts.link.map((part) => ` · ${part}`).join("");
   if (packs.length === 0) {
     const why = errors[0]?.error ?? t("pylon-poll.status.noPacksFound");
-    return { fill: "red", shape: "ring", text: `${t("pylon-poll.status.noReply", { why, took })}${extra}` };
+    const last = counts.lastReply ? ` · ${counts.lastReply}` : "";
+    return { fill: "red", shape: "ring", text: `${t("pylon-poll.status.noReply", { why, took })}${last}${link}${extra}` };
   }
-  const base = t(packs.length === 1 ? "pylon-poll.status.pack" : "pylon-poll.status.packs", { count: packs.length, cells, took });
+  const base = `${t(packs.length === 1 ? "pylon-poll.status.pack" : "pylon-poll.status.packs", { count: packs.length, cells, took })}${link}`;
   if (errors.length === 0) return { fill: "green", shape: "dot", text: `${base}${extra}` };
   return { fill: "yellow", shape: "dot", text: `${base} · ${counted(t, errors.length, "pylon-poll.status.error", "pylon-poll.status.errors")}${extra}` };
 }
@@ -62,8 +68,7 @@ export = function register(RED: NodeAPI): void {
       poller = pollers.acquire(parsed.settings);
       if (parsed.raised.length > 0) this.warn(raisedWarning(parsed.raised)); // a flow saved before the minimums
     } catch (err) {
-      this.status({ fill: "red", shape: "ring", text: t("pylon-poll.status.configError") });
-      this.error((err as Error).message);
+      nodeFailed(this, t("pylon-poll.status.configError"), err);
       return;
     }
     for (const note of poller.unavailableOptions) this.warn(note);
@@ -78,7 +83,7 @@ export = function register(RED: NodeAPI): void {
     const health = new PortHealth(link.description, undefined, t);
     const showHealth = ({ status, notice, confirmInMs }: PortHealthUpdate): void => {
       if (status) this.status(status);
-      if (notice?.level === "error") this.error(notice.text, { topic, payload: notice.text });
+      if (notice?.level === "error") raiseError(this, notice.text, errorMessage(topic, notice.text));
       else if (notice) this.log(notice.text);
       if (confirmInMs !== undefined) {
         clearTimeout(confirmTimer);
@@ -90,6 +95,7 @@ export = function register(RED: NodeAPI): void {
       showHealth(health.update(change));
     };
     const badFrames = new BadFrameBursts(link.description, undefined, t);
+    const counters = new LinkCounters(link);
 
     const outputs = (shared: PollResult, base?: NodeMessageInFlow): NodeMessage[] => {
       // Other pylon-poll nodes of this port may send the same result: each sends its own copy.
@@ -106,9 +112,13 @@ export = function register(RED: NodeAPI): void {
       const portDown = result.portDown !== undefined && packs.length === 0;
       if (packs.length > 0) showHealth(health.confirm()); // a reply proves a reopened port
       const notice = badFrames.add(result.badFrames, result.firstBadFrame, Date.now());
-      if (notice?.level === "error") this.error(notice.text, { topic, payload: notice.text });
+      if (notice?.level === "error") raiseError(this, notice.text, errorMessage(topic, notice.text));
       else if (notice) this.log(notice.text);
-      if (!health.down) this.status(cycleStatus(t, result, { skipped: delivery.skipped, badFrames: badFrames.count }));
+      const linkParts = counters.afterCycle();
+      if (!health.down) {
+        const lastReply = packs.length === 0 ? counters.lastReply() : undefined;
+        this.status(cycleStatus(t, result, { skipped: delivery.skipped, badFrames: badFrames.count, link: linkParts, lastReply }));
+      }
       for (const out of outputs(result, msg)) send(out);
       if (portDown) {
         // An interval cycle's message says not_connected; the status and one error told the rest.
@@ -137,7 +147,7 @@ export = function register(RED: NodeAPI): void {
         }
       }
       if (input) finishInput(input.done, err ?? undefined);
-      else if (err !== undefined) this.error(errorText(err), { topic, payload: errorText(err) });
+      else if (err !== undefined) raiseError(this, err, errorMessage(topic, err));
     });
 
     link.on("state", onState);

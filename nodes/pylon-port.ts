@@ -5,7 +5,7 @@ import { ownLink } from "./lib/shared/config-node";
 import { nodeRedTranslate } from "./lib/shared/i18n";
 import { serveLinkStats } from "./lib/shared/admin-stats";
 import { currentConfig } from "./lib/shared/config-schema";
-import { listSerialPorts, PylonPortLink, SerialTransport, type SerialBinding } from "./lib/pylon/link";
+import { acquireLink, linkSnapshots, listSerialPorts, PylonDeviceInUseError, releaseLink, SerialTransport, type SerialBinding } from "./lib/pylon/link";
 import { PollerPool } from "./lib/pylon/poll/poller-pool";
 import { raisedWarning } from "./lib/pylon/link/limits";
 import { parsePylonPortConfig, portLabel } from "./lib/pylon/link/port-config";
@@ -15,6 +15,8 @@ export = function register(RED: NodeAPI): void {
   const t = nodeRedTranslate(RED);
   function PylonPort(this: PylonPortNode, saved: PylonPortDef): void {
     RED.nodes.createNode(this, saved);
+    // Every pylon-port naming this device with the same settings shares one link (registry.ts).
+    const holder = { id: this.id, name: saved.name };
     ownLink(this, () => {
       const config = currentConfig("pylon-port", saved, this);
       const { link, mode, protocol, raised } = parsePylonPortConfig(config);
@@ -25,17 +27,28 @@ export = function register(RED: NodeAPI): void {
         link.createTransport = (o) =>
           new SerialTransport({ path: (o as { path: string }).path, baudRate: (o as { baudRate?: number }).baudRate, reconnectMs: o.reconnectMs, binding });
       }
-      this.link = new PylonPortLink(link);
+      try {
+        this.link = acquireLink(link, holder);
+      } catch (err) {
+        // The status is short; the error (configError) names the node, its id and what differs.
+        if (err instanceof PylonDeviceInUseError) {
+          this.configStatus = t("pylon-port.status.inUse", { holder: err.holder.name ? `"${err.holder.name}"` : err.holder.id });
+        }
+        throw err;
+      }
       this.pollers = new PollerPool(this.link, { mode, protocol });
       this.mode = mode;
       this.protocol = protocol;
       this.label = portLabel(config.name, link);
-    }, t);
+    }, (link) => releaseLink(link, holder), t);
   }
   RED.nodes.registerType("pylon-port", PylonPort);
 
-  // GET /lxp-pylon/stats/<id> (needs pylon-port.read): the link of a pylon-port, as pylonPortStats says.
-  serveLinkStats<PylonPortNode>(RED, "pylon-port", pylonPortStats);
+  // GET /lxp-pylon/stats/<id> (needs pylon-port.read): the registry's snapshot of the node's link
+  // (device, the pylon-port nodes sharing it, state, queue, counters).
+  serveLinkStats<PylonPortNode>(RED, "pylon-port", (node) =>
+    node.link ? linkSnapshots().find((snapshot) => snapshot.holders.some((h) => h.id === node.id)) : undefined,
+  );
 
   // The editor's port picker; listing fails in containers without udevadm, so it degrades to an
   // empty list plus the reason and the user types the path.
@@ -47,22 +60,3 @@ export = function register(RED: NodeAPI): void {
   });
 };
 
-/**
- * Hook for the stats endpoint: the state and counters of a pylon-port's link. When the link
- * registry (nodes/lib/pylon/link/registry.ts, linkSnapshots()) is on this branch, answer with the
- * snapshot of this node's device from it instead (it adds the nodes sharing the link).
- */
-function pylonPortStats(node: PylonPortNode): object | undefined {
-  const link = node.link;
-  if (!link) return undefined;
-  const { state, error, detail } = link.state;
-  const why = error?.message ?? detail;
-  return {
-    description: link.description,
-    state,
-    ...(state === "disconnected" && why !== undefined && { detail: why }),
-    users: link.userCount,
-    pending: link.pending,
-    stats: { ...link.stats },
-  };
-}

@@ -86,6 +86,8 @@ export interface PylonPortNode extends Node {
   /** Pollers shared by the pylon-poll nodes of this port. */
   pollers?: PollerPool;
   configError?: string;
+  /** Short status for the pylon-poll nodes when there is no link (e.g. the device is held by another pylon-port). */
+  configStatus?: string;
 }
 
 export interface PylonPollDef extends VersionedDef {

@@ -14,10 +14,10 @@ import {
   encodeReadReply,
   encodeWriteMulti,
   encodeWriteMultiReply,
-  encodeWriteParam,
   encodeWriteSingle,
   encodeWriteSingleReply,
   HEADER_LENGTH,
+  MAX_REGISTERS,
   parseFrame,
   TcpFunction,
   TRANSLATED_HEADER_LENGTH,
@@ -25,6 +25,13 @@ import {
 import { hexBuf, lxpCaptures, lxpVectors } from "../../test/support/vectors";
 import { extremeLength, Mutator, mutateBytes } from "./mutate";
 import { Rng } from "./prng";
+
+/** A write-param request as another client could send it (the package builds none): a read-param reply's layout under C4. */
+function writeParamRequest(datalog: string, param: number, value: Buffer, protocol?: number): Buffer {
+  const frame = encodeReadParamReply(datalog, param, value, protocol);
+  frame[7] = TcpFunction.WRITE_PARAM;
+  return frame;
+}
 
 export interface LxpSample {
   bytes: Buffer;
@@ -125,7 +132,7 @@ export function synthesize(rng: Rng): LxpSample {
   const target = { datalog: serial(rng), inverter: serial(rng), protocol: rng.pick([1, 2, 5]) };
   const direction = rng.int(2);
   const reg = register(rng);
-  const count = rng.size(127);
+  const count = rng.size(MAX_REGISTERS);
   const values = (): number[] => Array.from({ length: count }, () => word(rng));
   const kind = rng.int(12);
   const build = (): Buffer => {
@@ -145,7 +152,7 @@ export function synthesize(rng: Rng): LxpSample {
       case 7:
         return encodeReadParamReply(target.datalog, rng.int(0x10000), rng.bytes(rng.size(16)), target.protocol);
       case 8:
-        return encodeWriteParam(target.datalog, rng.int(0x10000), rng.bytes(rng.size(16)), target.protocol);
+        return writeParamRequest(target.datalog, rng.int(0x10000), rng.bytes(rng.size(16)), target.protocol);
       case 9:
         return encodeReadParam(target.datalog, rng.int(0x10000), target.protocol);
       case 10:

@@ -4,6 +4,7 @@
 // the wall clock × speed or moves only when told (tests); the same seed gives the same values.
 import { EventEmitter } from "node:events";
 import {
+  BANK_SIZE,
   DeviceFunction,
   encodeExceptionReply,
   encodeHeartbeat,
@@ -13,6 +14,7 @@ import {
   encodeWriteSingleReply,
   LxpFrame,
   LxpFrameError,
+  MAX_REGISTERS,
   ReadRequestFrame,
   TcpFunction,
   Target,
@@ -46,8 +48,6 @@ export * from "./server";
 
 /** Modbus exception "illegal data value", what real dongles answer for ranges a model lacks (lxp-protocol.md §3). */
 export const EXCEPTION_ILLEGAL_VALUE = 3;
-/** Most registers one read may ask for. */
-export const MAX_READ_COUNT = 127;
 /** Param 0: seconds between automatic input broadcasts (lxp-protocol.md §6). */
 export const PARAM_INTERVAL = 0;
 export const PARAM_DATALOG = 1;
@@ -213,7 +213,8 @@ export class LxpDongleSimulator extends EventEmitter<LxpDongleSimEvents> {
   /** Sends the input broadcast now: banks 0/40/80 (protocol 2) or 0–126 (protocol 5). */
   broadcastNow(): void {
     const regs = this.inputs();
-    const ranges: Array<[number, number]> = this.protocol === 5 ? [[0, 127]] : [[0, 40], [40, 40], [80, 40]];
+    const ranges: Array<[number, number]> =
+      this.protocol === 5 ? [[0, MAX_REGISTERS]] : [[0, BANK_SIZE], [BANK_SIZE, BANK_SIZE], [2 * BANK_SIZE, BANK_SIZE]];
     for (const [start, count] of ranges) {
       this.send(encodeReadReply(this.target, DeviceFunction.READ_INPUT, start, regs.slice(start, start + count)));
     }
@@ -281,7 +282,7 @@ export class LxpDongleSimulator extends EventEmitter<LxpDongleSimEvents> {
       case DeviceFunction.READ_INPUT:
       case DeviceFunction.READ_HOLD: {
         const size = frame.deviceFunction === DeviceFunction.READ_INPUT ? INPUT_REGISTER_COUNT : HOLD_REGISTER_COUNT;
-        if (frame.count < 1 || frame.count > MAX_READ_COUNT || register + frame.count > size) return fail();
+        if (frame.count < 1 || frame.count > MAX_REGISTERS || register + frame.count > size) return fail();
         const regs = frame.deviceFunction === DeviceFunction.READ_INPUT ? this.inputs() : this.holds;
         return encodeReadReply(this.target, frame.deviceFunction, register, regs.slice(register, register + frame.count));
       }

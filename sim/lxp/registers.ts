@@ -1,11 +1,12 @@
 // Register arrays of the simulated inverter. Input registers are built from physical values by
 // inverting the codec's register map (input-registers.ts), so offsets and scales live in one place;
 // hold registers start from the defaults of a real LXP-LB-EU 12K ("FAAB").
+import { BANK_SIZE, NAMED_INPUT_BANKS } from "../../nodes/lib/lxp/codec/constants";
 import { fieldWidth, INPUT_FIELDS, InputField } from "../../nodes/lib/lxp/codec/input-registers";
 import type { LxpControls, LxpDayModel, LxpEnergy, LxpTimedMode } from "./day-model";
 
 /** Input registers 0–239 (banks 0–5 of the map). */
-export const INPUT_REGISTER_COUNT = 240;
+export const INPUT_REGISTER_COUNT = NAMED_INPUT_BANKS * BANK_SIZE;
 /** Hold registers 0–259. */
 export const HOLD_REGISTER_COUNT = 260;
 

@@ -18,10 +18,10 @@ import {
   PylonCommand,
   PylonFrame,
   PylonFrameError,
-  PylonFrameErrorReason,
+  PylonFrameErrorCode,
   PylonFrameSplitter,
+  PylonRtn,
   READ_COMMANDS,
-  RTN_NORMAL,
 } from "../../nodes/lib/pylon/codec";
 import type { SimBatteryBank } from "../shared/battery-bank";
 import { corruptChecksum, PylonPackFaults, replyBytes, wantsBadChecksum } from "./faults";
@@ -51,18 +51,11 @@ export * from "./pack-model";
 export * from "./pty-server";
 export * from "./tcp-server";
 
-export const RTN_CHKSUM_ERROR = 0x02;
-export const RTN_LCHKSUM_ERROR = 0x03;
-export const RTN_CID2_INVALID = 0x04;
-export const RTN_COMMAND_FORMAT_ERROR = 0x05;
-export const RTN_INVALID_DATA = 0x06;
-export const RTN_ADR_ERROR = 0x90;
-
 /** Request envelope faults answered with an error RTN; any other malformed request is ignored. */
-const ENVELOPE_ERROR_RTN: Partial<Record<PylonFrameErrorReason, number>> = {
-  checksum: RTN_CHKSUM_ERROR,
-  length_checksum: RTN_LCHKSUM_ERROR,
-  length_mismatch: RTN_COMMAND_FORMAT_ERROR,
+const ENVELOPE_ERROR_RTN: Partial<Record<PylonFrameErrorCode, number>> = {
+  checksum: PylonRtn.CHKSUM_ERROR,
+  length_checksum: PylonRtn.LCHKSUM_ERROR,
+  length_mismatch: PylonRtn.COMMAND_FORMAT_ERROR,
 };
 
 /** Default per-pack current: ±15 A over a 20-minute charge/discharge swing. */
@@ -257,7 +250,7 @@ export class PylonStackSimulator {
       frame = parseFrame(text);
     } catch (err) {
       if (!(err instanceof PylonFrameError)) throw err;
-      return this.replyToBrokenRequest(text, err.reason);
+      return this.replyToBrokenRequest(text, err.code);
     }
     if (frame.cid1 !== CID1_BATTERY) return null; // another device type on the bus
     const host = this.hostAt(frame.adr);
@@ -341,7 +334,7 @@ export class PylonStackSimulator {
   }
 
   /** A bad CHKSUM/LENGTH gets an error RTN when the ADR still names a pack (pylon-protocol.md §2.3). */
-  private replyToBrokenRequest(text: string, reason: PylonFrameErrorReason): PylonSimReply | null {
+  private replyToBrokenRequest(text: string, reason: PylonFrameErrorCode): PylonSimReply | null {
     const rtn = ENVELOPE_ERROR_RTN[reason];
     const adrText = /^~[0-9A-Fa-f]{2}([0-9A-Fa-f]{2})/.exec(text.trim())?.[1];
     if (rtn === undefined || adrText === undefined) return null;
@@ -353,40 +346,40 @@ export class PylonStackSimulator {
   private dispatch(frame: PylonFrame, host: PylonPackModel): PylonSimReply | null {
     const { adr, cid2 } = frame;
     // Unknown commands and the state-changing ones (0x94, 0x95, 0x64) alike: CID2 invalid.
-    if (!isReadCommand(cid2)) return this.send(host, adr, RTN_CID2_INVALID);
+    if (!isReadCommand(cid2)) return this.send(host, adr, PylonRtn.CID2_INVALID);
     if (isSystemCommand(cid2)) return this.system(cid2, host, adr);
     if (!READ_COMMANDS[cid2].selectsPack) {
-      if (cid2 === PylonCommand.PROTOCOL_VERSION) return this.send(host, adr, RTN_NORMAL);
+      if (cid2 === PylonCommand.PROTOCOL_VERSION) return this.send(host, adr, PylonRtn.NORMAL);
       // Every address answers with the master's identity (pylon-protocol.md §9.3).
-      if (cid2 === PylonCommand.MANUFACTURER_INFO) return this.send(host, adr, RTN_NORMAL, manufacturerInfo(this.packs[0]));
-      return this.send(host, adr, RTN_NORMAL, systemParametersInfo(host));
+      if (cid2 === PylonCommand.MANUFACTURER_INFO) return this.send(host, adr, PylonRtn.NORMAL, manufacturerInfo(this.packs[0]));
+      return this.send(host, adr, PylonRtn.NORMAL, systemParametersInfo(host));
     }
-    if (frame.info.length === 0) return this.send(host, adr, RTN_COMMAND_FORMAT_ERROR);
+    if (frame.info.length === 0) return this.send(host, adr, PylonRtn.COMMAND_FORMAT_ERROR);
     const selector = frame.info[0];
     if (selector === ALL_PACKS) return this.allPacks(frame, host);
     const pack = this.mode === "rs232" ? this.byAddress.get(selector) : selector === adr ? host : undefined;
-    if (!pack) return this.mode === "rs232" ? null : this.send(host, adr, RTN_INVALID_DATA);
+    if (!pack) return this.mode === "rs232" ? null : this.send(host, adr, PylonRtn.INVALID_DATA);
     if (host.faults.silent) return null; // rs232: the master carries the cable
     switch (cid2) {
       case PylonCommand.ANALOG_VALUES:
-        return this.send(pack, adr, RTN_NORMAL, analogInfo([pack], selector, false));
+        return this.send(pack, adr, PylonRtn.NORMAL, analogInfo([pack], selector, false));
       case PylonCommand.ALARM_INFO:
-        return this.send(pack, adr, RTN_NORMAL, alarmInfo([pack], selector, false));
+        return this.send(pack, adr, PylonRtn.NORMAL, alarmInfo([pack], selector, false));
       case PylonCommand.CHARGE_MANAGEMENT:
-        return this.send(pack, adr, RTN_NORMAL, chargeManagementInfo(pack, selector));
+        return this.send(pack, adr, PylonRtn.NORMAL, chargeManagementInfo(pack, selector));
       case PylonCommand.SERIAL_NUMBER:
-        return this.send(pack, adr, RTN_NORMAL, serialNumberInfo(pack, selector));
+        return this.send(pack, adr, PylonRtn.NORMAL, serialNumberInfo(pack, selector));
       case PylonCommand.FIRMWARE_VERSION:
-        return this.send(pack, adr, RTN_NORMAL, firmwareInfo(pack, selector));
+        return this.send(pack, adr, PylonRtn.NORMAL, firmwareInfo(pack, selector));
       default:
-        return this.send(host, adr, RTN_CID2_INVALID);
+        return this.send(host, adr, PylonRtn.CID2_INVALID);
     }
   }
 
   /** V3.5 0x60–0x63: the master answers for the packs that answer; other ADRs and the console port refuse. */
   private system(cid2: number, host: PylonPackModel, adr: number): PylonSimReply | null {
-    if (this.mode === "rs232") return this.send(host, adr, RTN_CID2_INVALID);
-    if (host !== this.packs[0]) return this.send(host, adr, RTN_ADR_ERROR);
+    if (this.mode === "rs232") return this.send(host, adr, PylonRtn.CID2_INVALID);
+    if (host !== this.packs[0]) return this.send(host, adr, PylonRtn.ADR_ERROR);
     const present = this.packs.filter((p) => !p.faults.silent);
     if (present.length === 0) return null;
     const info =
@@ -397,18 +390,18 @@ export class PylonStackSimulator {
           : cid2 === PylonCommand.SYSTEM_ALARMS
             ? systemAlarmsInfo(present)
             : systemChargeManagementInfo(present);
-    return this.send(host, adr, RTN_NORMAL, info);
+    return this.send(host, adr, PylonRtn.NORMAL, info);
   }
 
   /** INFO 0xFF: only 0x42/0x44 at the master, only on old firmware (pylon-protocol.md §4.3). Silent packs are left out. */
   private allPacks(frame: PylonFrame, host: PylonPackModel): PylonSimReply | null {
     const { adr, cid2 } = frame;
     const groupCommand = cid2 === PylonCommand.ANALOG_VALUES || cid2 === PylonCommand.ALARM_INFO;
-    if (!groupCommand || host !== this.packs[0]) return this.send(host, adr, RTN_INVALID_DATA);
+    if (!groupCommand || host !== this.packs[0]) return this.send(host, adr, PylonRtn.INVALID_DATA);
     if (!this.answerAllPacks) return null;
     const present = this.packs.filter((p) => !p.faults.silent);
     const info = cid2 === PylonCommand.ANALOG_VALUES ? analogInfo(present, ALL_PACKS, true) : alarmInfo(present, ALL_PACKS, true);
-    return this.send(host, adr, RTN_NORMAL, info);
+    return this.send(host, adr, PylonRtn.NORMAL, info);
   }
 
   private send(pack: PylonPackModel, adr: number, rtn: number, info?: number[]): PylonSimReply | null {

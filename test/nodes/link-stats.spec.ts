@@ -110,14 +110,19 @@ describe("link stats endpoint (GET /lxp-pylon/stats/:id)", function () {
     assert.match(body.configError, /port/);
   });
 
-  it("answers a pylon-port's link (the hook until the link registry's snapshots)", async () => {
-    const flow: FlowNode[] = [{ id: "p1", type: "pylon-port", transport: "tcp", host: "127.0.0.1", port: "9" }];
+  it("answers a pylon-port's link as the link registry sees it: device, the nodes sharing it, queue, counters", async () => {
+    const flow: FlowNode[] = [
+      { id: "p1", type: "pylon-port", name: "rack", transport: "tcp", host: "127.0.0.1", port: "9" },
+      { id: "p2", type: "pylon-port", transport: "tcp", host: "127.0.0.1", port: "9" },
+    ];
     await helper.load([pylonPortNode], flow);
-    const { type, link } = await stats("p1");
+    const { type, link } = await stats("p2");
     assert.equal(type, "pylon-port");
+    assert.equal(link.device, "tcp:127.0.0.1:9");
     assert.equal(link.description, "127.0.0.1:9");
+    assert.deepEqual(link.holders, [{ id: "p1", name: "rack" }, { id: "p2" }], "one link for both nodes of the device");
     assert.deepEqual(link.stats, { requests: 0, replies: 0, timeouts: 0, badFrames: 0, retries: 0, echoes: 0, ignoredBytes: 0, lateReplies: 0 });
-    assert.equal(link.pending, 0);
+    assert.deepEqual({ users: link.users, inFlight: link.inFlight, queued: link.queued }, { users: 0, inFlight: false, queued: 0 });
   });
 
   it("404s for an id that is no deployed lxp-dongle or pylon-port", async () => {

@@ -12,7 +12,6 @@ import {
   encodeReadParam,
   encodeReadReply,
   encodeWriteMulti,
-  encodeWriteParam,
   encodeWriteSingle,
   parseDatagram,
 } from "../../nodes/lib/lxp/codec";
@@ -20,6 +19,7 @@ import { type ByteTransport, type PeerAddress, type TransportEvents, type Transp
 import { UdpListenerTransport } from "../../nodes/lib/lxp/link/udp-listener";
 import { waitFor } from "../support/net";
 import { FakeClock } from "../support/fake-clock";
+import { hexBuf, lxpVector } from "../support/vectors";
 
 /** A transport whose datagrams the test feeds, recording where each write goes. */
 class FedTransport extends EventEmitter<TransportEvents> implements ByteTransport {
@@ -117,7 +117,10 @@ describe("DongleLink: UDP trust", () => {
     transport.feed(bank0(mine), dongle);
     assert.equal(l.writePolicy.allowed, false);
     assert.match(l.writeRefusal ?? "", /^writes over UDP need the dongle's IPv4 address in Source \(lxp-dongle\)/);
-    for (const frame of [encodeWriteSingle(mine, 21, 1), encodeWriteMulti(mine, 12, [1, 2, 3]), encodeWriteParam(mine.datalog, 0, Buffer.from([0, 1]))]) {
+    // The package builds no write param; another client's (the vector) is refused all the same.
+    const writeParam = hexBuf(lxpVector("lb_build_write_param").hex);
+    writeParam.write(mine.datalog, 8, "latin1");
+    for (const frame of [encodeWriteSingle(mine, 21, 1), encodeWriteMulti(mine, 12, [1, 2, 3]), writeParam]) {
       assert.equal(l.write(frame), false, frame.toString("hex"));
     }
     assert.equal(l.write(encodeReadHold(mine, 21, 1)), true, "reads still go");

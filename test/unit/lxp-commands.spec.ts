@@ -1,4 +1,4 @@
-// The command vocabulary (lxp-commands), the write policy and reply matching, without a network.
+// The command vocabulary (lxp/control/commands.ts), the write policy and reply matching, without a network.
 import assert from "node:assert/strict";
 import { LxpCommandError, parseBoolean, parseCommand, PERCENT_HOLD_REGISTERS, writtenRegisters } from "../../nodes/lib/lxp/control/commands";
 import { HOLD_NAMES } from "../../nodes/lib/lxp/codec/hold-registers";

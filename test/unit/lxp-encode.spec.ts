@@ -8,11 +8,11 @@ import {
   encodeReadParam,
   encodeReadReply,
   encodeWriteMulti,
-  encodeWriteParam,
   encodeWriteSingle,
   parseFrame,
+  TcpFunction,
 } from "../../nodes/lib/lxp/codec";
-import { lxpVector } from "../support/vectors";
+import { hexBuf, lxpVector } from "../support/vectors";
 
 const bridge = { datalog: "2222222222", inverter: "5555555555" };
 const hexOf = (b: Buffer): string => b.toString("hex");
@@ -32,13 +32,21 @@ describe("LXP encode", () => {
     ["lb_build_write_multi", () => encodeWriteMulti(bridge, 12, [0x0616, 0x1413, 0x2117])],
     ["lp_doc_read_param_0_req", () => encodeReadParam("BA19260024", 0, 1)],
     ["lb_build_read_param", () => encodeReadParam("2222222222", 7)],
-    ["lb_build_write_param", () => encodeWriteParam("2222222222", 7, Buffer.from([0, 3]))],
   ];
   for (const [id, build] of cases) {
     it(`builds ${id} byte for byte`, () => {
       assert.equal(hexOf(build()), lxpVector(id).hex);
     });
   }
+
+  it("sends no write param, but reads lb_build_write_param as another client could send it", () => {
+    const frame = parseFrame(hexBuf(lxpVector("lb_build_write_param").hex));
+    assert.ok(frame.kind === "param");
+    assert.deepEqual(
+      { tcpFunction: frame.tcpFunction, datalog: frame.datalog, role: frame.role, param: frame.param, value: frame.value && hexOf(frame.value) },
+      { tcpFunction: TcpFunction.WRITE_PARAM, datalog: "2222222222", role: "request", param: 7, value: "0003" },
+    );
+  });
 
   it("changing the header protocol does not change the CRC (it covers the inner frame only)", () => {
     const one = encodeReadHold({ datalog: "0987654321", inverter: "1234567890" }, 21, 1);

@@ -8,6 +8,7 @@ import { EventEmitter } from "node:events";
 import { DongleLink } from "../../nodes/lib/lxp/link/dongle-link";
 import { runCommand } from "../../nodes/lib/lxp/control/control";
 import { waitFor } from "../support/net";
+import { hexBuf, lxpVector } from "../support/vectors";
 import type { ByteTransport, TransportEvents, TransportState } from "../../nodes/lib/shared/transport";
 import { LxpRequestError } from "../../nodes/lib/lxp/link/request-error";
 import { LxpExchange, LxpRequester, QueueOptions } from "../../nodes/lib/lxp/link/requester";
@@ -17,7 +18,6 @@ import {
   encodeReadReply,
   encodeWriteMulti,
   encodeWriteMultiReply,
-  encodeWriteParam,
   encodeWriteSingle,
   encodeWriteSingleReply,
   frameToMessage,
@@ -183,7 +183,7 @@ describe("lxp request deadlines hold for every write frame", () => {
       retries: 0,
     };
     const param: LxpExchange = {
-      frame: encodeWriteParam(target.datalog, 7, Buffer.from([1, 0])),
+      frame: hexBuf(lxpVector("lb_build_write_param").hex), // write param 7 from datalog 2222222222: the package builds none
       expect: { kind: "param", datalog: target.datalog, param: 7 },
       description: "write param 7",
       timeoutMs: 60_000,

@@ -1,4 +1,4 @@
-// The dongle's request queue (lxp-requester): bounded, a deadline per task from the moment it is
+// The dongle's request queue (lxp/link/requester.ts): bounded, a deadline per task from the moment it is
 // queued, nothing started late, nothing left behind by a closed node or connection. A stand-in link
 // counts what would be sent and never answers.
 import assert from "node:assert/strict";

@@ -13,6 +13,7 @@ import {
   encodeWriteMulti,
   encodeWriteSingle,
   LxpFrame,
+  MAX_REGISTERS,
   parseFrame,
 } from "../../../nodes/lib/lxp/codec";
 import { Rng } from "../prng";
@@ -170,7 +171,7 @@ function valueOf(rng: Rng, depth = 0): unknown {
 /** Mostly any value; for a write, often one it should accept, so the encoded frames get checked. */
 function payloadFor(rng: Rng, topic: unknown): unknown {
   if (typeof topic !== "string" || rng.chance(0.6)) return valueOf(rng);
-  if (topic.includes("set/hold")) return rng.chance(0.5) ? rng.int(101) : Array.from({ length: rng.size(127) }, () => (rng.chance(0.9) ? rng.int(101) : rng.int(0x10000)));
+  if (topic.includes("set/hold")) return rng.chance(0.5) ? rng.int(101) : Array.from({ length: rng.size(MAX_REGISTERS) }, () => (rng.chance(0.9) ? rng.int(101) : rng.int(0x10000)));
   if (/set\/\w+\/\d/.test(topic)) return windowOf(rng, false);
   if (topic.startsWith("set/")) return rng.pick([true, false, "on", "off", 1, 0, rng.int(101), String(rng.int(101))]);
   return valueOf(rng);
@@ -227,7 +228,7 @@ function checkAccepted(input: Input, command: Command): void {
   const values: readonly unknown[] = "values" in command ? command.values : [];
   check(isDenseU16(values), () => `accepted values ${inspect(values)}`);
   if ("register" in command) check(isU16(command.register), () => `register ${command.register}`);
-  if ("count" in command) check(Number.isInteger(command.count) && command.count >= 1 && command.count <= 127 && command.register + command.count - 1 <= 0xffff, () => `count ${command.count}`);
+  if ("count" in command) check(Number.isInteger(command.count) && command.count >= 1 && command.count <= MAX_REGISTERS && command.register + command.count - 1 <= 0xffff, () => `count ${command.count}`);
   if (command.kind === "bit") check(Number.isInteger(command.bit) && command.bit >= 0 && command.bit <= 15, () => `bit ${command.bit}`);
   if (command.kind === "write" && !command.multi) check(values.length === 1, () => `a single write of ${values.length} values`);
   if (command.kind === "write" && typeof input.payload === "number") check(values[0] === input.payload, () => `payload ${input.payload} accepted as ${values[0]}`);

@@ -1,6 +1,8 @@
 // What the two connection-owning config nodes (lxp-dongle, pylon-port) share: building the link
 // from the configuration and closing it on redeploy. Typed structurally: no Node-RED import.
 import { english, type Translate } from "./i18n";
+import { errorText, nodeFailed, raiseError } from "./node-errors";
+import type { NodeStatusLike } from "./status";
 
 /** The texts about a config node, in its catalog. */
 const CONFIG_TEXTS = {
@@ -36,6 +38,8 @@ interface ConfigNodeLike<L> {
   readonly type: string;
   link?: L;
   configError?: string;
+  /** Short status for the user nodes instead of "… config invalid" (e.g. "port in use"). */
+  configStatus?: string;
   error(message: string): void;
   warn(message: string): void;
   on(event: "close", handler: (removed: boolean, done: () => void) => void): unknown;
@@ -43,22 +47,28 @@ interface ConfigNodeLike<L> {
 
 /**
  * Runs `build` (which sets up `node.link`); a configuration error is kept in `node.configError`
- * for the user nodes' status instead of throwing. The link is closed when the node closes.
+ * for the user nodes' status instead of throwing. The link is closed when the node closes, by
+ * `close` when given (a link shared with other config nodes is given back, not closed).
  */
-export function ownLink<L extends ClosableLink>(node: ConfigNodeLike<L>, build: () => void, t: Translate = english): void {
+export function ownLink<L extends ClosableLink>(
+  node: ConfigNodeLike<L>,
+  build: () => void,
+  close: (link: L) => Promise<void> = (link) => link.close(),
+  t: Translate = english,
+): void {
   const texts = CONFIG_TEXTS[node.type as ConfigNodeType];
   if (!texts) throw new TypeError(`ownLink: ${node.type} is not a config node of this package`);
   try {
     build();
   } catch (err) {
-    node.configError = (err as Error).message;
-    node.error(t(texts.config, { error: node.configError }));
+    node.configError = errorText(err);
+    raiseError(node, t(texts.config, { error: node.configError }));
   }
   node.on("close", (_removed: boolean, done: () => void) => {
     const link = node.link;
     node.link = undefined;
     if (!link) return done();
-    link.close().then(
+    close(link).then(
       () => done(),
       (err: Error) => {
         node.warn(t(texts.closeFailed, { link: link.description, error: err.message }));
@@ -69,7 +79,7 @@ export function ownLink<L extends ClosableLink>(node: ConfigNodeLike<L>, build: 
 }
 
 interface UserNodeLike {
-  status(status: { fill: "red"; shape: "ring"; text: string }): void;
+  status(status: NodeStatusLike): void;
   error(message: string): void;
 }
 
@@ -79,19 +89,18 @@ interface UserNodeLike {
  */
 export function linkOf<L>(
   node: UserNodeLike,
-  configNode: { link?: L; configError?: string } | null,
+  configNode: { link?: L; configError?: string; configStatus?: string } | null,
   type: ConfigNodeType,
   t: Translate = english,
 ): L | undefined {
   const texts = CONFIG_TEXTS[type];
   if (!configNode) {
-    node.status({ fill: "red", shape: "ring", text: t(texts.missingStatus) });
-    node.error(t(texts.missing));
+    nodeFailed(node, t(texts.missingStatus), t(texts.missing));
     return undefined;
   }
   if (!configNode.link) {
-    node.status({ fill: "red", shape: "ring", text: t(texts.invalidStatus) });
-    node.error(t(texts.invalid, { error: configNode.configError ?? t(texts.unknown) }));
+    const status = configNode.configStatus ?? t(texts.invalidStatus);
+    nodeFailed(node, status, t(texts.invalid, { error: configNode.configError ?? t(texts.unknown) }));
     return undefined;
   }
   return configNode.link;

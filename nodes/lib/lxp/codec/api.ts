@@ -2,7 +2,7 @@
 // or another program needs to decode and build dongle frames. Everything here is a contract.
 export { parseFrame, type LxpFrame, type TranslatedFrame, type HeartbeatFrame, type ParamFrame } from "./frame";
 export type { ReadRequestFrame, ReadReplyFrame, WriteSingleFrame, WriteMultiRequestFrame, WriteMultiReplyFrame, ExceptionFrame } from "./frame";
-export { LxpFrameError } from "./errors";
+export { LxpError, LxpFrameError, type LxpFrameErrorCode, type LxpFrameErrorDetails } from "./errors";
 export { frameToMessage, type LxpMessage, type LxpMeta, type MessageKind, type MessageOptions, type DecodedMessage } from "./message";
 export { LxpStreamParser, parseDatagram, type StreamItem, type StreamParserOptions } from "./stream";
 export { decodeInputs, decodeHolds, type DecodeOptions } from "./decode";

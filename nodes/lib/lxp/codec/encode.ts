@@ -1,6 +1,6 @@
 // Builds frames a client sends (lxp-protocol.md §2–§6): byte-exact with lxp-bridge's requests in the vectors.
 import { crc16Modbus } from "./crc16";
-import { DeviceFunction, HEADER_LENGTH, PREFIX_0, PREFIX_1, SERIAL_LENGTH, TcpFunction } from "./constants";
+import { DeviceFunction, HEADER_LENGTH, MAX_REGISTERS, PREFIX_0, PREFIX_1, SERIAL_LENGTH, TcpFunction } from "./constants";
 
 function checkSerial(serial: string, what: string): void {
   if (!/^[\x20-\x7e]{10}$/.test(serial)) {
@@ -15,12 +15,12 @@ function checkU16(value: number, what: string): void {
 }
 
 /**
- * 1–127 register values as u16 little-endian from `offset`. Every index is visited: forEach/map skip
+ * 1–MAX_REGISTERS register values as u16 little-endian from `offset`. Every index is visited: forEach/map skip
  * the holes of a sparse array, which would go out as the buffer's zeros.
  */
 function writeValues(values: readonly number[], body: Buffer, offset: number, what: string): void {
-  if (!Array.isArray(values) || values.length < 1 || values.length > 127) {
-    throw new RangeError(`${what} takes 1–127 values, got ${Array.isArray(values) ? values.length : typeof values}`);
+  if (!Array.isArray(values) || values.length < 1 || values.length > MAX_REGISTERS) {
+    throw new RangeError(`${what} takes 1–${MAX_REGISTERS} values, got ${Array.isArray(values) ? values.length : typeof values}`);
   }
   for (let k = 0; k < values.length; k++) {
     if (!Object.hasOwn(values, k)) throw new RangeError(`value ${k} is missing (a sparse array)`);
@@ -79,8 +79,8 @@ export interface Target {
 }
 
 function readRequest(fn: number, target: Target, register: number, count: number): Buffer {
-  if (!Number.isInteger(count) || count < 1 || count > 127) {
-    throw new RangeError(`register count must be 1–127, got ${count}`);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_REGISTERS) {
+    throw new RangeError(`register count must be 1–${MAX_REGISTERS}, got ${count}`);
   }
   return translated(target.protocol ?? 1, target.datalog, target.inverter, inner(fn, target.inverter, register, u16(count)));
 }
@@ -101,7 +101,7 @@ export function encodeWriteSingle(target: Target, register: number, value: numbe
 
 export function encodeWriteMulti(target: Target, register: number, values: readonly number[]): Buffer {
   const count = Array.isArray(values) ? values.length : 0;
-  const body = Buffer.alloc(3 + Math.min(count, 127) * 2);
+  const body = Buffer.alloc(3 + Math.min(count, MAX_REGISTERS) * 2);
   writeValues(values, body, 3, "write multi");
   body.writeUInt16LE(count, 0);
   body[2] = count * 2;
@@ -122,16 +122,6 @@ export function encodeReadParam(datalog: string, param: number, protocol = 2): B
   return buf;
 }
 
-/** Write param (layout unconfirmed by any capture: param, value length, value bytes). */
-export function encodeWriteParam(datalog: string, param: number, value: Buffer, protocol = 2): Buffer {
-  checkU16(param, "param");
-  const buf = header(HEADER_LENGTH + 4 + value.length, protocol, TcpFunction.WRITE_PARAM, datalog);
-  buf.writeUInt16LE(param, HEADER_LENGTH);
-  buf.writeUInt16LE(value.length, HEADER_LENGTH + 2);
-  value.copy(buf, HEADER_LENGTH + 4);
-  return buf;
-}
-
 // Replies, as a dongle sends them (used by the simulator and tests). `direction` is 1 as most
 // dongles send it; some EG4 dongles send 0 (lxp-protocol.md §3).
 
@@ -143,7 +133,7 @@ export function encodeReadReply(
   direction = 1,
 ): Buffer {
   const count = Array.isArray(values) ? values.length : 0;
-  const body = Buffer.alloc(1 + Math.min(count, 127) * 2);
+  const body = Buffer.alloc(1 + Math.min(count, MAX_REGISTERS) * 2);
   writeValues(values, body, 1, "a read reply");
   body[0] = count * 2;
   return translated(target.protocol ?? 2, target.datalog, target.inverter, inner(fn, target.inverter, register, body, direction));

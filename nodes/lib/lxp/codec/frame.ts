@@ -11,7 +11,7 @@ import {
   TcpFunction,
   TRANSLATED_HEADER_LENGTH,
 } from "./constants";
-import { LxpFrameError } from "./errors";
+import { frameProblem, LxpFrameError, type LxpFrameProblem } from "./errors";
 
 interface FrameBase {
   protocol: number;
@@ -98,9 +98,9 @@ const isAlphanumeric = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >=
  * Why the 10 datalog bytes at `offset` are not a dongle serial. They are outside the CRC and end up
  * in topics (lxp/{datalog}/…), so only what dongle labels carry passes: 10 letters or digits.
  */
-export function datalogProblem(buf: Buffer, offset: number): string | undefined {
+export function datalogProblem(buf: Buffer, offset: number): LxpFrameProblem | undefined {
   for (let i = offset; i < offset + SERIAL_LENGTH; i++) {
-    if (!isAlphanumeric(buf[i])) return `bad datalog serial ${JSON.stringify(buf.toString("latin1", offset, offset + SERIAL_LENGTH))}`;
+    if (!isAlphanumeric(buf[i])) return frameProblem("bad_datalog", `bad datalog serial ${JSON.stringify(buf.toString("latin1", offset, offset + SERIAL_LENGTH))}`);
   }
   return undefined;
 }
@@ -116,35 +116,35 @@ function holdsPrefixByte(buf: Buffer, from: number, to: number): boolean {
  * judged on the bytes present (a stream checks before the whole frame is in). These frames have no
  * CRC: without this a corrupted length field would swallow the frame behind them (§5, §6).
  */
-export function crclessShapeProblem(buf: Buffer, offset: number, total: number): string | undefined {
+export function crclessShapeProblem(buf: Buffer, offset: number, total: number): LxpFrameProblem | undefined {
   const fn = buf[offset + 7];
   const end = offset + Math.min(total, buf.length - offset);
   if (fn === TcpFunction.HEARTBEAT) {
     if (total < HEARTBEAT_LENGTH || total > HEARTBEAT_MAX_LENGTH) {
-      return `heartbeat of ${total} bytes (heartbeats have ${HEARTBEAT_LENGTH} to ${HEARTBEAT_MAX_LENGTH})`;
+      return frameProblem("bad_shape", `heartbeat of ${total} bytes (heartbeats have ${HEARTBEAT_LENGTH} to ${HEARTBEAT_MAX_LENGTH})`);
     }
     // From the byte after the datalog: a heartbeat that lost its last byte has the next frame's A1 there.
-    if (holdsPrefixByte(buf, offset + HEADER_LENGTH, end)) return `heartbeat of ${total} bytes runs into the next frame's prefix`;
+    if (holdsPrefixByte(buf, offset + HEADER_LENGTH, end)) return frameProblem("bad_shape", `heartbeat of ${total} bytes runs into the next frame's prefix`);
     return undefined;
   }
   if (fn !== TcpFunction.READ_PARAM && fn !== TcpFunction.WRITE_PARAM) return undefined;
   const name = fn === TcpFunction.READ_PARAM ? "read param" : "write param";
-  if (total < PARAM_REQUEST_LENGTH) return "param frame has no param number";
+  if (total < PARAM_REQUEST_LENGTH) return frameProblem("bad_shape", "param frame has no param number");
   if (total === PARAM_REQUEST_LENGTH) return undefined;
   // A write reply: the param number and one or two status bytes (lxp-protocol.md §6).
   const statusReply = fn === TcpFunction.WRITE_PARAM && total <= PARAM_VALUE_OFFSET;
   if (total < PARAM_VALUE_OFFSET && !statusReply) {
-    return `${name} frame of ${total} bytes (a request has ${PARAM_REQUEST_LENGTH}, a reply at least ${PARAM_VALUE_OFFSET})`;
+    return frameProblem("bad_shape", `${name} frame of ${total} bytes (a request has ${PARAM_REQUEST_LENGTH}, a reply at least ${PARAM_VALUE_OFFSET})`);
   }
   if (end < offset + PARAM_VALUE_OFFSET) {
-    return statusReply && holdsPrefixByte(buf, offset + PARAM_REQUEST_LENGTH, end) ? `${name} reply runs into the next frame's prefix` : undefined;
+    return statusReply && holdsPrefixByte(buf, offset + PARAM_REQUEST_LENGTH, end) ? frameProblem("bad_shape", `${name} reply runs into the next frame's prefix`) : undefined;
   }
   const declared = buf.readUInt16LE(offset + HEADER_LENGTH + 2);
   if (declared === total - PARAM_VALUE_OFFSET) return undefined;
   if (statusReply) {
-    return holdsPrefixByte(buf, offset + PARAM_REQUEST_LENGTH, end) ? `${name} reply runs into the next frame's prefix` : undefined;
+    return holdsPrefixByte(buf, offset + PARAM_REQUEST_LENGTH, end) ? frameProblem("bad_shape", `${name} reply runs into the next frame's prefix`) : undefined;
   }
-  return `param value length ${declared} does not match the ${total - PARAM_VALUE_OFFSET} bytes present`;
+  return frameProblem("length_mismatch", `param value length ${declared} does not match the ${total - PARAM_VALUE_OFFSET} bytes present`);
 }
 
 /**
@@ -185,14 +185,14 @@ export function announcedLength(buf: Buffer, offset = 0): number | undefined {
 /** Parses exactly one frame; `buf` must hold that frame and nothing else. Throws LxpFrameError. */
 export function parseFrame(buf: Buffer): LxpFrame {
   if (buf.length < HEADER_LENGTH) {
-    throw new LxpFrameError(`frame too short: ${buf.length} bytes, a header needs ${HEADER_LENGTH}`, buf);
+    throw new LxpFrameError(frameProblem("too_short", `frame too short: ${buf.length} bytes, a header needs ${HEADER_LENGTH}`), buf);
   }
   if (buf[0] !== PREFIX_0 || buf[1] !== PREFIX_1) {
-    throw new LxpFrameError(`bad prefix ${buf.toString("hex", 0, 2)}, expected a11a`, buf);
+    throw new LxpFrameError(frameProblem("bad_prefix", `bad prefix ${buf.toString("hex", 0, 2)}, expected a11a`), buf);
   }
   const total = announcedLength(buf) as number;
   if (total !== buf.length) {
-    throw new LxpFrameError(`length field says ${total} bytes, frame has ${buf.length}`, buf);
+    throw new LxpFrameError(frameProblem("length_mismatch", `length field says ${total} bytes, frame has ${buf.length}`), buf);
   }
   const badDatalog = datalogProblem(buf, 8);
   if (badDatalog) throw new LxpFrameError(badDatalog, buf);
@@ -215,7 +215,7 @@ export function parseFrame(buf: Buffer): LxpFrame {
     case TcpFunction.TRANSLATED:
       return parseTranslated(buf, base);
     default: {
-      throw new LxpFrameError(`unknown TCP function 0x${base.tcpFunction.toString(16)}`, buf);
+      throw new LxpFrameError(frameProblem("unknown_tcp_function", `unknown TCP function 0x${base.tcpFunction.toString(16)}`), buf);
     }
   }
 }
@@ -229,7 +229,7 @@ function parseParam(buf: Buffer, base: FrameBase): ParamFrame {
   const withLength = declared === rest - 4;
   if (base.tcpFunction === TcpFunction.READ_PARAM) {
     if (!withLength) {
-      throw new LxpFrameError(`param value length ${declared} does not match the ${rest - 4} bytes present`, buf);
+      throw new LxpFrameError(frameProblem("length_mismatch", `param value length ${declared} does not match the ${rest - 4} bytes present`), buf);
     }
     return with_(base, { kind: "param", role: "reply", param, value: buf.subarray(HEADER_LENGTH + 4) });
   }
@@ -242,12 +242,12 @@ const INNER_FIXED = 14; // direction, function, inverter serial, start register
 
 function parseTranslated(buf: Buffer, base: FrameBase): TranslatedFrame {
   if (buf.length < TRANSLATED_HEADER_LENGTH + INNER_FIXED + 2) {
-    throw new LxpFrameError(`translated frame too short: ${buf.length} bytes`, buf);
+    throw new LxpFrameError(frameProblem("too_short", `translated frame too short: ${buf.length} bytes`), buf);
   }
   const dataLength = buf.readUInt16LE(HEADER_LENGTH);
   if (dataLength !== buf.length - TRANSLATED_HEADER_LENGTH) {
     throw new LxpFrameError(
-      `data length field says ${dataLength}, frame carries ${buf.length - TRANSLATED_HEADER_LENGTH}`,
+      frameProblem("length_mismatch", `data length field says ${dataLength}, frame carries ${buf.length - TRANSLATED_HEADER_LENGTH}`),
       buf,
     );
   }
@@ -255,7 +255,7 @@ function parseTranslated(buf: Buffer, base: FrameBase): TranslatedFrame {
   const stored = buf.readUInt16LE(crcAt);
   const computed = crc16Modbus(buf, TRANSLATED_HEADER_LENGTH, crcAt);
   if (stored !== computed) {
-    throw new LxpFrameError(`CRC mismatch: stored 0x${hex4(stored)}, computed 0x${hex4(computed)}`, buf);
+    throw new LxpFrameError(frameProblem("crc_mismatch", `CRC mismatch: stored 0x${hex4(stored)}, computed 0x${hex4(computed)}`), buf);
   }
   const i = TRANSLATED_HEADER_LENGTH;
   const direction = buf[i];
@@ -271,11 +271,11 @@ function parseTranslated(buf: Buffer, base: FrameBase): TranslatedFrame {
   const bodyLength = crcAt - body;
 
   if (deviceFunction & EXCEPTION_BIT) {
-    if (bodyLength < 1) throw new LxpFrameError("exception reply without an exception code", buf);
+    if (bodyLength < 1) throw new LxpFrameError(frameProblem("bad_body", "exception reply without an exception code"), buf);
     return with_(head, { role: "exception", exceptionCode: buf[body] });
   }
   const need = (n: number, what: string): void => {
-    if (bodyLength !== n) throw new LxpFrameError(`${what}: expected ${n} body bytes, got ${bodyLength}`, buf);
+    if (bodyLength !== n) throw new LxpFrameError(frameProblem("bad_body", `${what}: expected ${n} body bytes, got ${bodyLength}`), buf);
   };
 
   // Request or reply is decided by the body, not the direction byte: exception replies and every
@@ -285,12 +285,12 @@ function parseTranslated(buf: Buffer, base: FrameBase): TranslatedFrame {
     case DeviceFunction.READ_HOLD:
     case DeviceFunction.READ_INPUT: {
       if (bodyLength === 2) return with_(head, { deviceFunction, role: "request", count: buf.readUInt16LE(body) });
-      if (bodyLength < 1) throw new LxpFrameError("read frame without a body", buf);
+      if (bodyLength < 1) throw new LxpFrameError(frameProblem("bad_body", "read frame without a body"), buf);
       const byteCount = buf[body];
-      if (byteCount === 0) throw new LxpFrameError("read reply carries no registers", buf);
+      if (byteCount === 0) throw new LxpFrameError(frameProblem("bad_body", "read reply carries no registers"), buf);
       if (byteCount !== bodyLength - 1 || byteCount % 2 !== 0) {
         throw new LxpFrameError(
-          `read reply: byte count ${byteCount} does not match the ${bodyLength - 1} value bytes (a request has a 2-byte body)`,
+          frameProblem("bad_body", `read reply: byte count ${byteCount} does not match the ${bodyLength - 1} value bytes (a request has a 2-byte body)`),
           buf,
         );
       }
@@ -301,19 +301,19 @@ function parseTranslated(buf: Buffer, base: FrameBase): TranslatedFrame {
       return with_(head, { deviceFunction, role: direction === 0 ? "request" : "reply", value: buf.readUInt16LE(body) });
     case DeviceFunction.WRITE_MULTI: {
       if (bodyLength === 2) return with_(head, { deviceFunction, role: "reply", count: buf.readUInt16LE(body) });
-      if (bodyLength < 3) throw new LxpFrameError(`write multi: ${bodyLength} body bytes, a reply has 2 and a request at least 5`, buf);
+      if (bodyLength < 3) throw new LxpFrameError(frameProblem("bad_body", `write multi: ${bodyLength} body bytes, a reply has 2 and a request at least 5`), buf);
       const count = buf.readUInt16LE(body);
       const byteCount = buf[body + 2];
       if (byteCount !== count * 2 || bodyLength !== 3 + byteCount) {
         throw new LxpFrameError(
-          `write multi of ${count} registers declares ${byteCount} bytes and carries ${bodyLength - 3}`,
+          frameProblem("bad_body", `write multi of ${count} registers declares ${byteCount} bytes and carries ${bodyLength - 3}`),
           buf,
         );
       }
       return with_(head, { deviceFunction, role: "request", count, values: readWords(buf, body + 3, count) });
     }
     default:
-      throw new LxpFrameError(`unknown device function 0x${deviceFunction.toString(16)}`, buf, true);
+      throw new LxpFrameError(frameProblem("unknown_device_function", `unknown device function 0x${deviceFunction.toString(16)}`), buf, true);
   }
 }
 

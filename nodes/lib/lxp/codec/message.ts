@@ -1,6 +1,6 @@
 // Builds the Node-RED message for a decoded frame: the payload contract of docs/lxp-payloads.md. lxp-in, lxp-request
 // and the CLI all call this, so the same bytes always give the same message.
-import { DeviceFunction, EXCEPTION_BIT, EXCEPTION_CODES } from "./constants";
+import { BANK_SIZE, DeviceFunction, EXCEPTION_BIT, EXCEPTION_CODES } from "./constants";
 import { decodeHolds, decodeInputs, DecodeOptions } from "./decode";
 import { LxpFrame, ParamFrame, TranslatedFrame } from "./frame";
 
@@ -36,8 +36,6 @@ export interface MessageOptions extends DecodeOptions {
   /** Topic prefix, "lxp" by default. */
   prefix?: string;
 }
-
-export const BANK_SIZE = 40;
 
 /**
  * The topic suffix of an input reply (docs/lxp-payloads.md §3): `inputs/{n}` inside one 40-register

@@ -2,7 +2,7 @@
 // several frames per read, resynchronisation on the next A1 1A after garbage or a bad frame.
 import { DEFAULT_MAX_FRAME_LENGTH, HEADER_LENGTH, PREFIX_0, PREFIX_1, TcpFunction, TRANSLATED_HEADER_LENGTH } from "./constants";
 import { crc16Modbus } from "./crc16";
-import { LxpFrameError } from "./errors";
+import { frameProblem, LxpFrameError, type LxpFrameProblem } from "./errors";
 import { crclessShapeProblem, datalogProblem, frameInsideParam, LxpFrame, parseFrame } from "./frame";
 
 export type StreamItem = { frame: LxpFrame; error?: undefined } | { frame?: undefined; error: LxpFrameError };
@@ -35,11 +35,11 @@ function findPrefix(buf: Buffer, from: number): number {
 }
 
 /** A reason the header at `pos` cannot start a frame of `total` bytes, judged on the bytes present. */
-function headerProblem(buf: Buffer, pos: number, total: number): string | undefined {
+function headerProblem(buf: Buffer, pos: number, total: number): LxpFrameProblem | undefined {
   const have = buf.length - pos;
   if (have <= 7) return undefined;
   const fn = buf[pos + 7];
-  if (fn < TcpFunction.HEARTBEAT || fn > TcpFunction.WRITE_PARAM) return `unknown TCP function 0x${fn.toString(16)}`;
+  if (fn < TcpFunction.HEARTBEAT || fn > TcpFunction.WRITE_PARAM) return frameProblem("unknown_tcp_function", `unknown TCP function 0x${fn.toString(16)}`);
   if (fn !== TcpFunction.TRANSLATED) {
     const shape = crclessShapeProblem(buf, pos, total);
     if (shape) return shape;
@@ -51,7 +51,7 @@ function headerProblem(buf: Buffer, pos: number, total: number): string | undefi
   if (fn === TcpFunction.TRANSLATED && have >= TRANSLATED_HEADER_LENGTH) {
     const dataLength = buf.readUInt16LE(pos + HEADER_LENGTH);
     if (dataLength !== total - TRANSLATED_HEADER_LENGTH) {
-      return `data length field says ${dataLength}, frame length says ${total - TRANSLATED_HEADER_LENGTH}`;
+      return frameProblem("length_mismatch", `data length field says ${dataLength}, frame length says ${total - TRANSLATED_HEADER_LENGTH}`);
     }
   }
   return undefined;
@@ -91,7 +91,7 @@ class BadRun {
     this.count = 0;
     if (!first) return;
     const extent = { count, bytes: end - this.start };
-    items.push({ error: new LxpFrameError(first.reason, first.raw, first.wellFormed && count === 1, extent) });
+    items.push({ error: new LxpFrameError({ code: first.code, text: first.details.problem }, first.raw, first.wellFormed && count === 1, extent) });
   }
 }
 
@@ -181,7 +181,7 @@ export class LxpStreamParser {
         const next = findPrefix(buf, pos + 1);
         // Keep a trailing lone A1: it may be the first half of the next prefix.
         const end = next >= 0 ? next : !final && buf[buf.length - 1] === PREFIX_0 ? buf.length - 1 : buf.length;
-        if (!this.resyncing && run.add(pos)) run.describe(new LxpFrameError(`skipped ${end - pos} bytes of garbage`, rawOf(pos, end)));
+        if (!this.resyncing && run.add(pos)) run.describe(new LxpFrameError(frameProblem("garbage", `skipped ${end - pos} bytes of garbage`), rawOf(pos, end)));
         this.resyncing = false;
         pos = end;
         if (next < 0) break;
@@ -192,13 +192,13 @@ export class LxpStreamParser {
       const at = pos;
       if (buf.length - at < 6) {
         if (!final) break;
-        if (run.add(at)) run.describe(new LxpFrameError(`frame cut off at the end of the datagram (${buf.length - at} bytes)`, rawOf(at, buf.length)));
+        if (run.add(at)) run.describe(new LxpFrameError(frameProblem("cut_off", `frame cut off at the end of the datagram (${buf.length - at} bytes)`), rawOf(at, buf.length)));
         pos = this.resyncFrom(at);
         continue;
       }
       const total = buf.readUInt16LE(at + 4) + 6;
       if (total < HEADER_LENGTH || total > this.maxFrameLength) {
-        if (run.add(at)) run.describe(new LxpFrameError(`implausible frame length ${total}`, header(at, total)));
+        if (run.add(at)) run.describe(new LxpFrameError(frameProblem("implausible_length", `implausible frame length ${total}`), header(at, total)));
         pos = this.resyncFrom(at);
         continue;
       }
@@ -213,7 +213,7 @@ export class LxpStreamParser {
       if (buf.length - at < total) {
         if (!final) break;
         const have = buf.length - at;
-        if (run.add(at)) run.describe(new LxpFrameError(`frame cut off at the end of the datagram: ${have} of ${total} bytes`, rawOf(at, buf.length)));
+        if (run.add(at)) run.describe(new LxpFrameError(frameProblem("cut_off", `frame cut off at the end of the datagram: ${have} of ${total} bytes`), rawOf(at, buf.length)));
         pos = this.resyncFrom(at);
         continue;
       }
@@ -223,7 +223,7 @@ export class LxpStreamParser {
         const inside = frameInsideParam(buf, at, total, final || buf.length - at >= this.maxFrameLength);
         if (inside === "wait") break;
         if (inside !== undefined) {
-          if (run.add(at)) run.describe(new LxpFrameError(`param frame of ${total} bytes runs into the next frame at its byte ${inside - at}`, header(at, total)));
+          if (run.add(at)) run.describe(new LxpFrameError(frameProblem("bad_shape", `param frame of ${total} bytes runs into the next frame at its byte ${inside - at}`), header(at, total)));
           pos = this.resyncFrom(at);
           continue;
         }
@@ -233,7 +233,7 @@ export class LxpStreamParser {
         if (failedCrcs >= MAX_FAILED_CRCS && headerAfter(at) < at + total) {
           if (run.add(at)) {
             const why = `not CRC-checked: another frame header starts inside it (${MAX_FAILED_CRCS} CRC checks failed in this read)`;
-            run.describe(new LxpFrameError(why, header(at, total)));
+            run.describe(new LxpFrameError(frameProblem("not_checked", why), header(at, total)));
           }
           pos = this.resyncFrom(at);
           continue;
@@ -252,7 +252,7 @@ export class LxpStreamParser {
       try {
         frame = parseFrame(candidate);
       } catch (err) {
-        const error = err instanceof LxpFrameError ? err : new LxpFrameError(String(err), candidate);
+        const error = err instanceof LxpFrameError ? err : new LxpFrameError(frameProblem("internal", String(err)), candidate);
         if (run.add(at)) run.describe(error);
         // A sound envelope with unsupported content is skipped whole.
         if (error.wellFormed) {

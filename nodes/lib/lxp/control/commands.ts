@@ -3,7 +3,9 @@
 // topic and payload come from a msg and are untrusted, so every shape is checked, every length is
 // bounded before it is scanned, and nothing runs in more than linear time.
 import { describeValue, firstHole, isPlainObject, trimSlashes } from "./command-values";
+import { BANK_SIZE, MAX_REGISTERS } from "../codec/constants";
 import { HOLD_NAMES, REG21_BITS, TIME_WINDOWS } from "../codec/hold-registers";
+import { LxpError } from "../codec/errors";
 
 export type Command =
   | { kind: "read-input"; register: number; count: number }
@@ -17,10 +19,17 @@ export type Command =
   | { kind: "bit"; register: number; bit: number; on: boolean }
   | { kind: "sync-time" };
 
-export class LxpCommandError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "LxpCommandError";
+export type LxpCommandErrorCode =
+  | "no_command" // neither msg.topic nor the node names a command
+  | "topic_too_long"
+  | "unknown_command"
+  | "invalid_value" // a number, on/off, time or window in the topic or payload is wrong
+  | "out_of_range"; // the registers asked for end beyond 65535
+
+/** A command the package refuses to run, found before anything is sent. */
+export class LxpCommandError extends LxpError<LxpCommandErrorCode> {
+  constructor(code: LxpCommandErrorCode, message: string) {
+    super(code, message);
   }
 }
 
@@ -42,12 +51,8 @@ export const BIT_SETTINGS: Readonly<Record<string, number>> = {
 
 export const BIT_REGISTER = 21;
 export const CLOCK_REGISTER = 12;
-/** Banks with named input registers (0–239). */
-export const INPUT_BANKS = 6;
-export const BANK_REGISTERS = 40;
 /** The last bank whose 40 registers end within 0–65535 (40·(n−1) + 39 ≤ 65535): read/inputs/{1-1638}. */
-export const MAX_INPUT_BANK = Math.floor((0xffff - (BANK_REGISTERS - 1)) / BANK_REGISTERS) + 1;
-export const MAX_READ_COUNT = 127;
+export const MAX_INPUT_BANK = Math.floor((0xffff - (BANK_SIZE - 1)) / BANK_SIZE) + 1;
 /** Longest topic read (the longest command, read/discharge_cutoff_soc_limit_pct, has 35 characters). */
 export const MAX_TOPIC_LENGTH = 128;
 /** Longest text read as a number or as on/off. */
@@ -88,14 +93,14 @@ function numberOf(value: unknown): number {
 function integerIn(value: unknown, what: string, min: number, max: number): number {
   const n = numberOf(value);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new LxpCommandError(`${what} must be a whole number from ${min} to ${max}, got ${describeValue(value)}`);
+    throw new LxpCommandError("invalid_value", `${what} must be a whole number from ${min} to ${max}, got ${describeValue(value)}`);
   }
   return n;
 }
 
 /** A number in the topic path: digits only. */
 function pathNumber(text: string, what: string, min: number, max: number): number {
-  if (!/^\d{1,5}$/.test(text)) throw new LxpCommandError(`${what} must be a whole number from ${min} to ${max}, got ${describeValue(text)}`);
+  if (!/^\d{1,5}$/.test(text)) throw new LxpCommandError("invalid_value", `${what} must be a whole number from ${min} to ${max}, got ${describeValue(text)}`);
   return integerIn(text, what, min, max);
 }
 
@@ -106,21 +111,21 @@ export function parseBoolean(value: unknown, what: string): boolean {
   const s = typeof value === "string" && value.length <= MAX_WORD_LENGTH ? value.trim().toLowerCase() : undefined;
   if (s !== undefined && TRUE_WORDS.includes(s)) return true;
   if (s !== undefined && FALSE_WORDS.includes(s)) return false;
-  throw new LxpCommandError(`${what} needs on or off (1 t true on y yes / 0 f false off n no), got ${describeValue(value)}`);
+  throw new LxpCommandError("invalid_value", `${what} needs on or off (1 t true on y yes / 0 f false off n no), got ${describeValue(value)}`);
 }
 
 /** "HH:MM" → hour in the low byte, minute in the high byte (lxp-protocol.md §9). */
 export function encodeTime(value: unknown, what: string): number {
   const m = typeof value === "string" && value.length <= MAX_WORD_LENGTH ? /^\s*(\d{1,2}):(\d{2})\s*$/.exec(value) : null;
   if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) {
-    throw new LxpCommandError(`${what} must be a time HH:MM from 00:00 to 23:59, got ${describeValue(value)}`);
+    throw new LxpCommandError("invalid_value", `${what} must be a time HH:MM from 00:00 to 23:59, got ${describeValue(value)}`);
   }
   return Number(m[1]) | (Number(m[2]) << 8);
 }
 
 /** {"start":"HH:MM","end":"HH:MM"}, as an object or its JSON text; no other keys. */
 function parseWindow(payload: unknown, what: string): [number, number] {
-  const needs = (): LxpCommandError => new LxpCommandError(`${what} needs {"start":"HH:MM","end":"HH:MM"}, got ${describeValue(payload)}`);
+  const needs = (): LxpCommandError => new LxpCommandError("invalid_value", `${what} needs {"start":"HH:MM","end":"HH:MM"}, got ${describeValue(payload)}`);
   let value = payload;
   if (typeof value === "string") {
     if (value.length > MAX_WINDOW_TEXT_LENGTH) throw needs();
@@ -134,7 +139,7 @@ function parseWindow(payload: unknown, what: string): [number, number] {
   const others = Object.keys(value).filter((key) => key !== "start" && key !== "end");
   if (others.length > 0) {
     const named = others.slice(0, 3).map((key) => describeValue(key)).join(", ");
-    throw new LxpCommandError(`${what} takes only "start" and "end", got also ${named}${others.length > 3 ? ", …" : ""}`);
+    throw new LxpCommandError("invalid_value", `${what} takes only "start" and "end", got also ${named}${others.length > 3 ? ", …" : ""}`);
   }
   // Own properties only: a key inherited from a polluted Object.prototype is not a value.
   const start = Object.hasOwn(value, "start") ? value.start : undefined;
@@ -167,26 +172,26 @@ export function checkHoldValue(register: number, value: unknown): number {
   }
   const n = integerIn(value, what, 0, 0xffff);
   if (TIME_REGISTERS.has(register) && ((n & 0xff) > 23 || n >> 8 > 59)) {
-    throw new LxpCommandError(`${what} is a time window (hour in the low byte 0–23, minute in the high byte 0–59), got ${n}`);
+    throw new LxpCommandError("invalid_value", `${what} is a time window (hour in the low byte 0–23, minute in the high byte 0–59), got ${n}`);
   }
   return n;
 }
 
 /**
- * The values of a write multi: a dense array of 1–127 values, each checked for its register. A hole
+ * The values of a write multi: a dense array of 1–MAX_REGISTERS values, each checked for its register. A hole
  * (`new Array(1)`, `[1, , 3]`) would be skipped by map/forEach and go out as 0, so it is refused.
  */
 function multiValues(payload: readonly unknown[], register: number, path: string): number[] {
   const length = payload.length;
-  if (length < 1 || length > MAX_READ_COUNT) {
-    throw new LxpCommandError(`${path}: a multi-register write takes 1–${MAX_READ_COUNT} values, got ${length}`);
+  if (length < 1 || length > MAX_REGISTERS) {
+    throw new LxpCommandError("invalid_value", `${path}: a multi-register write takes 1–${MAX_REGISTERS} values, got ${length}`);
   }
-  if (register + length - 1 > 0xffff) throw new LxpCommandError(`${path}: registers end beyond 65535`);
+  if (register + length - 1 > 0xffff) throw new LxpCommandError("out_of_range", `${path}: registers end beyond 65535`);
   const hole = firstHole(payload);
   if (hole >= 0) {
-    throw new LxpCommandError(`${path}: value ${hole} of the array is missing (a sparse array such as new Array(${length}) or [1, , 3]); give every value`);
+    throw new LxpCommandError("invalid_value", `${path}: value ${hole} of the array is missing (a sparse array such as new Array(${length}) or [1, , 3]); give every value`);
   }
-  if (Object.keys(payload).length !== length) throw new LxpCommandError(`${path}: the array has properties besides its ${length} values`);
+  if (Object.keys(payload).length !== length) throw new LxpCommandError("invalid_value", `${path}: the array has properties besides its ${length} values`);
   const values: number[] = [];
   for (let k = 0; k < length; k++) values.push(checkHoldValue(register + k, payload[k]));
   return values;
@@ -194,7 +199,7 @@ function multiValues(payload: readonly unknown[], register: number, path: string
 
 function countOf(payload: unknown, what: string): number {
   if (payload === undefined || payload === null || payload === "") return 1;
-  return integerIn(payload, `${what} count`, 1, MAX_READ_COUNT);
+  return integerIn(payload, `${what} count`, 1, MAX_REGISTERS);
 }
 
 function windowRegister(name: string, slot: string, path: string): number {
@@ -206,16 +211,16 @@ function windowRegister(name: string, slot: string, path: string): number {
 const own = (table: object, key: string | undefined): key is string => key !== undefined && Object.hasOwn(table, key);
 
 function unknown(path: string): LxpCommandError {
-  return new LxpCommandError(`unknown command "${path}"; known: ${COMMAND_PATTERNS.join(", ")}`);
+  return new LxpCommandError("unknown_command", `unknown command "${path}"; known: ${COMMAND_PATTERNS.join(", ")}`);
 }
 
 /** The command a topic and payload ask for. Throws LxpCommandError with the reason. */
 export function parseCommand(topic: unknown, payload: unknown): Command {
   if (typeof topic === "string" && topic.length > MAX_TOPIC_LENGTH) {
-    throw new LxpCommandError(`the command has ${topic.length} characters, at most ${MAX_TOPIC_LENGTH} are read: ${describeValue(topic)}`);
+    throw new LxpCommandError("topic_too_long", `the command has ${topic.length} characters, at most ${MAX_TOPIC_LENGTH} are read: ${describeValue(topic)}`);
   }
   const path = typeof topic === "string" ? trimSlashes(topic.trim()) : "";
-  if (!path) throw new LxpCommandError("no command: set msg.topic (e.g. read/hold/21) or a command in the node");
+  if (!path) throw new LxpCommandError("no_command", "no command: set msg.topic (e.g. read/hold/21) or a command in the node");
   const [verb, name, arg, ...extra] = path.split("/");
   if (extra.length > 0) throw unknown(path);
   if (path === "sync_time") return { kind: "sync-time" };
@@ -224,12 +229,12 @@ export function parseCommand(topic: unknown, payload: unknown): Command {
     if (name === "inputs" && arg !== undefined) {
       // Topics go on beyond bank 6 (inputs/7 = 240–279, …), so reads do too.
       const bank = pathNumber(arg, `${path}: bank`, 1, MAX_INPUT_BANK);
-      return { kind: "read-input", register: (bank - 1) * BANK_REGISTERS, count: BANK_REGISTERS };
+      return { kind: "read-input", register: (bank - 1) * BANK_SIZE, count: BANK_SIZE };
     }
     if ((name === "input" || name === "hold") && arg !== undefined) {
       const register = pathNumber(arg, `${path}: register`, 0, 0xffff);
       const count = countOf(payload, path);
-      if (register + count - 1 > 0xffff) throw new LxpCommandError(`${path}: registers end beyond 65535`);
+      if (register + count - 1 > 0xffff) throw new LxpCommandError("out_of_range", `${path}: registers end beyond 65535`);
       return { kind: name === "input" ? "read-input" : "read-hold", register, count };
     }
     if (name === "param" && arg !== undefined) return { kind: "read-param", param: pathNumber(arg, `${path}: param`, 0, 0xffff) };

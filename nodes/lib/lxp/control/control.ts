@@ -101,9 +101,11 @@ export function checkCommand(link: DongleLink, request: CommandRequest): Command
   try {
     command = parseCommand(request.topic, request.payload);
   } catch (err) {
-    if (err instanceof LxpCommandError) throw new LxpRequestError("invalid", `${err.message} (nothing was sent)`);
+    if (err instanceof LxpCommandError) throw new LxpRequestError("invalid", `${err.message} (nothing was sent)`, undefined, { cause: err });
     // A payload whose getters or Proxy traps throw: as invalid as any other bad value.
-    throw new LxpRequestError("invalid", `${request.topic.slice(0, 40)}: the value cannot be read: ${errorText(err)} (nothing was sent)`);
+    throw new LxpRequestError("invalid", `${request.topic.slice(0, 40)}: the value cannot be read: ${errorText(err)} (nothing was sent)`, undefined, {
+      cause: err,
+    });
   }
   checkWritable(link, command, request.topic);
   return command;
@@ -226,7 +228,7 @@ class Session {
 
   /**
    * An EG4 dongle's write-single echo looks like a request and is taken only once the dongle's
-   * replies showed direction 00 (lxp-match): with no reply seen yet, read the register first. An
+   * replies showed direction 00 (link/match.ts): with no reply seen yet, read the register first. An
    * exception reply tells nothing but does not stop the write (the read-back decides).
    */
   private async learnReplyDirection(register: number): Promise<void> {

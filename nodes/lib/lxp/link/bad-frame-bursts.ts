@@ -73,7 +73,7 @@ function summary(p: Pending, t: Translate): BadFrameReport {
   if (p.errors === 1) return reportOf(p.first);
   const frames = counted(t, p.count, "lxp-dongle.badFrames.more", "lxp-dongle.badFrames.moreMany");
   const duration = formatSeconds(Math.max(p.lastAt - p.firstAt, 0) / 1000);
-  const message = t("lxp-dongle.badFrames.summary", { frames, bytes: p.bytes, duration, first: spacedHex(p.first.raw), reason: p.first.reason });
+  const message = t("lxp-dongle.badFrames.summary", { frames, bytes: p.bytes, duration, first: spacedHex(p.first.raw), reason: p.first.details.problem });
   return { message, raw: p.first.raw.slice(0, SHOWN_BYTES * 2), count: p.count, bytes: p.bytes, summary: true };
 }
 

@@ -2,8 +2,9 @@
 // inputs/all message. A cycle starts with bank 1 (register 0); other ranges pass through unchanged.
 // Bounded: a few open cycles (one per datalog), each dropped when it is too old, so spoofed datalogs
 // cannot grow memory.
-import type { LxpMessage } from "../codec";
+import { BANK_SIZE, type LxpMessage } from "../codec";
 
+/** Banks of one broadcast cycle of a protocol-2 dongle. */
 const CYCLE_BANKS = [0, 1, 2];
 
 interface Cycle {
@@ -59,8 +60,8 @@ export class BankMerger {
   add(msg: LxpMessage, now = Date.now()): LxpMessage | undefined {
     const start = msg.lxp.register ?? 0;
     const count = msg.lxp.count ?? 0;
-    const bank = Math.floor(start / 40);
-    const oneCycleBank = count > 0 && start % 40 === 0 && count === 40 && CYCLE_BANKS.includes(bank);
+    const bank = Math.floor(start / BANK_SIZE);
+    const oneCycleBank = count > 0 && start % BANK_SIZE === 0 && count === BANK_SIZE && CYCLE_BANKS.includes(bank);
     if (!oneCycleBank) return msg;
 
     this.dropExpired(now);
@@ -85,7 +86,7 @@ export class BankMerger {
       topic: `${this.prefix}/${key}/inputs/all`,
       payload: cycle.payload,
       // raw is the concatenated frames: decoding it again yields the banks that were merged.
-      lxp: { ...cycle.last.lxp, register: 0, count: 40 * CYCLE_BANKS.length, raw: cycle.frames.join("") },
+      lxp: { ...cycle.last.lxp, register: 0, count: BANK_SIZE * CYCLE_BANKS.length, raw: cycle.frames.join("") },
     };
   }
 

@@ -1,7 +1,7 @@
 // One connection to a LuxPower dongle, shared by every node that uses it: owns the transport, the
 // stream parser and the decoding (so a frame is decoded once), counts users and closes with the last.
 import { EventEmitter } from "node:events";
-import { DeviceFunction, frameToMessage, LxpFrame, LxpFrameError, LxpStreamParser, parseDatagram, StreamItem, Target, TcpFunction } from "../codec";
+import { DeviceFunction, frameProblem, frameToMessage, LxpFrame, LxpFrameError, LxpStreamParser, parseDatagram, StreamItem, Target, TcpFunction } from "../codec";
 import { LxpRequester, type RequesterStats } from "./requester";
 import { missingSerialError, SerialHints } from "./missing-serial";
 import { LxpRequestError } from "./request-error";
@@ -552,7 +552,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
       items = udp ? parseDatagram(chunk) : this.parser.push(chunk);
     } catch (err) {
       // The parser reports bad bytes as items; anything thrown here is a bug, and must not kill the flows.
-      items = [{ error: new LxpFrameError(`internal parser error: ${(err as Error).message}`, chunk.subarray(0, MAX_RAW_BYTES)) }];
+      items = [{ error: new LxpFrameError(frameProblem("internal", `internal parser error: ${(err as Error).message}`), chunk.subarray(0, MAX_RAW_BYTES)) }];
       this.parser.reset();
     }
     if (otherSender) {
@@ -586,7 +586,7 @@ export class DongleLink extends EventEmitter<DongleLinkEvents> {
       try {
         decoded = { ...frameToMessage(frame, { currentDivisor: this.options.currentDivisor }), frame };
       } catch (err) {
-        this.badFrame(new LxpFrameError(`cannot decode frame: ${(err as Error).message}`, frame.raw));
+        this.badFrame(new LxpFrameError(frameProblem("undecodable", `cannot decode frame: ${(err as Error).message}`), frame.raw));
         continue;
       }
       this.emit("message", decoded);

@@ -1,5 +1,6 @@
-// Why a request to the inverter failed; `reply` is the decoded frame behind the failure, if any.
-import type { DecodedMessage } from "../codec";
+// Why a request to the inverter failed, in the package's one error shape (LxpError: `code`,
+// `message`, optional `details`); `details.reply` is the decoded frame behind the failure, if any.
+import { LxpError, type DecodedMessage } from "../codec";
 
 export type LxpRequestErrorCode =
   | "invalid" // the command or its value is wrong: nothing was sent
@@ -13,14 +14,13 @@ export type LxpRequestErrorCode =
   | "overflow" // the dongle's request queue was full: nothing was sent
   | "expired"; // the request waited in the queue past its deadline: nothing was sent
 
-export class LxpRequestError extends Error {
-  readonly code: LxpRequestErrorCode;
-  readonly reply?: DecodedMessage;
+export class LxpRequestError extends LxpError<LxpRequestErrorCode, { reply: DecodedMessage }> {
+  constructor(code: LxpRequestErrorCode, message: string, reply?: DecodedMessage, options?: { cause?: unknown }) {
+    super(code, message, reply ? { reply } : undefined, options);
+  }
 
-  constructor(code: LxpRequestErrorCode, message: string, reply?: DecodedMessage) {
-    super(message);
-    this.name = "LxpRequestError";
-    this.code = code;
-    this.reply = reply;
+  /** The decoded frame behind the failure (an exception reply, a wrong echo), if any. */
+  get reply(): DecodedMessage | undefined {
+    return this.details?.reply;
   }
 }

@@ -1,6 +1,6 @@
 // One request in flight per dongle connection, shared by every lxp-request node and the CLI. A task
 // (one command: a read, or read-modify-write + read-back) runs alone, so two read-modify-writes of
-// register 21 cannot interleave. Replies are picked out of everything the dongle sends by lxp-match.
+// register 21 cannot interleave. Replies are picked out of everything the dongle sends by match.ts.
 // The queue is bounded (a full queue refuses at once) and every task has a deadline from the moment
 // its place is taken: one still waiting then fails unsent, and no write frame of a task goes out past
 // it (first send, retry or resend after a reconnect), so no stale write reaches the inverter later.

@@ -73,16 +73,29 @@ export function parseCid2(text: string): number | undefined {
   return m ? parseInt(m[1], 16) : undefined;
 }
 
-/** Reply return codes (reply CID2 = RTN) and the snake_case names used in `errors[].error`. */
+/** Reply return codes: a reply carries its RTN where a request has CID2 (pylon-protocol.md §2.3). */
+export const PylonRtn = {
+  NORMAL: 0x00,
+  VER_ERROR: 0x01,
+  CHKSUM_ERROR: 0x02,
+  LCHKSUM_ERROR: 0x03,
+  CID2_INVALID: 0x04,
+  COMMAND_FORMAT_ERROR: 0x05,
+  INVALID_DATA: 0x06,
+  ADR_ERROR: 0x90,
+  INTERNAL_COMMUNICATION_ERROR: 0x91,
+} as const;
+
+/** The error return codes and the snake_case names used in `errors[].error`. */
 export const RETURN_CODES: Readonly<Record<number, { name: string; reason: PylonRtnReason }>> = {
-  0x01: { name: "VER error", reason: "ver_error" },
-  0x02: { name: "CHKSUM error", reason: "chksum_error" },
-  0x03: { name: "LCHKSUM error", reason: "lchksum_error" },
-  0x04: { name: "CID2 invalid", reason: "cid2_invalid" },
-  0x05: { name: "command format error", reason: "command_format_error" },
-  0x06: { name: "invalid data", reason: "invalid_data" },
-  0x90: { name: "ADR error", reason: "adr_error" },
-  0x91: { name: "internal communication error", reason: "internal_communication_error" },
+  [PylonRtn.VER_ERROR]: { name: "VER error", reason: "ver_error" },
+  [PylonRtn.CHKSUM_ERROR]: { name: "CHKSUM error", reason: "chksum_error" },
+  [PylonRtn.LCHKSUM_ERROR]: { name: "LCHKSUM error", reason: "lchksum_error" },
+  [PylonRtn.CID2_INVALID]: { name: "CID2 invalid", reason: "cid2_invalid" },
+  [PylonRtn.COMMAND_FORMAT_ERROR]: { name: "command format error", reason: "command_format_error" },
+  [PylonRtn.INVALID_DATA]: { name: "invalid data", reason: "invalid_data" },
+  [PylonRtn.ADR_ERROR]: { name: "ADR error", reason: "adr_error" },
+  [PylonRtn.INTERNAL_COMMUNICATION_ERROR]: { name: "internal communication error", reason: "internal_communication_error" },
 };
 
 export type PylonRtnReason =

@@ -48,13 +48,17 @@ export function cellStats(cellsMv: readonly number[]): Pick<PylonAnalogValues, "
   return { cell_min: volts(min), cell_max: volts(max), cell_spread_mv: max - min };
 }
 
+// Item names for the error when INFO ends inside a list: made only then, not per value read.
+export const cellVoltageName = (n: number): string => `cell ${n} voltage`;
+export const temperatureName = (n: number): string => `temperature ${n}`;
+export const cellStateName = (n: number): string => `cell ${n} state`;
+export const temperatureStateName = (n: number): string => `temperature ${n} state`;
+
 function readAnalogPack(r: InfoReader, address: number): PylonPack {
   const cellCount = r.u8("cell count");
-  const cellsMv: number[] = [];
-  for (let i = 0; i < cellCount; i++) cellsMv.push(r.u16(`cell ${i + 1} voltage`));
+  const cellsMv = r.u16List(cellCount, cellVoltageName);
   const tempCount = r.u8("temperature count");
-  const temperatures: (number | null)[] = [];
-  for (let i = 0; i < tempCount; i++) temperatures.push(sensorCelsius(r.s16(`temperature ${i + 1}`)));
+  const temperatures: (number | null)[] = r.s16List(tempCount, temperatureName).map(sensorCelsius);
   const currentRaw = r.s16("current");
   const voltageMv = r.u16("module voltage");
   const remaining16 = r.u16("remaining capacity");
@@ -69,7 +73,16 @@ function readAnalogPack(r: InfoReader, address: number): PylonPack {
   const remainingMah = extended ? r.u24("remaining capacity 2") : remaining16;
   const totalMah = extended ? r.u24("total capacity 2") : total16;
 
-  const analog: PylonAnalogValues = {
+  let minMv = Infinity;
+  let maxMv = -Infinity;
+  for (const mv of cellsMv) {
+    if (mv < minMv) minMv = mv;
+    if (mv > maxMv) maxMv = mv;
+  }
+  const cells = cellsMv.length > 0;
+  // The keys of PylonAnalogValues in their documented order, built in one literal (no spreads).
+  return {
+    address,
     cell_voltages: cellsMv.map(volts),
     temperatures,
     current: amps(currentRaw),
@@ -80,9 +93,10 @@ function readAnalogPack(r: InfoReader, address: number): PylonPack {
     total_ah: totalMah / 1000,
     soc: totalMah > 0 ? Math.round((1000 * remainingMah) / totalMah) / 10 : null,
     cycles,
-    ...cellStats(cellsMv),
+    cell_min: cells ? volts(minMv) : null,
+    cell_max: cells ? volts(maxMv) : null,
+    cell_spread_mv: cells ? maxMv - minMv : null,
   };
-  return { address, ...analog };
 }
 
 /** 0x00 normal, 0x01 below the lower limit, 0x02 above the upper one; 0xF0 and any other code is a fault. */
@@ -92,11 +106,9 @@ export function alarmState(code: number): PylonAlarmState {
 
 function readAlarmPack(r: InfoReader, address: number): PylonPack {
   const cellCount = r.u8("cell count");
-  const cells: PylonAlarmState[] = [];
-  for (let i = 0; i < cellCount; i++) cells.push(alarmState(r.u8(`cell ${i + 1} state`)));
+  const cells = r.u8List(cellCount, cellStateName).map(alarmState);
   const tempCount = r.u8("temperature count");
-  const temperatures: PylonAlarmState[] = [];
-  for (let i = 0; i < tempCount; i++) temperatures.push(alarmState(r.u8(`temperature ${i + 1} state`)));
+  const temperatures = r.u8List(tempCount, temperatureStateName).map(alarmState);
   const chargeCurrent = alarmState(r.u8("charge current state"));
   const voltage = alarmState(r.u8("module voltage state"));
   const dischargeCurrent = alarmState(r.u8("discharge current state"));

@@ -76,32 +76,66 @@ export function encodeFrame(fields: PylonFrameFields): string {
 
 /** Frame text from a string or bytes; bytes map 1:1 to characters so nothing is lost. */
 export function frameText(input: string | Uint8Array): string {
-  return typeof input === "string" ? input : Buffer.from(input).toString("latin1");
+  if (typeof input === "string") return input;
+  return Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString("latin1");
 }
 
 function hex4(value: number): string {
   return value.toString(16).toUpperCase().padStart(4, "0");
 }
 
+/** Value of a hex digit by character code; -1 for any other character below 128. */
+const HEX_DIGIT = new Int8Array(128).fill(-1);
+for (let d = 0; d < 16; d++) {
+  HEX_DIGIT["0123456789ABCDEF".charCodeAt(d)] = d;
+  HEX_DIGIT["0123456789abcdef".charCodeAt(d)] = d;
+}
+
+/** TAB, LF, VT, FF, CR, space: the whitespace below 128 that String.prototype.trim removes. */
+const isAsciiSpace = (code: number): boolean => code === 0x20 || (code >= 0x09 && code <= 0x0d);
+
+/** Bounds of `raw` as String.prototype.trim would leave it, without copying the usual `~…\r`. */
+function trimmedBounds(raw: string): { start: number; end: number } {
+  let end = raw.length;
+  while (end > 0 && isAsciiSpace(raw.charCodeAt(end - 1))) end--;
+  if (end > 0 && raw.charCodeAt(end - 1) >= 0x80) end = raw.trimEnd().length; // Unicode spaces too
+  let start = 0;
+  while (start < end && isAsciiSpace(raw.charCodeAt(start))) start++;
+  if (start < end && raw.charCodeAt(start) >= 0x80) start = raw.length - raw.trimStart().length;
+  return { start, end };
+}
+
+/** The byte written as two hex digits at `pos` (both checked to be hex already). */
+function byteAt(text: string, pos: number): number {
+  return (HEX_DIGIT[text.charCodeAt(pos)] << 4) | HEX_DIGIT[text.charCodeAt(pos + 1)];
+}
+
 /**
  * Parses one frame and verifies SOI, LCHKSUM, LENID and CHKSUM. Surrounding whitespace (the CR,
  * a pasted newline) is ignored; lower-case hex is accepted. Does not interpret CID1/CID2.
+ * One pass over the text checks the digits and sums the checksum; INFO is read from the digits
+ * directly (a link parses every reply with this, pylon-poll several per second).
  */
 export function parseFrame(input: string | Uint8Array): PylonFrame {
   const raw = frameText(input);
-  const text = raw.trim();
-  if (!text.startsWith(SOI)) throw new PylonFrameError("framing", "frame does not start with '~'", raw);
-  const body = text.slice(1);
-  if (body.length < MIN_BODY_CHARS) {
-    throw new PylonFrameError("framing", `frame too short: ${body.length} characters after '~', need at least 16`, raw);
+  const { start, end } = trimmedBounds(raw);
+  if (start >= end || raw.charCodeAt(start) !== 0x7e) throw new PylonFrameError("framing", "frame does not start with '~'", raw);
+  const body = start + 1; // VER, the first character after `~`
+  const bodyChars = end - body;
+  if (bodyChars < MIN_BODY_CHARS) {
+    throw new PylonFrameError("framing", `frame too short: ${bodyChars} characters after '~', need at least 16`, raw);
   }
-  const bad = /[^0-9A-Fa-f]/.exec(body);
-  if (bad) {
-    const code = bad[0].charCodeAt(0).toString(16).padStart(2, "0");
-    throw new PylonFrameError("bad_hex", `non-hex character 0x${code} at position ${bad.index + 1} of the frame`, raw);
+  const sumEnd = end - 4;
+  let sum = 0;
+  for (let i = body; i < end; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 0x80 || HEX_DIGIT[c] < 0) {
+      const code = c.toString(16).padStart(2, "0");
+      throw new PylonFrameError("bad_hex", `non-hex character 0x${code} at position ${i - body + 1} of the frame`, raw);
+    }
+    if (i < sumEnd) sum += c;
   }
-  const byteAt = (pos: number): number => parseInt(body.slice(pos, pos + 2), 16);
-  const length = parseInt(body.slice(8, 12), 16);
+  const length = (byteAt(raw, body + 8) << 8) | byteAt(raw, body + 10);
   const lenid = length & 0xfff;
   const lchk = length >> 12;
   if (lchk !== lengthChecksum(lenid)) {
@@ -112,24 +146,26 @@ export function parseFrame(input: string | Uint8Array): PylonFrame {
       raw,
     );
   }
-  const infoChars = body.length - MIN_BODY_CHARS;
+  const infoChars = bodyChars - MIN_BODY_CHARS;
   if (lenid !== infoChars) {
     throw new PylonFrameError("length_mismatch", `LENID says ${lenid} INFO characters, the frame carries ${infoChars}`, raw);
   }
   if (lenid % 2 !== 0) {
     throw new PylonFrameError("length_mismatch", `LENID ${lenid} is odd: INFO must be whole bytes`, raw);
   }
-  const received = parseInt(body.slice(body.length - 4), 16);
-  const expected = frameChecksum(body, 0, body.length - 4);
+  const received = (byteAt(raw, sumEnd) << 8) | byteAt(raw, sumEnd + 2);
+  const expected = -sum & 0xffff;
   if (received !== expected) {
     throw new PylonFrameError("checksum", `CHKSUM ${hex4(received)} does not match the frame (expected ${hex4(expected)})`, raw);
   }
+  const info = Buffer.allocUnsafe(lenid / 2);
+  for (let k = 0, pos = body + 12; k < info.length; k++, pos += 2) info[k] = byteAt(raw, pos);
   return {
-    ver: byteAt(0),
-    adr: byteAt(2),
-    cid1: byteAt(4),
-    cid2: byteAt(6),
-    info: Buffer.from(body.slice(12, 12 + lenid), "hex"),
+    ver: byteAt(raw, body),
+    adr: byteAt(raw, body + 2),
+    cid1: byteAt(raw, body + 4),
+    cid2: byteAt(raw, body + 6),
+    info,
     raw,
   };
 }

@@ -43,19 +43,21 @@ const packName = (pack: PylonPack): string => ` about pack ${formatCid2(pack.add
 /** 0x42 (either protocol): module voltage against its cells, SOC, capacities. */
 export function checkAnalogValues(frame: PylonFrame, packs: readonly PylonPack[], protocol: PylonProtocol = "pylontech"): void {
   for (const pack of packs) {
-    const problems: string[] = [];
     const cells = pack.cell_voltages ?? [];
-    const sum = cells.reduce((a, b) => a + b, 0);
+    let sum = 0;
+    for (const v of cells) sum += v;
     // Measured apart, the two agree within millivolts on real packs; 10 % + 0.5 V leaves room for a bad sense wire.
-    if (cells.length > 0 && pack.voltage !== undefined && Math.abs(pack.voltage - sum) > 0.1 * sum + 0.5) {
-      problems.push(`module voltage ${fixed(pack.voltage, 2)} V but its ${cells.length} cells add up to ${fixed(sum, 2)} V`);
-    }
-    if (pack.soc !== undefined && pack.soc !== null && pack.soc > MAX_SOC_PCT) {
-      problems.push(`SOC ${pack.soc} % (${pack.remaining_ah} Ah of ${pack.total_ah} Ah)`);
-    }
-    if ((pack.total_ah ?? 0) > MAX_PACK_AH) problems.push(`total capacity ${pack.total_ah} Ah`);
-    else if ((pack.remaining_ah ?? 0) > MAX_PACK_AH) problems.push(`remaining capacity ${pack.remaining_ah} Ah`);
-    if (problems.length > 0) refuse(frame, 0x42, packName(pack), problems, protocol);
+    const voltageOff = cells.length > 0 && pack.voltage !== undefined && Math.abs(pack.voltage - sum) > 0.1 * sum + 0.5;
+    const socHigh = pack.soc !== undefined && pack.soc !== null && pack.soc > MAX_SOC_PCT;
+    const totalHigh = (pack.total_ah ?? 0) > MAX_PACK_AH;
+    const remainingHigh = !totalHigh && (pack.remaining_ah ?? 0) > MAX_PACK_AH;
+    if (!voltageOff && !socHigh && !totalHigh && !remainingHigh) continue; // every real reply: no texts built
+    const problems: string[] = [];
+    if (voltageOff) problems.push(`module voltage ${fixed(pack.voltage as number, 2)} V but its ${cells.length} cells add up to ${fixed(sum, 2)} V`);
+    if (socHigh) problems.push(`SOC ${pack.soc} % (${pack.remaining_ah} Ah of ${pack.total_ah} Ah)`);
+    if (totalHigh) problems.push(`total capacity ${pack.total_ah} Ah`);
+    if (remainingHigh) problems.push(`remaining capacity ${pack.remaining_ah} Ah`);
+    refuse(frame, 0x42, packName(pack), problems, protocol);
   }
 }
 
@@ -65,7 +67,10 @@ export function checkAnalogValues(frame: PylonFrame, packs: readonly PylonPack[]
  * belongs, and its 20 flag bytes after it. An unknown code alone stays a "fault" (pylon-payloads.md §4.2).
  */
 export function checkAlarmInfo(frame: PylonFrame, packs: readonly PylonPack[]): void {
-  let offset = 2; // DATAFLAG, command value / pack count
+  let end = 2; // DATAFLAG, command value / pack count
+  for (const pack of packs) end += 2 + (pack.alarms?.cells.length ?? 0) + (pack.alarms?.temperatures.length ?? 0) + 3 + 5;
+  if (frame.info.length - end <= 1) return; // at most the spare byte: whatever the codes, a PylonTech layout
+  let offset = 2;
   const invalid: { pack: PylonPack; bad: { what: string; at: number }[] }[] = [];
   for (const pack of packs) {
     const cells = pack.alarms?.cells.length ?? 0;

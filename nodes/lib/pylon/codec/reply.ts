@@ -1,6 +1,6 @@
 // The one place a reply frame is decoded: envelope checks, CID1, ADR, RTN, then the INFO decoder
 // of the command it answers. Used by pylon-poll and by `lxp-pylon decode pylon`.
-import { FORBIDDEN_COMMANDS, formatCid2, isReadCommand, isSystemCommand, READ_COMMANDS, rtnName, rtnReason } from "./commands";
+import { FORBIDDEN_COMMANDS, formatCid2, isReadCommand, isSystemCommand, PylonRtn, READ_COMMANDS, rtnName, rtnReason } from "./commands";
 import { INFO_DECODERS, PackSelection, PylonPackCommand } from "./decode";
 import { PylonCommandError, PylonFrameError } from "./errors";
 import { CID1_BATTERY, parseFrame, PylonFrame } from "./frame";
@@ -24,24 +24,33 @@ const PLAUSIBILITY: Partial<Record<PylonPackCommand, (frame: PylonFrame, packs: 
   0x47: checkSystemParameters,
 };
 
+/** `command` of each reply, made once: "0x42", … */
+const COMMAND_LABELS: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.keys(READ_COMMANDS).map((cid2) => [cid2, formatCid2(Number(cid2))]),
+);
+
 export interface DecodeReplyOptions {
   /**
-   * The request this frame answers, as its wire text or its addressing. When given, the reply's
-   * ADR must match it (a mismatch is a late reply to an earlier request), and INFO 0xFF decides
-   * whether a 0x42/0x44 reply holds all packs. Without it, see PackSelection `auto`.
+   * The request this frame answers: its wire text, its addressing, or its summary (summarizeRequest,
+   * built once per request). When given with an ADR, the reply's ADR must match it (a mismatch is a
+   * late reply to an earlier request), and INFO 0xFF decides whether a 0x42/0x44 reply holds all
+   * packs. Without it, see PackSelection `auto`.
    */
-  request?: string | Uint8Array | PylonAddressing;
+  request?: string | Uint8Array | PylonAddressing | PylonRequestSummary;
   /** Whose layouts the reply uses; default "pylontech". */
   protocol?: PylonProtocol;
 }
 
-interface RequestSummary {
-  adr: number;
+/** What a reply is checked against, taken from its request once (not per reply). */
+export interface PylonRequestSummary {
+  /** The ADR the reply must come from; without it the ADR is not checked (a link that matched it already). */
+  adr?: number;
+  /** The request's first INFO byte (the pack selector, or 0xFF for all packs), if it has INFO. */
   selector?: number;
 }
 
-function summariseRequest(cid2: number, request: DecodeReplyOptions["request"]): RequestSummary | undefined {
-  if (request === undefined) return undefined;
+/** The ADR and pack selector of a request, for decodeReply: from its wire text (parsed here, once) or its addressing. */
+export function summarizeRequest(cid2: number, request: string | Uint8Array | PylonAddressing | PylonRequestSummary): PylonRequestSummary {
   if (typeof request === "string" || request instanceof Uint8Array) {
     const frame = parseFrame(request);
     if (frame.cid2 !== cid2) {
@@ -53,12 +62,18 @@ function summariseRequest(cid2: number, request: DecodeReplyOptions["request"]):
     }
     return { adr: frame.adr, selector: frame.info.length ? frame.info[0] : undefined };
   }
-  const { adr, info } = request;
+  if (!("info" in request) && !("ver" in request)) return request; // a summary already (or an ADR alone)
+  const { adr, info } = request as PylonAddressing;
   const selector = info === undefined ? undefined : typeof info === "number" ? info : info[0];
   return { adr, selector };
 }
 
-function checkReplyHeader(frame: PylonFrame, request: RequestSummary | undefined): void {
+/** A frame already parsed (by the link or parseFrame) rather than its text or bytes. */
+function isParsedFrame(frame: string | Uint8Array | PylonFrame): frame is PylonFrame {
+  return typeof frame === "object" && !(frame instanceof Uint8Array);
+}
+
+function checkReplyHeader(frame: PylonFrame, request: PylonRequestSummary | undefined): void {
   if (frame.cid1 !== CID1_BATTERY) {
     throw new PylonFrameError(
       "unsupported_variant",
@@ -66,14 +81,14 @@ function checkReplyHeader(frame: PylonFrame, request: RequestSummary | undefined
       frame.raw,
     );
   }
-  if (request && frame.adr !== request.adr) {
+  if (request?.adr !== undefined && frame.adr !== request.adr) {
     throw new PylonFrameError(
       "address_mismatch",
       `reply from ADR ${formatCid2(frame.adr)} to a request for ADR ${formatCid2(request.adr)}`,
       frame.raw,
     );
   }
-  if (frame.cid2 !== 0) {
+  if (frame.cid2 !== PylonRtn.NORMAL) {
     throw new PylonFrameError(
       rtnReason(frame.cid2),
       `battery returned RTN ${formatCid2(frame.cid2)} (${rtnName(frame.cid2)})`,
@@ -85,10 +100,11 @@ function checkReplyHeader(frame: PylonFrame, request: RequestSummary | undefined
 
 /**
  * Decodes the reply to command `cid2` (one of the read commands) into `{ command, packs }`, or
- * `{ command, packs: [], system }` for the system commands 0x60–0x63.
+ * `{ command, packs: [], system }` for the system commands 0x60–0x63. `frame` is the reply's text or
+ * bytes, or the frame parseFrame made of them (a link that parsed it already: not parsed again).
  * Throws PylonFrameError for a bad, error or implausible frame, PylonCommandError for a command it cannot decode.
  */
-export function decodeReply(cid2: number, frame: string | Uint8Array, options: DecodeReplyOptions = {}): PylonReply {
+export function decodeReply(cid2: number, frame: string | Uint8Array | PylonFrame, options: DecodeReplyOptions = {}): PylonReply {
   if (!isReadCommand(cid2)) {
     const what = FORBIDDEN_COMMANDS[cid2] ? ` (${FORBIDDEN_COMMANDS[cid2]})` : "";
     throw new PylonCommandError("unsupported_command", `no decoder for CID2 ${formatCid2(cid2)}${what}`, cid2);
@@ -97,10 +113,10 @@ export function decodeReply(cid2: number, frame: string | Uint8Array, options: D
   if (!PYLON_PROTOCOLS.includes(protocol)) {
     throw new PylonCommandError("invalid_argument", `protocol must be "pylontech" or "seplos", got "${String(protocol)}"`, cid2);
   }
-  const request = summariseRequest(cid2, options.request);
-  const parsed = parseFrame(frame);
+  const request = options.request === undefined ? undefined : summarizeRequest(cid2, options.request);
+  const parsed = isParsedFrame(frame) ? frame : parseFrame(frame);
   checkReplyHeader(parsed, request);
-  const command = formatCid2(cid2);
+  const command = COMMAND_LABELS[cid2];
   if (isSystemCommand(cid2)) return { command, packs: [], system: { address: parsed.adr, ...SYSTEM_DECODERS[cid2](parsed) } };
   const seplos = protocol === "seplos" ? SEPLOS_DECODERS[cid2] : undefined;
   // A Seplos reply names command group 1 whatever pack was asked: the ADR alone tells packs apart.

@@ -3,7 +3,18 @@
 // Sources: Seplos "BMS Communication Protocol V2.0" (2019) and the parameter map of its Battery
 // Manager software; checked against the replies in test/fixtures/real-captures/pylon-captures.json.
 import { PylonFrame } from "./frame";
-import { alarmState, bit, celsius, cellStats, sensorCelsius, volts } from "./decode";
+import {
+  alarmState,
+  bit,
+  celsius,
+  cellStateName,
+  cellStats,
+  cellVoltageName,
+  sensorCelsius,
+  temperatureName,
+  temperatureStateName,
+  volts,
+} from "./decode";
 import { InfoReader } from "./reader";
 import { PylonAlarms, PylonPack, PylonSystemParameters } from "./types";
 
@@ -13,11 +24,9 @@ export function decodeSeplosAnalog(frame: PylonFrame): PylonPack[] {
   r.u8("DATAFLAG");
   r.u8("command group");
   const cellCount = r.u8("cell count");
-  const cellsMv: number[] = [];
-  for (let i = 0; i < cellCount; i++) cellsMv.push(r.u16(`cell ${i + 1} voltage`));
+  const cellsMv = r.u16List(cellCount, cellVoltageName);
   const tempCount = r.u8("temperature count");
-  const temperatures: (number | null)[] = [];
-  for (let i = 0; i < tempCount; i++) temperatures.push(sensorCelsius(r.u16(`temperature ${i + 1}`)));
+  const temperatures: (number | null)[] = r.u16List(tempCount, temperatureName).map(sensorCelsius);
   const centiAmps = r.s16("current");
   const centiVolts = r.u16("total voltage");
   const residual = r.u16("residual capacity");
@@ -57,9 +66,9 @@ export function decodeSeplosAlarms(frame: PylonFrame): PylonPack[] {
   r.u8("DATAFLAG");
   r.u8("command group");
   const cellCount = r.u8("cell count");
-  const cells = Array.from({ length: cellCount }, (_, i) => alarmState(r.u8(`cell ${i + 1} state`)));
+  const cells = r.u8List(cellCount, cellStateName).map(alarmState);
   const tempCount = r.u8("temperature count");
-  const temperatures = Array.from({ length: tempCount }, (_, i) => alarmState(r.u8(`temperature ${i + 1} state`)));
+  const temperatures = r.u8List(tempCount, temperatureStateName).map(alarmState);
   const current = alarmState(r.u8("current state"));
   const voltage = alarmState(r.u8("total voltage state"));
   const flagCount = r.u8("custom alarm count");

@@ -116,6 +116,6 @@ export class PylonFrameSplitter {
 /** One error for a run: the first one as it is, or its cause and text with the count in front. */
 function summarize(run: BadRun): PylonFrameError {
   if (run.count === 1) return run.first;
-  const { reason, message, raw } = run.first;
-  return new PylonFrameError(reason, `${run.count} bad frames in a row, the first: ${message}`, raw);
+  const { code, message, raw } = run.first;
+  return new PylonFrameError(code, `${run.count} bad frames in a row, the first: ${message}`, raw);
 }

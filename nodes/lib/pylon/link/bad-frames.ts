@@ -53,7 +53,7 @@ export class BadFrameBursts {
       this.burst = { count, lastAt: now };
       const words = { frames: counted(this.t, count, "pylon-port.badFrames.one", "pylon-port.badFrames.many"), port: this.where, quiet: this.quiet };
       const text = first
-        ? this.t("pylon-port.badFrames.burstFirst", { ...words, reason: first.reason, sample: frameSample(first.raw) })
+        ? this.t("pylon-port.badFrames.burstFirst", { ...words, reason: first.code, sample: frameSample(first.raw) })
         : this.t("pylon-port.badFrames.burst", words);
       return { level: "error", text };
     }

@@ -1,11 +1,12 @@
-// PylonTech RS485 connection layer: byte transports (serial, TCP gateway) and the shared,
-// one-request-at-a-time PylonPortLink. No Node-RED imports.
+// PylonTech RS485 connection layer: byte transports (serial, TCP gateway), the shared,
+// one-request-at-a-time PylonPortLink and the registry of links per device. No Node-RED imports.
 export * from "./link-error";
 export * from "./link-options";
 export * from "./list-ports";
 export { describeGatewayFailure } from "./gateway-errors";
 export * from "./port-health";
 export * from "./port-link";
+export * from "./registry";
 export { describeSerialOpenError } from "./serial-errors";
 export { type SerialBinding } from "./serial-modules";
 export * from "./serial-transport";

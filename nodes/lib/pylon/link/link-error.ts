@@ -1,4 +1,6 @@
-// Errors of the link itself (as opposed to the codec's PylonFrameError for a bad reply).
+// Errors of the link itself (as opposed to the codec's PylonFrameError for a bad reply), in the
+// package's one error shape (PylonError: `code`, `message`, optional `details`).
+import { PylonError } from "../codec";
 
 export type PylonLinkErrorCode =
   | "timeout" // no reply within the request timeout, after all retries
@@ -6,13 +8,9 @@ export type PylonLinkErrorCode =
   | "not_connected" // port not open / gateway not connected, or the write failed
   | "invalid_request"; // not a `~…\r` frame
 
-export class PylonLinkError extends Error {
-  readonly code: PylonLinkErrorCode;
-
+export class PylonLinkError extends PylonError<PylonLinkErrorCode> {
   constructor(code: PylonLinkErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "PylonLinkError";
-    this.code = code;
+    super(code, message, undefined, options);
   }
 }
 
@@ -27,7 +25,12 @@ export type PylonPortFailure =
   | "no_answer" // the gateway did not answer the connect in time
   | "other";
 
-/** A failed open or a lost port, as reported with the transport's "disconnected" state. */
+/**
+ * A failed open or a lost port, as reported with the transport's "disconnected" state. The one
+ * error class outside the package's shape (`code` + `message` + `details`): a state change's
+ * `error` is elsewhere a socket's own error, whose `code` is the errno (connect-failure.ts reads it
+ * so), and this one keeps that convention; its snake_case cause is `reason`.
+ */
 export class PylonPortError extends Error {
   readonly reason: PylonPortFailure;
   /** The system error code when there is one (ENOENT, ECONNREFUSED, …). */

@@ -19,6 +19,11 @@ export type PylonPortLinkOptions = PylonLinkTarget & {
   reconnectMs?: number;
   /** Grace period before the port closes once the last user leaves (a partial redeploy re-registers). Default 1000 ms. */
   idleCloseMs?: number;
+  /**
+   * Settles once the previous link to the same device has released it (registry.ts passes the
+   * closing link's close()): the port is opened only then, as after this link's own reopen.
+   */
+  openAfter?: Promise<unknown>;
   /** Tests inject a transport here. */
   createTransport?: (options: PylonPortLinkOptions) => PylonTransport;
 };

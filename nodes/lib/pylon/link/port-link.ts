@@ -15,14 +15,16 @@ import {
 } from "./link-options";
 import type { PylonTransport, StateChange } from "./types";
 
-export interface PylonRequestOptions {
+export interface PylonRequestOptions<T = never> {
   /** Reply timeout per attempt; default: the link's. */
   timeoutMs?: number;
   /**
-   * Whether a verified frame from the request's ADR is the answer; a frame it refuses counts as a
-   * late reply and the wait goes on (the caller knows which pack the reply must name).
+   * Decodes a verified frame from the request's ADR (the link has checked the ADR; e.g. decodeReply
+   * with the request's summary minus its ADR), once: the exchange carries the result as `decoded`.
+   * A PylonFrameError "address_mismatch" (a reply naming another pack) makes the frame a late reply
+   * and the wait goes on; any other error is the answer: the request fails with it, not retried.
    */
-  accept?: (frame: PylonFrame) => boolean;
+  decode?: (frame: PylonFrame) => T;
   /** Extra attempts after a timeout or a corrupt reply; default: the link's. */
   retries?: number;
   /**
@@ -32,9 +34,11 @@ export interface PylonRequestOptions {
   onBadFrames?: (count: number, error: PylonFrameError) => void;
 }
 
-export interface PylonExchange {
-  /** The reply, envelope verified (checksums, lengths); CID1/ADR/RTN are for decodeReply to judge. */
+export interface PylonExchange<T = never> {
+  /** The reply, envelope verified (checksums, lengths) and from the request's ADR; CID1/RTN are for decodeReply to judge. */
   frame: PylonFrame;
+  /** What the request's `decode` made of `frame`; absent without one. */
+  decoded?: T;
   /** The reply's wire text, `~` to CR. */
   raw: string;
   /** From the write of the answered attempt to its reply. */
@@ -69,17 +73,19 @@ type Timer = ReturnType<typeof setTimeout>;
 
 interface Job {
   frame: string;
-  accept?: (frame: PylonFrame) => boolean;
+  /** ADR of the request frame: the reply must come from it. */
+  adr: number;
+  decode?: (frame: PylonFrame) => unknown;
   onBadFrames?: (count: number, error: PylonFrameError) => void;
   timeoutMs: number;
   retries: number;
   done: boolean;
-  resolve: (exchange: PylonExchange) => void;
+  resolve: (exchange: PylonExchange<unknown>) => void;
   reject: (error: Error) => void;
 }
 
 type Outcome =
-  | { ok: true; frame: PylonFrame; raw: string; elapsedMs: number }
+  | { ok: true; frame: PylonFrame; raw: string; decoded: unknown; elapsedMs: number }
   | { ok: false; error: Error; retryable: boolean };
 
 interface Attempt {
@@ -101,13 +107,9 @@ interface Waiter {
   onStateChange: boolean;
 }
 
-/** The caller's accept() verdict; a throwing accept() is a bug of the caller, so the frame is taken. */
-function accepts(job: Job, frame: PylonFrame): boolean {
-  try {
-    return job.accept ? job.accept(frame) : true;
-  } catch {
-    return true;
-  }
+/** A decode error that says the frame answers another request (a slow pack's late reply). */
+function isLateReply(err: unknown): boolean {
+  return err instanceof PylonFrameError && err.code === "address_mismatch";
 }
 
 /** ADR of a request frame (`~` VER ADR …). */
@@ -132,7 +134,7 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
   private readonly users = new Set<object>();
   private readonly queue: Job[] = [];
   private transport: PylonTransport | undefined;
-  /** Settles once the last transport this link closed has released the device. */
+  /** Settles once the last transport this link (or the link before it on the device) closed has released the device. */
   private transportClosing: Promise<void> = Promise.resolve();
   private active: Job | undefined;
   private attempt: Attempt | undefined;
@@ -147,6 +149,7 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
     super();
     this.config = resolveLinkOptions(options);
     this.options = options;
+    if (options.openAfter) this.transportClosing = options.openAfter.then(noop, noop);
     this.description = describeTarget(options);
     this.setMaxListeners(0); // one listener per user node; many nodes may share a bus
   }
@@ -162,6 +165,11 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
   /** Requests waiting or in flight. */
   get pending(): number {
     return this.queue.length + (this.active && !this.active.done ? 1 : 0);
+  }
+
+  /** Requests waiting behind the one in flight (the queue depth). */
+  get queued(): number {
+    return this.queue.length;
   }
 
   get timeoutMs(): number {
@@ -196,11 +204,12 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
   }
 
   /**
-   * Queues a request frame (`~…\r`, from encodeRequest) and resolves with the next frame received
-   * after it is written. Rejects with PylonLinkError (code timeout / closed / not_connected /
-   * invalid_request) or, for a corrupt reply after all retries, the codec's PylonFrameError.
+   * Queues a request frame (`~…\r`, from encodeRequest) and resolves with the next frame from its ADR
+   * received after it is written, decoded by `options.decode` when given. Rejects with PylonLinkError
+   * (code timeout / closed / not_connected / invalid_request), for a corrupt reply after all retries
+   * with the codec's PylonFrameError, or with the error `decode` threw.
    */
-  request(frame: string, options: PylonRequestOptions = {}): Promise<PylonExchange> {
+  request<T = never>(frame: string, options: PylonRequestOptions<T> = {}): Promise<PylonExchange<T>> {
     if (this.closed) return Promise.reject(new PylonLinkError("closed", `the link to ${this.description} is closed`));
     if (typeof frame !== "string" || !REQUEST_FRAME.test(frame)) {
       return Promise.reject(new PylonLinkError("invalid_request", `not a request frame ("~" hex CR): ${JSON.stringify(frame)}`));
@@ -214,8 +223,19 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
       return Promise.reject(new PylonLinkError("invalid_request", (err as Error).message));
     }
     this.stats.requests++;
-    return new Promise<PylonExchange>((resolve, reject) => {
-      this.queue.push({ frame, accept: options.accept, onBadFrames: options.onBadFrames, timeoutMs, retries, done: false, resolve, reject });
+    return new Promise<PylonExchange<T>>((resolve, reject) => {
+      const job: Job = {
+        frame,
+        adr: requestAddress(frame),
+        decode: options.decode,
+        onBadFrames: options.onBadFrames,
+        timeoutMs,
+        retries,
+        done: false,
+        resolve: resolve as (exchange: PylonExchange<unknown>) => void,
+        reject,
+      };
+      this.queue.push(job);
       void this.pump();
     });
   }
@@ -310,14 +330,27 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
         attempt.corrupt = error;
         continue;
       }
-      if (frame.adr !== requestAddress(attempt.job.frame) || !accepts(attempt.job, frame)) {
+      if (frame.adr !== attempt.job.adr) {
         // A slow pack answering an earlier request: not ours, keep waiting for the right one.
         this.stats.lateReplies++;
         continue;
       }
+      let decoded: unknown;
+      let decodeError: Error | undefined;
+      try {
+        decoded = attempt.job.decode?.(frame);
+      } catch (err) {
+        if (isLateReply(err)) {
+          // The pack it names is not the one asked (the console port, where every ADR is 1).
+          this.stats.lateReplies++;
+          continue;
+        }
+        decodeError = err instanceof Error ? err : new Error(String(err));
+      }
       this.stats.replies++;
       this.stats.lastReplyAt = Date.now();
-      attempt.finish({ ok: true, frame, raw: item.frame, elapsedMs: performance.now() - attempt.writtenAt });
+      if (decodeError) attempt.finish({ ok: false, error: decodeError, retryable: false });
+      else attempt.finish({ ok: true, frame, raw: item.frame, decoded, elapsedMs: performance.now() - attempt.writtenAt });
     }
     if (this.attempt === attempt && attempt.corrupt && this.splitter.buffered === 0) {
       // A corrupt reply and nothing after it: a good frame right behind it gets about the gap to
@@ -357,7 +390,9 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
       const outcome = await this.exchange(job);
       if (job.done) return;
       if (outcome.ok) {
-        settle(job, { frame: outcome.frame, raw: outcome.raw, elapsedMs: outcome.elapsedMs, attempts });
+        const exchange: PylonExchange<unknown> = { frame: outcome.frame, raw: outcome.raw, elapsedMs: outcome.elapsedMs, attempts };
+        if (job.decode) exchange.decoded = outcome.decoded;
+        settle(job, exchange);
         return;
       }
       if (!outcome.retryable || attempts > job.retries) {
@@ -454,11 +489,13 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
   }
 }
 
+function noop(): void {}
+
 function notConnected(message: string): PylonLinkError {
   return new PylonLinkError("not_connected", message);
 }
 
-function settle(job: Job, result: PylonExchange | Error): void {
+function settle(job: Job, result: PylonExchange<unknown> | Error): void {
   if (job.done) return;
   job.done = true;
   if (result instanceof Error) job.reject(result);

@@ -16,33 +16,31 @@ import {
   PylonStack,
   PylonSystem,
   PylonSystemBasicInfo,
+  summarizeRequest,
   summarizeStack,
 } from "../codec";
 import { rangeOf } from "../../shared/config-schema";
+import { errorCode } from "../../shared/node-errors";
 
 /** How many packs a stack may have: the pylon-poll setting "packs" (resources/config-schemas.js). */
 const PACK_COUNT = rangeOf("pylon-poll", "packs");
 
+/**
+ * What the poller needs of a bus: PylonPortLink, or an in-process stand-in. A requester that
+ * decodes (PylonPortLink) checks the reply's ADR, hands the frame to `decode` once and returns
+ * the result as `decoded`; one that does not returns the wire text only and the poller decodes it.
+ */
 export interface PylonRequester {
-  request(
+  request<T>(
     frame: string,
     options?: {
       timeoutMs?: number;
       retries?: number;
-      accept?: (frame: PylonFrame) => boolean;
+      decode?: (frame: PylonFrame) => T;
       /** Bad frames seen while the request waited (PylonPortLink tells them; a requester may not). */
       onBadFrames?: (count: number, error: PylonFrameError) => void;
     },
-  ): Promise<{ raw: string }>;
-}
-
-function isAddressMismatch(decode: () => unknown): boolean {
-  try {
-    decode();
-    return false;
-  } catch (err) {
-    return (err as { reason?: unknown }).reason === "address_mismatch";
-  }
+  ): Promise<{ raw: string; decoded?: T }>;
 }
 
 export interface PollerOptions {
@@ -137,14 +135,6 @@ class PortDown extends Error {
   ) {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
   }
-}
-
-/** The short cause of docs/pylon-payloads.md `errors[].error`: `timeout`, `checksum`, an RTN name, … */
-export function errorName(err: unknown): string {
-  const e = err as { code?: unknown; reason?: unknown; message?: unknown };
-  if (typeof e.reason === "string") return e.reason;
-  if (typeof e.code === "string") return e.code;
-  return typeof e.message === "string" ? e.message : String(err);
 }
 
 export class PylonPoller {
@@ -319,7 +309,7 @@ export class PylonPoller {
         found.push(pack);
       } catch (err) {
         if (err instanceof PortDown) throw err;
-        const why = errorName(err);
+        const why = errorCode(err);
         if (why === "timeout") {
           if (pack > known) break;
           found.push(pack); // known before: poll it and report its silence
@@ -354,25 +344,31 @@ export class PylonPoller {
     return { ...reply.packs[0], address: this.addressOf(pack) };
   }
 
-  /** Sends `request` and decodes its reply; throws PortDown when the port is down or the poller stopped. */
+  /**
+   * Sends `request` and decodes its reply, parsed once by the link and decoded once; throws PortDown
+   * when the port is down or the poller stopped.
+   */
   private async exchange(cid2: number, request: string, address: number, options?: { retries?: number }): Promise<PylonReply> {
     const entry = (error: string): PollError => ({ address, command: formatCid2(cid2), error });
     if (this.stopped) throw new PortDown(entry("closed"), "the poller was stopped");
-    const decode = (raw: string): PylonReply => decodeReply(cid2, raw, { request, protocol: this.options.protocol });
-    // A slow pack's late reply names another pack: not the answer, keep waiting for ours.
-    const accept = (frame: PylonFrame): boolean => !isAddressMismatch(() => decode(frame.raw));
+    const { protocol } = this.options;
+    const summary = summarizeRequest(cid2, request);
+    // The link has matched the reply's ADR: the decoder checks the rest, and a reply naming another
+    // pack (a slow pack's late reply) makes the link wait on for ours.
+    const checked = { selector: summary.selector };
+    const decode = (frame: PylonFrame): PylonReply => decodeReply(cid2, frame, { request: checked, protocol });
     const onBadFrames = (count: number, error: PylonFrameError): void => {
       this.tally.count += count;
       this.tally.first ??= error;
     };
-    let raw: string;
+    let reply: { raw: string; decoded?: PylonReply };
     try {
-      ({ raw } = await this.link.request(request, { ...options, accept, onBadFrames }));
+      reply = await this.link.request(request, { ...options, decode, onBadFrames });
     } catch (err) {
-      const why = errorName(err);
+      const why = errorCode(err);
       throw PORT_DOWN.has(why) ? new PortDown(entry(why), err) : err;
     }
-    return decode(raw);
+    return reply.decoded ?? decodeReply(cid2, reply.raw, { request: summary, protocol });
   }
 
   /** ADR of the master of group 0, where the system commands are asked. */
@@ -393,7 +389,7 @@ export class PylonPoller {
         return { values };
       } catch (err) {
         if (err instanceof PortDown) throw err;
-        const error = errorName(err);
+        const error = errorCode(err);
         errors.push({ address, command: formatCid2(cid2), error });
         return { error };
       }
@@ -427,7 +423,7 @@ export class PylonPoller {
   private async pollPack(pack: number, now: number, errors: PollError[]): Promise<PylonPack | undefined> {
     const address = this.addressOf(pack);
     const fail = (cid2: number, err: unknown): void => {
-      errors.push({ address, command: formatCid2(cid2), error: errorName(err) });
+      errors.push({ address, command: formatCid2(cid2), error: errorCode(err) });
     };
     let result: PylonPack;
     try {
@@ -466,8 +462,8 @@ export class PylonPoller {
         Object.assign(values, fields);
       } catch (err) {
         if (err instanceof PortDown) throw err;
-        if (TRANSIENT.has(errorName(err))) complete = false;
-        errors.push({ address: this.addressOf(pack), command: formatCid2(cid2), error: errorName(err) });
+        if (TRANSIENT.has(errorCode(err))) complete = false;
+        errors.push({ address: this.addressOf(pack), command: formatCid2(cid2), error: errorCode(err) });
       }
     }
     // A partial read is used now and tried again a minute later, not every cycle.
