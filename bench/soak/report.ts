@@ -70,7 +70,8 @@ export function reportSoak(setup: SoakSetup, all: readonly SoakSample[]): string
       `(counted from the first sample on)`,
     `  simulated days: ${fixed(days.overall, 2)} (LuxPower frames ${fixed(days.lxpFrames, 1)}, requests ${fixed(days.lxpRequests, 1)}, Pylon cycles ${fixed(days.pylonCycles, 2)})`,
     `  ${describeRealDay()}`,
-    `  errors: ${got["soak-error-sink"] ?? 0} caught, ${logs.errors} logged errors, ${logs.warnings} warnings` +
+    `  errors: ${got["soak-error-sink"] ?? 0} caught, ${logs.errors} logged errors, ${logs.warnings} warnings ` +
+      `(after warm-up: +${logs.errors - first.raw.logs.errors} errors, +${logs.warnings - first.raw.logs.warnings} warnings)` +
       (logs.first.length > 0 ? `; first: ${logs.first.join(" | ")}` : ""),
     `  counters after warm-up: lxp request queue depth ${maxLast(steady, (s) => s.raw.lxp.queueDepth)}; ` +
       `pylon queue depth ${maxLast(steady, (s) => Math.max(...s.raw.pylon.map((p: any) => p.queueDepth)))}; ` +
