@@ -83,7 +83,7 @@ export function reportSoak(setup: SoakSetup, all: readonly SoakSample[]): string
     growthLine("heapUsed", steady, (s) => s.raw.memory.heapUsed),
     growthLine("rss", steady, (s) => s.raw.memory.rss),
     growthLine("external (Buffers)", steady, (s) => s.raw.memory.external),
-    `  event loop after warm-up, per sample period: p99 ≤ ${fixed(loopP99)} ms, max ${fixed(loopMax)} ms ; each sample's forced full gc took up to ${fixed(gcMs)} ms`,
+    `  event loop after warm-up, per sample period: p99 ≤ ${fixed(loopP99)} ms, max ${fixed(loopMax)} ms; each sample's forced full gc took up to ${fixed(gcMs)} ms`,
   ];
   if (!last.raw.gc) lines.push("  warning: gc() was not exposed in the Node-RED process: heap figures include garbage");
   return lines.join("\n");
