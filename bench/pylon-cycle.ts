@@ -1,10 +1,10 @@
 // Poll-cycle time for 8 packs × (0x42 + 0x44) against the simulated stack (zero latency) over a
 // socat pty, as a ratio to the wire-time limit: bytes on the wire × 10 bits / baud.
 // A pty has no baud rate, so the ratio measures what the poller adds on top of the wire time.
-import { PylonPortLink } from "../nodes/lib/pylon-link";
-import { PylonPoller } from "../nodes/lib/pylon-poller";
-import { buildPackRequest, PylonCommand } from "../nodes/lib/pylon";
-import { PylonStackSimulator } from "../sim/pylon-stack";
+import { PylonPortLink } from "../nodes/lib/pylon/link";
+import { PylonPoller } from "../nodes/lib/pylon/poll/poller";
+import { buildPackRequest, PylonCommand } from "../nodes/lib/pylon/codec/api";
+import { PylonStackSimulator } from "../sim/pylon/stack";
 
 const PACKS = 8;
 const BAUD = 115200;

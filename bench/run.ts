@@ -5,7 +5,7 @@
 // `npm run bench -- --soak [--minutes N]` runs the soak instead (as `npm run soak`).
 import RED from "node-red";
 import helper from "node-red-node-test-helper";
-import { frameToMessage, parseFrame, LxpStreamParser } from "../nodes/lib/lxp";
+import { frameToMessage, parseFrame, LxpStreamParser } from "../nodes/lib/lxp/codec/api";
 import { freeUdpPort, sendUdp, waitFor } from "../test/support/net";
 import { hexBuf, lxpVector } from "../test/support/vectors";
 import { garbageFloodBench } from "./garbage-flood";

@@ -1,15 +1,15 @@
 // lxp-in: emits one message per frame the dongle sends, decoded as in the payload contract (docs/lxp-payloads.md).
 import type { Node, NodeAPI, NodeMessage } from "node-red";
 import type { LxpDongleNode, LxpInDef } from "./types";
-import { BadFrameBursts, BadFrameReport } from "./lib/bad-frame-bursts";
-import { BankMerger } from "./lib/bank-merger";
-import { linkOf } from "./lib/config-node";
-import type { DecodedMessage } from "./lib/dongle-link";
-import type { LxpFrameError, MessageKind } from "./lib/lxp";
-import { quietHint } from "./lib/lxp-quiet-hint";
-import { errorText } from "./lib/node-errors";
-import { connectionStatus, NodeStatusLike } from "./lib/status";
-import type { StateChange } from "./lib/transport";
+import { BadFrameBursts, BadFrameReport } from "./lib/lxp/link/bad-frame-bursts";
+import { BankMerger } from "./lib/lxp/link/bank-merger";
+import { linkOf } from "./lib/shared/config-node";
+import type { DecodedMessage } from "./lib/lxp/link/dongle-link";
+import type { LxpFrameError, MessageKind } from "./lib/lxp/codec";
+import { IgnoredSinceInput, quietHint } from "./lib/lxp/link/quiet-hint";
+import { errorText } from "./lib/shared/node-errors";
+import { connectionStatus, NodeStatusLike } from "./lib/shared/status";
+import type { StateChange } from "./lib/shared/transport";
 
 /** Which message kinds each checkbox lets through; write echoes travel with hold replies. */
 function kindFilter(config: LxpInDef): Record<MessageKind, boolean> {
@@ -49,9 +49,10 @@ export = function register(RED: NodeAPI): void {
       statusTimer = undefined;
       const s = override ?? connectionStatus(state, link.description, lastFrameAt);
       if (badFrames > 0 && s.text) s.text += ` · ${plural(badFrames, "bad frame")}`;
-      // udp: datagrams and frames not from the dongle (another sender or serial), dropped.
+      // udp: datagrams and frames not from the dongle (another sender or serial), dropped; and whose address counts.
       const ignored = link.stats.otherSenders + link.stats.otherSerials;
-      if (ignored > 0 && s.text) s.text += ` · ${ignored} ignored`;
+      const dongle = link.stats.dongleAddress ? ` (dongle ${link.stats.dongleAddress})` : "";
+      if (ignored > 0 && s.text) s.text += ` · ${ignored} ignored${dongle}`;
       this.status(s);
     };
     // Frames can arrive in bursts; the editor only needs the status about once a second.
@@ -70,8 +71,8 @@ export = function register(RED: NodeAPI): void {
       override = { fill: "yellow", shape: "ring", text: `no data for ${Math.round(silentMs / 1000)} s, reconnecting` };
       showStatus();
     };
-    const onQuiet = (silentMs: number, filtered: number): void => {
-      override = { fill: "yellow", shape: "ring", text: quietHint(silentMs, link.options.answerHeartbeats === true, filtered) };
+    const onQuiet = (silentMs: number, filtered: number, ignored: IgnoredSinceInput): void => {
+      override = { fill: "yellow", shape: "ring", text: quietHint(silentMs, link.options.answerHeartbeats === true, filtered, ignored) };
       quiet = true;
       showStatus();
     };

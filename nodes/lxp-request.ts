@@ -1,17 +1,17 @@
 // lxp-request: sends one command of lxp-bridge's vocabulary per message to the inverter through an
 // lxp-dongle and outputs the decoded reply (docs/lxp-payloads.md) with msg.result and msg.request. The work is in
-// lib/lxp-control.ts; this file maps it to Node-RED (status, errors, automatic time sync).
+// lib/lxp/control/control.ts; this file maps it to Node-RED (status, errors, automatic time sync).
 import { setMaxListeners } from "node:events";
-import { linkOf } from "./lib/config-node";
+import { linkOf } from "./lib/shared/config-node";
 import type { Node, NodeAPI, NodeMessage } from "node-red";
 import type { LxpDongleNode, LxpRequestDef } from "./types";
-import { CommandRequest, ControlOutcome, runCommand } from "./lib/lxp-control";
-import { parseRequestConfig, RequestSettings, resolveRequest } from "./lib/lxp-request-config";
-import { clock, connectionStatus, NodeStatusLike } from "./lib/status";
-import { quietHint } from "./lib/lxp-quiet-hint";
-import { errorText, finishInput } from "./lib/node-errors";
-import { scheduleTimeSync } from "./lib/time-sync";
-import type { StateChange } from "./lib/transport";
+import { CommandRequest, ControlOutcome, runCommand } from "./lib/lxp/control/control";
+import { parseRequestConfig, RequestSettings, resolveRequest } from "./lib/lxp/control/request-config";
+import { clock, connectionStatus, NodeStatusLike } from "./lib/shared/status";
+import { IgnoredSinceInput, quietHint } from "./lib/lxp/link/quiet-hint";
+import { errorText, finishInput } from "./lib/shared/node-errors";
+import { scheduleTimeSync } from "./lib/lxp/control/time-sync";
+import type { StateChange } from "./lib/shared/transport";
 
 const STATUS_INTERVAL_MS = 250;
 /** How much of a topic the status shows (a msg may carry any topic; only short ones are commands). */
@@ -51,7 +51,10 @@ export = function register(RED: NodeAPI): void {
     let dropped = 0;
     let statusTimer: ReturnType<typeof setTimeout> | undefined;
     let statusShownAt = 0;
+    /** Set by the close handler: requests still settling then must not touch this node's (or its successor's) status. */
+    let closed = false;
     const renderStatus = (): void => {
+      if (closed) return;
       if (statusTimer) clearTimeout(statusTimer);
       statusTimer = undefined;
       statusShownAt = Date.now();
@@ -62,6 +65,7 @@ export = function register(RED: NodeAPI): void {
     };
     // While requests pile up (a flood of messages) the editor gets the status at most every STATUS_INTERVAL_MS.
     const showStatus = (): void => {
+      if (closed) return;
       if (busy <= 1 || Date.now() - statusShownAt >= STATUS_INTERVAL_MS) renderStatus();
       else statusTimer ??= setTimeout(renderStatus, STATUS_INTERVAL_MS);
     };
@@ -70,9 +74,9 @@ export = function register(RED: NodeAPI): void {
       if (busy === 0) last = undefined;
       showStatus();
     };
-    const onQuiet = (silentMs: number, filtered: number): void => {
+    const onQuiet = (silentMs: number, filtered: number, ignored: IgnoredSinceInput): void => {
       if (busy > 0) return;
-      last = { fill: "yellow", shape: "ring", text: quietHint(silentMs, link.options.answerHeartbeats === true, filtered) };
+      last = { fill: "yellow", shape: "ring", text: quietHint(silentMs, link.options.answerHeartbeats === true, filtered, ignored) };
       showStatus();
     };
 
@@ -84,6 +88,7 @@ export = function register(RED: NodeAPI): void {
       last = { fill: "blue", shape: "dot", text: `${topic} …` };
       showStatus();
       const outcome = await runCommand(link, request, { timeoutMs: settings.timeoutMs, retries: settings.retries, signal: closing.signal });
+      if (closed) return outcome;
       busy--;
       if (outcome.error?.code === "expired") expired++;
       if (outcome.error?.code === "overflow") dropped++;
@@ -124,6 +129,7 @@ export = function register(RED: NodeAPI): void {
     showStatus();
 
     this.on("close", (_removed: boolean, done: () => void) => {
+      closed = true;
       closing.abort();
       if (statusTimer) clearTimeout(statusTimer);
       stopAutoSync();

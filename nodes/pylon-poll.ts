@@ -1,15 +1,15 @@
 // pylon-poll: polls a PylonTech stack on an interval and/or per input message; one message per
 // completed cycle as in docs/pylon-payloads.md (never the same cycle twice), optionally one per pack.
-import { linkOf } from "./lib/config-node";
+import { linkOf } from "./lib/shared/config-node";
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
-import { errorText, finishInput } from "./lib/node-errors";
-import { BadFrameBursts } from "./lib/pylon-bad-frames";
-import { CycleDelivery, type CycleOutcome } from "./lib/pylon-cycle-delivery";
-import { raisedWarning } from "./lib/pylon-limits";
-import { PortHealth, type PortHealthUpdate } from "./lib/pylon-link/port-health";
-import { parsePylonPollConfig } from "./lib/pylon-poll-config";
-import type { PollResult, PylonPoller } from "./lib/pylon-poller";
-import type { StateChange } from "./lib/transport";
+import { errorText, finishInput } from "./lib/shared/node-errors";
+import { BadFrameBursts } from "./lib/pylon/link/bad-frames";
+import { CycleDelivery, type CycleOutcome } from "./lib/pylon/poll/cycle-delivery";
+import { raisedWarning } from "./lib/pylon/link/limits";
+import { PortHealth, type PortHealthUpdate } from "./lib/pylon/link/port-health";
+import { parsePylonPollConfig } from "./lib/pylon/poll/poll-config";
+import type { PollResult, PylonPoller } from "./lib/pylon/poll/poller";
+import type { StateChange } from "./lib/shared/transport";
 import type { PylonPollDef, PylonPortNode } from "./types";
 
 /** "3 packs · 45 cells · 0.4 s", with the failures, skipped ticks and bad frames counted. */
@@ -32,6 +32,9 @@ function cycleStatus(
   if (errors.length === 0) return { fill: "green", shape: "dot", text: `${base}${extra}` };
   return { fill: "yellow", shape: "dot", text: `${base} · ${errors.length} error${errors.length === 1 ? "" : "s"}${extra}` };
 }
+
+/** The error a skipped input message raises (a Catch node gets the message with it). */
+const SKIPPED_INPUT = "skipped: this node's running poll cycle already answers an earlier message; send it again once that cycle's message is out";
 
 /** An input message waiting for its cycle. */
 interface PendingInput {
@@ -151,8 +154,9 @@ export = function register(RED: NodeAPI): void {
     }
 
     this.on("input", (msg: NodeMessageInFlow, send, done) => {
-      // A message while this node's cycle already answers another one gets no second copy of it.
-      if (delivery.input({ msg, send: (m) => send(m), done }, Date.now()) === "skipped") done();
+      // A message while this node's cycle already answers another one gets no second copy of it, but
+      // a catchable error: a flow waiting for an answer (http-in → http-response) can still reply.
+      if (delivery.input({ msg, send: (m) => send(m), done }, Date.now()) === "skipped") finishInput(done, SKIPPED_INPUT);
     });
 
     this.on("close", (_removed: boolean, done: () => void) => {

@@ -1,11 +1,11 @@
 // Config node: one PylonTech bus (USB-RS485 adapter or RS485-to-TCP gateway) shared by every
 // pylon-poll node, with one request in flight at a time.
 import type { NodeAPI } from "node-red";
-import { ownLink } from "./lib/config-node";
-import { listSerialPorts, PylonPortLink, SerialTransport, type SerialBinding } from "./lib/pylon-link";
-import { PollerPool } from "./lib/poller-pool";
-import { raisedWarning } from "./lib/pylon-limits";
-import { parsePylonPortConfig, portLabel } from "./lib/pylon-port-config";
+import { ownLink } from "./lib/shared/config-node";
+import { listSerialPorts, PylonPortLink, SerialTransport, type SerialBinding } from "./lib/pylon/link";
+import { PollerPool } from "./lib/pylon/poll/poller-pool";
+import { raisedWarning } from "./lib/pylon/link/limits";
+import { parsePylonPortConfig, portLabel } from "./lib/pylon/link/port-config";
 import type { PylonPortDef, PylonPortNode } from "./types";
 
 export = function register(RED: NodeAPI): void {

@@ -1,9 +1,9 @@
 // Editor-side properties of each node and the runtime shape of the config nodes.
 import type { Node, NodeDef } from "node-red";
-import type { DongleLink } from "./lib/dongle-link";
-import type { PylonPortLink } from "./lib/pylon-link";
-import type { PollerPool } from "./lib/poller-pool";
-import type { PylonAddressMode, PylonProtocol } from "./lib/pylon";
+import type { DongleLink } from "./lib/lxp/link/dongle-link";
+import type { PylonPortLink } from "./lib/pylon/link";
+import type { PollerPool } from "./lib/pylon/poll/poller-pool";
+import type { PylonAddressMode, PylonProtocol } from "./lib/pylon/codec";
 
 export interface LxpDongleDef extends NodeDef {
   transport: string;

@@ -7,9 +7,9 @@
  * LxpPylonEditor. The editor loads it once per node set, so defining it again must be harmless.
  *
  * The validators return true when a value is fine, else the message (when the editor passes `opt`)
- * or plain false. The messages are compared with the runtime checks in nodes/lib/*-config.ts by
+ * or plain false. The messages are compared with the runtime config checks (dongle-config.ts, request-config.ts, port-config.ts) by
  * test/unit/editor-html.spec.ts: change them only together. TIMING mirrors TIMING_LIMITS in
- * nodes/lib/timing-limits.ts (the same test compares the two tables).
+ * nodes/lib/lxp/link/timing-limits.ts (the same test compares the two tables).
  */
 /* global window */
 (function (root) {

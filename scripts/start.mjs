@@ -93,7 +93,7 @@ async function lxpTarget() {
   if (simulatePylon) {
     sim = simSystem().lxp;
   } else {
-    const { LxpDongleSimulator } = require(join(root, "dist", "sim", "lxp-dongle.js"));
+    const { LxpDongleSimulator } = require(join(root, "dist", "sim", "lxp", "dongle.js"));
     sim = new LxpDongleSimulator({ ...lxpSimOptions(), seed: 42 });
     closers.push(() => sim.close());
   }
@@ -112,7 +112,7 @@ async function pylonTarget() {
   if (simulateLxp) {
     sim = simSystem().pylon;
   } else {
-    const { PylonStackSimulator } = require(join(root, "dist", "sim", "pylon-stack.js"));
+    const { PylonStackSimulator } = require(join(root, "dist", "sim", "pylon", "stack.js"));
     sim = new PylonStackSimulator({ packs: DEMO_PACKS, seed: 42, timeScale: simSpeed });
     closers.push(() => sim.close());
   }

@@ -48,9 +48,10 @@ function pylonNodes(port: number, k: number): FlowNode[] {
   return [
     { id, type: "pylon-port", name: `stack${k}`, transport: "tcp", host: "127.0.0.1", port: String(port), mode: "rs485", timeout: "1000", gap: "10", retries: "1" },
     // Interval 0: polls on input only; its own output is the next input, so cycles run back to back.
+    // One inject starts it. (A second message while a cycle runs is refused with an error, so there
+    // is no periodic restart: were a cycle ever to end without a message, the cycle rate shows it.)
     { id: loop, z: "soak", type: "pylon-poll", port: id, packs: "auto", interval: "0", wires: [[SOAK_IDS.pylonSink, loop]] },
-    // Restarts the loop should a cycle end in an error (no message then).
-    { id: `soak-kick-${k}`, z: "soak", type: "inject", props: [], repeat: "10", once: true, onceDelay: 0.5, wires: [[loop]] },
+    { id: `soak-start-${k}`, z: "soak", type: "inject", props: [], once: true, onceDelay: 0.5, wires: [[loop]] },
     { id: `soak-poll-timer-${k}`, z: "soak", type: "pylon-poll", port: id, packs: "auto", interval: "1", perPack: true, wires: [[SOAK_IDS.pylonSink]] },
   ];
 }

@@ -49,7 +49,7 @@ function pylonCounters(portId) {
   if (!link) return undefined;
   let cycles = 0;
   for (const entry of node.pollers?.entries?.values() ?? []) cycles += entry.poller.cycles;
-  return { state: link.state.state, ...link.stats, queueDepth: link.queue.length, cycles };
+  return { state: link.state.state, ...link.stats, queueDepth: link.pending, cycles };
 }
 
 function sample(ids) {

@@ -1,7 +1,7 @@
 // `lxp-pylon decode pylon --command 0x42 <frame>`: the object of docs/pylon-payloads.md for one reply frame.
 // The input goes through the node's stream splitter, so bytes before `~` (line noise, a log prefix) are skipped.
 import { readFileSync } from "node:fs";
-import { decodeReply, parseCid2, PYLON_PROTOCOLS, PylonError, PylonFrameError, PylonFrameSplitter, PylonProtocol } from "../../nodes/lib/pylon";
+import { decodeReply, parseCid2, PYLON_PROTOCOLS, PylonError, PylonFrameError, PylonFrameSplitter, PylonProtocol } from "../../nodes/lib/pylon/codec/api";
 import { defineCommand } from "./command-spec";
 import { CliError } from "./io";
 

@@ -1,5 +1,5 @@
 // `lxp-pylon decode lxp`: the messages lxp-in would emit for the given bytes, as a JSON array.
-import { frameToMessage, LxpFrameError, LxpStreamParser } from "../../nodes/lib/lxp";
+import { frameToMessage, LxpFrameError, LxpStreamParser } from "../../nodes/lib/lxp/codec/api";
 import { defineCommand } from "./command-spec";
 import { CliError, readInput } from "./io";
 

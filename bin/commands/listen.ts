@@ -1,9 +1,10 @@
 // `lxp-pylon listen lxp`: one JSON line per decoded message until interrupted. Uses the same
 // DongleLink as the lxp-dongle node, so it behaves like Node-RED (reconnects, watchdog, resync).
-import { DongleLinkOptions } from "../../nodes/lib/dongle-link";
-import { parseDongleConfig, splitHostPort } from "../../nodes/lib/dongle-config";
-import { DongleLink } from "../../nodes/lib/dongle-link";
-import { BadFrameBursts } from "../../nodes/lib/bad-frame-bursts";
+import { DongleLinkOptions } from "../../nodes/lib/lxp/link/dongle-link";
+import { parseDongleConfig } from "../../nodes/lib/lxp/link/dongle-config";
+import { splitHostPort } from "../../nodes/lib/shared/host";
+import { DongleLink } from "../../nodes/lib/lxp/link/dongle-link";
+import { BadFrameBursts } from "../../nodes/lib/lxp/link/bad-frame-bursts";
 import { defineCommand, OptionValues } from "./command-spec";
 import { CliError } from "./io";
 import { CLI_CONNECT_TIMEOUT_MS, connectFailedError, stateLine } from "./link-log";
@@ -93,6 +94,7 @@ export const listenLxpCommand = defineCommand({
         log(stateLine(change, link.description));
       });
       link.on("watchdog", (ms) => log(`no data for ${Math.round(ms / 1000)} s, reconnecting`));
+      link.on("warning", (text) => log(text));
       link.on("bad-frame", (err) => bursts.add(err));
       link.on("message", ({ msg }) => {
         process.stdout.write(`${JSON.stringify(msg)}\n`);

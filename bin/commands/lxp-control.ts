@@ -1,12 +1,13 @@
 // `lxp-pylon lxp --tcp HOST[:PORT] … <command> [value]`: one command of the lxp-request vocabulary,
 // through the same DongleLink, queue, safety checks and write verification as the Node-RED node.
-import { parseDongleConfig, splitHostPort } from "../../nodes/lib/dongle-config";
-import { DongleLink } from "../../nodes/lib/dongle-link";
-import { checkCommand, CommandRequest, ControlOutcome, runCommand } from "../../nodes/lib/lxp-control";
-import { COMMAND_PATTERNS } from "../../nodes/lib/lxp-commands";
-import { HEARTBEAT_INTERVAL_S, SerialHints } from "../../nodes/lib/lxp-missing-serial";
-import { LxpRequestError } from "../../nodes/lib/lxp-request-error";
-import { parseFixedValue, parseRequestConfig } from "../../nodes/lib/lxp-request-config";
+import { parseDongleConfig } from "../../nodes/lib/lxp/link/dongle-config";
+import { splitHostPort } from "../../nodes/lib/shared/host";
+import { DongleLink } from "../../nodes/lib/lxp/link/dongle-link";
+import { checkCommand, CommandRequest, ControlOutcome, runCommand } from "../../nodes/lib/lxp/control/control";
+import { COMMAND_PATTERNS } from "../../nodes/lib/lxp/control/commands";
+import { HEARTBEAT_INTERVAL_S, SerialHints } from "../../nodes/lib/lxp/link/missing-serial";
+import { LxpRequestError } from "../../nodes/lib/lxp/link/request-error";
+import { parseFixedValue, parseRequestConfig } from "../../nodes/lib/lxp/control/request-config";
 import { defineCommand, OptionValues, wrap } from "./command-spec";
 import { CliError } from "./io";
 import { CLI_CONNECT_TIMEOUT_MS } from "./link-log";

@@ -1,11 +1,11 @@
 // `lxp-pylon poll pylon`: one JSON line per poll cycle, the message pylon-poll would send.
 // Uses the same PylonPortLink and PylonPoller as the nodes.
-import { PortHealth, type PortHealthUpdate, PylonPortLink } from "../../nodes/lib/pylon-link";
-import { BadFrameBursts } from "../../nodes/lib/pylon-bad-frames";
-import { PYLON_LIMITS } from "../../nodes/lib/pylon-limits";
-import { PylonPoller } from "../../nodes/lib/pylon-poller";
-import { parsePylonPortConfig, portLabel } from "../../nodes/lib/pylon-port-config";
-import { splitHostPort } from "../../nodes/lib/dongle-config";
+import { PortHealth, type PortHealthUpdate, PylonPortLink } from "../../nodes/lib/pylon/link";
+import { BadFrameBursts } from "../../nodes/lib/pylon/link/bad-frames";
+import { PYLON_LIMITS } from "../../nodes/lib/pylon/link/limits";
+import { PylonPoller } from "../../nodes/lib/pylon/poll/poller";
+import { parsePylonPortConfig, portLabel } from "../../nodes/lib/pylon/link/port-config";
+import { splitHostPort } from "../../nodes/lib/shared/host";
 import { defineCommand } from "./command-spec";
 import { CliError } from "./io";
 

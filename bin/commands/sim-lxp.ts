@@ -1,8 +1,8 @@
 // `lxp-pylon sim lxp`: a simulated LuxPower dongle + inverter on TCP and/or UDP until interrupted.
 // stdout starts with one line per transport ("listening tcp H:P", "sending udp H:P"), then
 // "identity datalog=… inverter=… protocol=…"; the log goes to stderr.
-import { splitHostPort } from "../../nodes/lib/dongle-config";
-import { LXP_FAULTS_SYNTAX, LxpDongleSimulator, parseLxpFaults } from "../../sim/lxp-dongle";
+import { splitHostPort } from "../../nodes/lib/shared/host";
+import { LXP_FAULTS_SYNTAX, LxpDongleSimulator, parseLxpFaults } from "../../sim/lxp/dongle";
 import { defineCommand } from "./command-spec";
 import { CliError } from "./io";
 import { logLine, numberOption, portOption, runUntilSignal } from "./sim-args";

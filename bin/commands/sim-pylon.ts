@@ -1,7 +1,7 @@
 // `lxp-pylon sim pylon`: a simulated PylonTech stack behind a TCP gateway or a socat pty until
 // interrupted. stdout starts with "listening tcp H:P" or "pty PATH", then
 // "stack mode=… packs=… addresses=…"; the log goes to stderr.
-import { isPackModelName, PylonPackFaults, PylonPackModelName, PylonStackSimulator } from "../../sim/pylon-stack";
+import { isPackModelName, PylonPackFaults, PylonPackModelName, PylonStackSimulator } from "../../sim/pylon/stack";
 import { defineCommand } from "./command-spec";
 import { CliError } from "./io";
 import { logLine, numberOption, portOption, runUntilSignal } from "./sim-args";

@@ -1,6 +1,6 @@
 // `lxp-pylon lxp …` as a real process against the loopback stand-in dongle.
 import assert from "node:assert/strict";
-import { DeviceFunction, encodeReadReply } from "../../nodes/lib/lxp";
+import { DeviceFunction, encodeReadReply } from "../../nodes/lib/lxp/codec";
 import { CliProcess, runCli } from "../support/cli";
 import { FakeInverter } from "../support/fake-inverter";
 import { waitFor } from "../support/net";

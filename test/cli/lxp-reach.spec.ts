@@ -1,7 +1,7 @@
 // `lxp-pylon lxp` and `listen lxp` against a dongle that is not there, and against one that only
 // sends heartbeats: the errors name the address and cause, or the flag that gives a serial.
 import assert from "node:assert/strict";
-import { encodeHeartbeat } from "../../nodes/lib/lxp";
+import { encodeHeartbeat } from "../../nodes/lib/lxp/codec";
 import { CliProcess } from "../support/cli";
 import { FakeInverter } from "../support/fake-inverter";
 import { closedPort, waitFor } from "../support/net";

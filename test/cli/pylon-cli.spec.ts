@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { CliProcess, runCli } from "../support/cli";
 import { waitFor } from "../support/net";
-import { PylonStackSimulator } from "../../sim/pylon-stack";
+import { PylonStackSimulator } from "../../sim/pylon/stack";
 import { FIXTURES_DIR } from "../support/vectors";
 
 const vectors: any[] = JSON.parse(readFileSync(join(FIXTURES_DIR, "pylon-vectors.json"), "utf8"));

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CliProcess } from "../support/cli";
 import { waitFor } from "../support/net";
-import { PylonStackSimulator } from "../../sim/pylon-stack";
+import { PylonStackSimulator } from "../../sim/pylon/stack";
 import { FakeGateway } from "../unit/pylon-link-helpers";
 import { closedPort } from "../unit/transport-helpers";
 

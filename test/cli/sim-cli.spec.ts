@@ -6,8 +6,8 @@ import dgram from "node:dgram";
 import fs from "node:fs";
 import net from "node:net";
 import tty from "node:tty";
-import { encodeReadInput, frameToMessage, LxpFrame, LxpStreamParser, parseDatagram } from "../../nodes/lib/lxp";
-import { buildPackRequest, decodeReply, PylonCommand } from "../../nodes/lib/pylon";
+import { encodeReadInput, frameToMessage, LxpFrame, LxpStreamParser, parseDatagram } from "../../nodes/lib/lxp/codec";
+import { buildPackRequest, decodeReply, PylonCommand } from "../../nodes/lib/pylon/codec";
 import { CliProcess, runCli } from "../support/cli";
 import { waitFor } from "../support/net";
 

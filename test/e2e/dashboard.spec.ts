@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { DeviceFunction, LxpFrame } from "../../nodes/lib/lxp";
-import { LxpDongleSimulator } from "../../sim/lxp-dongle";
-import { PylonStackSimulator } from "../../sim/pylon-stack";
+import { DeviceFunction, LxpFrame } from "../../nodes/lib/lxp/codec";
+import { LxpDongleSimulator } from "../../sim/lxp/dongle";
+import { PylonStackSimulator } from "../../sim/pylon/stack";
 import { createSimSystem, SimSystem } from "../../sim/sim-system";
 import { waitFor } from "../support/net";
 import { NodeRedRuntime } from "../support/runtime";
@@ -197,6 +197,8 @@ describe("dashboard pages in Chromium", function () {
       const slider = page.locator("#nrdb-ui-widget-lxp-pylon-control-slider-rate");
       await page.locator("#nrdb-ui-widget-lxp-pylon-control-slider-rate.lxp-live").waitFor({ timeout: 30000 });
       const label = slider.locator(".v-slider-thumb__label");
+      // The widget can take its class a moment before it draws the value (it reads 0 meanwhile).
+      await slider.locator(".v-slider-thumb__label", { hasText: new RegExp(`^\\s*${start}\\s*$`) }).waitFor({ timeout: 30000 });
       assert.equal(await label.isVisible(), true, "the value is on the thumb");
       assert.equal((await label.innerText()).trim(), String(start));
       await slider.locator(".v-slider-thumb").focus();

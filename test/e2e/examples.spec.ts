@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqtt from "mqtt";
 import { combineFlows, loadExampleFlows, pointAtDevices, SHARED_CONFIG_IDS } from "../../sim/demo-flows";
-import { PylonStackSimulator } from "../../sim/pylon-stack";
+import { PylonStackSimulator } from "../../sim/pylon/stack";
 import { FakeDongleServer, sleep, waitFor } from "../support/net";
 import { NodeRedRuntime } from "../support/runtime";
 import { hexBuf, lxpVector } from "../support/vectors";

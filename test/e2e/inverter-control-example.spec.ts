@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pointAtDevices } from "../../sim/demo-flows";
-import { DeviceFunction, encodeReadReply } from "../../nodes/lib/lxp";
+import { DeviceFunction, encodeReadReply } from "../../nodes/lib/lxp/codec";
 import { FakeInverter } from "../support/fake-inverter";
 import { waitFor } from "../support/net";
 import { NodeRedRuntime } from "../support/runtime";

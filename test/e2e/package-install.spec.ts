@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { waitFor } from "../support/net";
 import { freeTcpPort } from "../support/runtime";
+import { hexBuf, lxpVector } from "../support/vectors";
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, "..", "..");
@@ -23,6 +24,7 @@ describe("packed tarball installed into a plain Node-RED user directory", functi
   let child: ChildProcess | undefined;
   let log = "";
   let port = 0;
+  let userDir = "";
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), "lxp-pylon-pack-"));
@@ -32,7 +34,7 @@ describe("packed tarball installed into a plain Node-RED user directory", functi
     tarball = join(work, packed.filename);
     files = packed.files.map((f) => f.path);
 
-    const userDir = join(work, "user");
+    userDir = join(work, "user");
     await run("mkdir", ["-p", userDir]);
     writeFileSync(join(userDir, "package.json"), JSON.stringify({ name: "node-red-project", private: true }));
     writeFileSync(join(userDir, "settings.js"), `module.exports = ${JSON.stringify({ uiHost: "127.0.0.1", flowFile: "flows.json", credentialSecret: false, telemetry: { enabled: false } })};\n`);
@@ -66,7 +68,18 @@ describe("packed tarball installed into a plain Node-RED user directory", functi
     assert.ok(files.some((f) => f.startsWith("examples/")));
     assert.ok(files.some((f) => f.startsWith("docs/") && f.endsWith(".md")), "no docs/*.md in the tarball");
     assert.deepEqual(files.filter((f) => f.endsWith(".map")), []);
-    assert.deepEqual(files.filter((f) => f.endsWith(".ts") || f.startsWith("test/")), []);
+    assert.deepEqual(files.filter((f) => (f.endsWith(".ts") && !f.endsWith(".d.ts")) || f.startsWith("test/")), []);
+    assert.ok(files.includes("dist/index.d.ts"), "the codec API's types");
+  });
+
+  it("gives the codec API to require() from the user directory, as a function node's libs would", async () => {
+    const hex = hexBuf(lxpVector("lb_parse_read_inputs_all_protocol5_reply").hex).toString("hex");
+    const script =
+      `const { lxp, pylon } = require("node-red-contrib-lxp-pylon");` +
+      `const { msg } = lxp.frameToMessage(lxp.parseFrame(Buffer.from("${hex}", "hex")));` +
+      `console.log(JSON.stringify({ soc: msg.payload.soc, pylon: typeof pylon.decodeReply }));`;
+    const { stdout } = await run(process.execPath, ["-e", script], { cwd: userDir });
+    assert.deepEqual(JSON.parse(stdout), { soc: 100, pylon: "function" });
   });
 
   it("registers all five node types, enabled and without load errors", async () => {

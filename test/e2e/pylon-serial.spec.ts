@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import helper from "node-red-node-test-helper";
 import pylonPortNode from "../../nodes/pylon-port";
 import pylonPollNode from "../../nodes/pylon-poll";
-import { PylonStackSimulator } from "../../sim/pylon-stack";
+import { PylonStackSimulator } from "../../sim/pylon/stack";
 import { callsOf, collect, type FlowNode } from "../support/flow";
 import { waitFor } from "../support/net";
 

@@ -1,9 +1,10 @@
 // lxp-dongle + lxp-in in the Node-RED runtime (node-red-node-test-helper) over real loopback sockets.
 import assert from "node:assert/strict";
+import dgram from "node:dgram";
 import helper from "node-red-node-test-helper";
 import lxpDongleNode from "../../nodes/lxp-dongle";
 import lxpInNode from "../../nodes/lxp-in";
-import { encodeReadReply } from "../../nodes/lib/lxp";
+import { encodeReadReply } from "../../nodes/lib/lxp/codec";
 import { FakeDongleServer, freeUdpPort, sendUdp, sleep, waitFor } from "../support/net";
 import { hexBuf, lxpCaptures, lxpVector } from "../support/vectors";
 import { collect, FlowNode, lastStatus, statuses, testFlow } from "../support/flow";
@@ -16,6 +17,15 @@ const bank1 = hexBuf(lxpVector("lbi_read_inputs_40_to_79").hex);
 const bank2 = hexBuf(lxpVector("lbi_read_inputs_80_to_119").hex);
 const holdClock = hexBuf(lxpVector("lb_parse_read_hold_reply").hex);
 const combined = hexBuf(lxpVector("lb_parse_read_inputs_all_protocol5_reply").hex);
+
+async function boundSocket(address: string): Promise<dgram.Socket> {
+  const socket = dgram.createSocket("udp4");
+  await new Promise<void>((resolve, reject) => {
+    socket.once("error", reject);
+    socket.bind(0, address, () => resolve());
+  });
+  return socket;
+}
 
 function dongle(extra: Record<string, unknown>): FlowNode {
   return { id: "d1", type: "lxp-dongle", transport: "tcp", host: "127.0.0.1", reconnect: "0.1", watchdog: "0", ...extra };
@@ -178,9 +188,38 @@ describe("lxp-in node", function () {
     const caught = collect("caught");
     await waitFor(() => (helper.getNode("d1") as any).link.state.state === "listening");
     await sendUdp(port, bank0, Buffer.from("junk"));
-    await waitFor(() => /· 2 ignored$/.test(lastStatus("in1").text ?? ""), 3000, "the ignored count in the status");
+    await waitFor(() => /· 2 ignored \(dongle 127\.0\.0\.2\)$/.test(lastStatus("in1").text ?? ""), 3000, "the ignored count in the status");
     assert.equal(out.length, 0);
     assert.equal(caught.length, 0);
+    const warn = (helper.getNode("d1") as any).warn;
+    const udpWarnings = (): string[] => warn.getCalls().map((c: any) => c.args[0]).filter((t: string) => t.startsWith("udp:"));
+    assert.deepEqual(udpWarnings(), ["udp: datagrams from 127.0.0.1 ignored: Source is 127.0.0.2 (has the dongle's address changed?)"]);
+  });
+
+  it("UDP without Source: the address taken as the dongle is logged and shown with the ignored count", async function () {
+    const port = await freeUdpPort();
+    await helper.load([lxpDongleNode, lxpInNode], flow({ transport: "udp", port: String(port), bind: "127.0.0.1" }));
+    const out = collect("out");
+    await waitFor(() => (helper.getNode("d1") as any).link.state.state === "listening");
+    await sendUdp(port, bank0);
+    await waitFor(() => out.length === 1);
+    const warn = (helper.getNode("d1") as any).warn;
+    const udpWarnings = (): string[] => warn.getCalls().map((c: any) => c.args[0]).filter((t: string) => t.startsWith("udp:"));
+    assert.deepEqual(udpWarnings(), ["udp: taking 127.0.0.1 as the dongle (the first sender of a valid frame; set Source to fix the address)"]);
+    let other: dgram.Socket;
+    try {
+      other = await boundSocket("127.0.0.2"); // Linux routes all of 127/8 to loopback
+    } catch {
+      return this.skip();
+    }
+    try {
+      await new Promise<void>((resolve) => other.send(bank1, port, "127.0.0.1", () => resolve()));
+      await waitFor(() => /· 1 ignored \(dongle 127\.0\.0\.1\)$/.test(lastStatus("in1").text ?? ""), 3000, "the ignored count in the status");
+      assert.equal(udpWarnings().at(-1), "udp: datagrams from 127.0.0.2 ignored, pinned to 127.0.0.1: set Source, or restart flows to pin again");
+      assert.equal(out.length, 1);
+    } finally {
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
   });
 
   it("emits only the kinds chosen (heartbeats off by default)", async () => {

@@ -5,8 +5,8 @@ import helper from "node-red-node-test-helper";
 import lxpDongleNode from "../../nodes/lxp-dongle";
 import lxpInNode from "../../nodes/lxp-in";
 import lxpRequestNode from "../../nodes/lxp-request";
-import { DeviceFunction, encodeReadReply, encodeWriteSingle, encodeWriteSingleReply, frameToMessage, parseFrame } from "../../nodes/lib/lxp";
-import { clockRegisters } from "../../nodes/lib/time-sync";
+import { DeviceFunction, encodeReadReply, encodeWriteSingle, encodeWriteSingleReply, frameToMessage, parseFrame } from "../../nodes/lib/lxp/codec";
+import { clockRegisters } from "../../nodes/lib/lxp/control/time-sync";
 import { FakeInverter, FakeInverterOptions } from "../support/fake-inverter";
 import { callsOf, collect, FlowNode, lastStatus, statuses } from "../support/flow";
 import { closedPort, sleep, waitFor } from "../support/net";
@@ -590,6 +590,19 @@ describe("lxp-request node", function () {
       assert.match(lastStatus("r1").text, /^ok read\/hold\/21 \d\d:\d\d:\d\d$/);
       await ask(out, "read/bogus");
       assert.equal(lastStatus("r1").fill, "red");
+    });
+
+    it("sets no status once closed, while its requests still settle (a partial redeploy keeps the dongle)", async () => {
+      await start({ fake: { silent: true } });
+      const r1 = helper.getNode("r1") as any;
+      const requester = (helper.getNode("d1") as any).link.requester;
+      for (let k = 0; k < 4; k++) r1.receive({ topic: `read/hold/${k}` });
+      await waitFor(() => requester.pending === 4, 2000, "one request in flight, three waiting");
+      const before = callsOf("r1", "status").length;
+      await r1.close(false);
+      await waitFor(() => requester.pending === 0, 5000, "the requests to settle");
+      await sleep(400); // longer than the status refresh interval: a status timer set after close would have fired
+      assert.deepEqual(callsOf("r1", "status").slice(before), [[{}]], "only the close handler's own status({})");
     });
   });
 

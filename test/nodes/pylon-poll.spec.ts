@@ -7,7 +7,7 @@ import { MockBinding } from "@serialport/binding-mock";
 import helper from "node-red-node-test-helper";
 import pylonPortNode from "../../nodes/pylon-port";
 import pylonPollNode from "../../nodes/pylon-poll";
-import { PylonStackSimulator } from "../../sim/pylon-stack";
+import { PylonStackSimulator } from "../../sim/pylon/stack";
 import { corrupt, FakeGateway, MockBattery } from "../unit/pylon-link-helpers";
 import { waitFor } from "../support/net";
 import { callsOf, collect, FlowNode, lastStatus, testFlow } from "../support/flow";
@@ -199,13 +199,17 @@ describe("pylon-poll node", () => {
       assert.equal(callsOf("poll", "error").length, 0);
     });
 
-    it("an input while the cycle it started runs is skipped: done, no second message", async () => {
+    it("an input while the cycle it started runs is skipped: no second message, one catchable error with that input", async () => {
       battery.replyDelayMs = 100;
       await helper.load([pylonPortNode, pylonPollNode], flow({ timeout: "1000" }, { packs: "1" }));
       const out = collect("out");
+      const caught = collect("caught");
       const node = helper.getNode("poll") as any;
       node.receive({ n: 1 });
       node.receive({ n: 2 });
+      await waitFor(() => caught.length === 1, 5000, "the skipped input at the Catch node");
+      assert.equal(caught[0].n, 2, "the Catch node gets the skipped message (an HTTP request can be answered)");
+      assert.equal(caught[0].error.message, "skipped: this node's running poll cycle already answers an earlier message; send it again once that cycle's message is out");
       await waitFor(() => out.length === 1, 5000);
       assert.equal(out[0].n, 1, "the cycle answers the first message");
       await waitFor(() => / · 1 skipped$/.test(lastStatus("poll")?.text ?? ""), 5000, "the skip in the status");

@@ -11,7 +11,7 @@ import {
   LxpFrame,
   LxpStreamParser,
   Target,
-} from "../../nodes/lib/lxp";
+} from "../../nodes/lib/lxp/codec";
 import { FakeDongleServer } from "./net";
 
 export interface FakeInverterOptions {

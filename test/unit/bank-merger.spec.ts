@@ -1,7 +1,7 @@
 // Merge banks: one inputs/all per broadcast cycle, with bounded memory whatever datalogs arrive.
 import assert from "node:assert/strict";
-import { BankMerger } from "../../nodes/lib/bank-merger";
-import type { LxpMessage } from "../../nodes/lib/lxp";
+import { BankMerger } from "../../nodes/lib/lxp/link/bank-merger";
+import type { LxpMessage } from "../../nodes/lib/lxp/codec";
 
 /** An inputs message of bank 0, 1 or 2 (40 registers) from `datalog`. */
 function bank(datalog: string, index: number, value = index): LxpMessage {

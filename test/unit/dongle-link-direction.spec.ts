@@ -2,7 +2,7 @@
 // §3) from replies told apart by their body; lxp-request takes a request-shaped echo only then.
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
-import { DongleLink } from "../../nodes/lib/dongle-link";
+import { DongleLink } from "../../nodes/lib/lxp/link/dongle-link";
 import {
   DeviceFunction,
   encodeExceptionReply,
@@ -10,11 +10,11 @@ import {
   encodeWriteMultiReply,
   encodeWriteSingle,
   encodeWriteSingleReply,
-} from "../../nodes/lib/lxp";
-import type { LxpTransport, TransportEvents, TransportState } from "../../nodes/lib/transport";
+} from "../../nodes/lib/lxp/codec";
+import type { ByteTransport, TransportEvents, TransportState } from "../../nodes/lib/shared/transport";
 
 /** A transport whose incoming bytes the test feeds. */
-class FedTransport extends EventEmitter<TransportEvents> implements LxpTransport {
+class FedTransport extends EventEmitter<TransportEvents> implements ByteTransport {
   readonly kind = "tcp" as const;
   state: TransportState = "idle";
   lastDataAt: number | undefined;

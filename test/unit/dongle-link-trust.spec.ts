@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { createSocket, type Socket } from "node:dgram";
 import { EventEmitter } from "node:events";
-import { DongleLink, DongleLinkOptions } from "../../nodes/lib/dongle-link";
-import { runCommand } from "../../nodes/lib/lxp-control";
+import { DongleLink, DongleLinkOptions } from "../../nodes/lib/lxp/link/dongle-link";
+import { runCommand } from "../../nodes/lib/lxp/control/control";
 import {
   DeviceFunction,
   encodeHeartbeat,
@@ -15,12 +15,14 @@ import {
   encodeWriteParam,
   encodeWriteSingle,
   parseDatagram,
-} from "../../nodes/lib/lxp";
-import { UdpListenerTransport, type LxpTransport, type PeerAddress, type TransportEvents, type TransportState } from "../../nodes/lib/transport";
+} from "../../nodes/lib/lxp/codec";
+import { type ByteTransport, type PeerAddress, type TransportEvents, type TransportState } from "../../nodes/lib/shared/transport";
+import { UdpListenerTransport } from "../../nodes/lib/lxp/link/udp-listener";
 import { waitFor } from "../support/net";
+import { FakeClock } from "../support/fake-clock";
 
 /** A transport whose datagrams the test feeds, recording where each write goes. */
-class FedTransport extends EventEmitter<TransportEvents> implements LxpTransport {
+class FedTransport extends EventEmitter<TransportEvents> implements ByteTransport {
   state: TransportState = "idle";
   lastDataAt: number | undefined;
   readonly sent: Array<{ frame: Buffer; to?: PeerAddress }> = [];
@@ -208,5 +210,133 @@ describe("DongleLink: a spoofed datagram on real sockets", () => {
     const [request] = parseDatagram(received.real[0]);
     assert.equal(request.frame?.datalog, mine.datalog);
     assert.equal(received.fake.length, 0);
+  });
+});
+
+describe("DongleLink: the UDP pin without Source", () => {
+  let link: DongleLink | undefined;
+  let transport: FedTransport;
+  let clock: FakeClock;
+  let warnings: string[];
+  const owner = {};
+  const moved = { address: "192.168.1.77", port: 5000 }; // the dongle after its DHCP lease changed
+  const intervalMs = 300_000; // the default broadcast interval
+  const open = (options: Partial<DongleLinkOptions> = {}): DongleLink => {
+    clock = new FakeClock(1_700_000_000_000);
+    transport = new FedTransport("udp");
+    warnings = [];
+    link = new DongleLink({ transport: "udp", port: 8000, createTransport: () => transport, now: clock.now, ...options });
+    link.on("warning", (text) => warnings.push(text));
+    link.register(owner);
+    return link;
+  };
+  afterEach(async () => {
+    await link?.close();
+    link = undefined;
+  });
+
+  it("is visible: logged when taken, in the stats, and one warning per other sender", () => {
+    const l = open();
+    assert.equal(l.stats.dongleAddress, undefined);
+    transport.feed(bank0(mine), dongle);
+    assert.equal(l.stats.dongleAddress, dongle.address);
+    assert.deepEqual(warnings, ["udp: taking 192.168.1.50 as the dongle (the first sender of a valid frame; set Source to fix the address)"]);
+    for (let k = 0; k < 3; k++) transport.feed(bank0(mine), spoofer);
+    transport.feed(encodeHeartbeat(mine.datalog), moved);
+    assert.deepEqual(warnings.slice(1), [
+      "udp: datagrams from 192.168.1.66 ignored, pinned to 192.168.1.50: set Source, or restart flows to pin again",
+      "udp: datagrams from 192.168.1.77 ignored, pinned to 192.168.1.50: set Source, or restart flows to pin again",
+    ]);
+    assert.equal(l.stats.otherSenders, 4);
+  });
+
+  it("re-pins when the dongle was silent for more than 2 broadcast intervals and another sender sends its datalog (a DHCP change)", async () => {
+    const l = open();
+    const topics: string[] = [];
+    l.on("message", ({ msg }) => topics.push(msg.topic));
+    transport.feed(bank0(mine), dongle);
+    clock.advance(2 * intervalMs);
+    transport.feed(bank0(mine), moved);
+    assert.equal(l.stats.dongleAddress, dongle.address, "2 intervals are not more than 2");
+    assert.equal(l.stats.otherSenders, 1);
+    clock.advance(1);
+    transport.feed(bank0(mine), moved);
+    assert.equal(l.stats.dongleAddress, moved.address);
+    assert.equal(warnings.at(-1), "udp: no valid frame from 192.168.1.50 for 10 min; taking 192.168.1.77 as the dongle (it sends datalog BA12345678)");
+    assert.deepEqual(topics, [`lxp/${mine.datalog}/inputs/1`, `lxp/${mine.datalog}/inputs/1`]);
+    assert.deepEqual(await l.waitForTarget(100), mine, "the serials stay");
+    assert.equal(l.write(encodeReadHold(mine, 21, 1)), true);
+    assert.deepEqual(transport.sent.at(-1)!.to, moved);
+    transport.feed(bank0(mine), dongle);
+    assert.equal(l.stats.otherSenders, 2, "the old address is now another sender");
+  });
+
+  it("does not re-pin to a sender of another datalog, of requests, or of garbage, however long the dongle is silent", () => {
+    const l = open();
+    transport.feed(bank0(mine), dongle);
+    clock.advance(10 * intervalMs);
+    transport.feed(bank0({ datalog: "SPOOF00001", inverter: mine.inverter }), spoofer);
+    transport.feed(encodeHeartbeat("SPOOF00001"), spoofer);
+    transport.feed(bank0({ datalog: mine.datalog, inverter: "6666666666" }), spoofer);
+    transport.feed(encodeReadHold(mine, 21, 1), spoofer); // a request names the datalog, but dongles do not send requests
+    transport.feed(Buffer.alloc(100, 0xa1), spoofer);
+    assert.equal(l.stats.dongleAddress, dongle.address);
+    assert.equal(l.stats.otherSenders, 5);
+    assert.equal(l.stats.badFrames, 0, "another sender's garbage is not reported");
+  });
+
+  it("never lets another sender take over while the dongle keeps sending, even with the right datalog", () => {
+    const l = open();
+    let fromDongle = 0;
+    let fromSpoofer = 0;
+    l.on("message", () => fromDongle++);
+    transport.feed(bank0(mine), dongle);
+    for (let t = 10_000; t <= 6 * 3_600_000; t += 10_000) {
+      clock.advance(10_000);
+      transport.feed(bank0(mine), spoofer);
+      fromSpoofer++;
+      if (t % (2 * intervalMs - 10_000) === 0) transport.feed(encodeHeartbeat(mine.datalog), dongle); // just within 2 intervals
+    }
+    assert.equal(l.stats.dongleAddress, dongle.address);
+    assert.equal(l.stats.otherSenders, fromSpoofer);
+    assert.equal(fromDongle, 1 + Math.floor((6 * 3_600_000) / (2 * intervalMs - 10_000)), "only the dongle's frames are passed on");
+    assert.equal(l.write(encodeReadHold(mine, 21, 1)), true);
+    assert.deepEqual(transport.sent.at(-1)!.to, dongle);
+  });
+
+  it("with Source never re-pins, and says when others are ignored", () => {
+    const l = open({ source: dongle.address });
+    assert.equal(l.stats.dongleAddress, dongle.address);
+    transport.feed(bank0(mine), dongle);
+    clock.advance(24 * 3_600_000);
+    transport.feed(bank0(mine), moved);
+    transport.feed(bank0(mine), moved);
+    assert.equal(l.stats.dongleAddress, dongle.address);
+    assert.equal(l.stats.otherSenders, 2);
+    assert.deepEqual(warnings, ["udp: datagrams from 192.168.1.77 ignored: Source is 192.168.1.50 (has the dongle's address changed?)"]);
+  });
+
+  it("a closed connection forgets the pin and the learned serials: the next one learns them again", async () => {
+    const l = open({ idleCloseMs: 0 });
+    transport.feed(bank0(mine), dongle);
+    l.deregister(owner);
+    await waitFor(() => l.state.state === "closed", 2000, "the idle close");
+    assert.equal(l.stats.dongleAddress, undefined);
+    l.register(owner);
+    const other = { datalog: "CC00000002", inverter: "2000000002" };
+    transport.feed(bank0(other), moved);
+    assert.equal(l.stats.dongleAddress, moved.address);
+    assert.deepEqual(await l.waitForTarget(100), other);
+  });
+
+  it("the quiet hint names the pin when only other senders were heard", async () => {
+    const l = open({ broadcastIntervalS: 0.2 });
+    const quiet: unknown[][] = [];
+    l.on("input-quiet", (...args) => quiet.push(args));
+    transport.feed(bank0(mine), dongle);
+    for (let k = 0; k < 5; k++) transport.feed(encodeHeartbeat("SPOOF00001"), spoofer);
+    clock.advance(401);
+    await waitFor(() => quiet.length === 1, 2000, "the input-quiet event");
+    assert.deepEqual(quiet[0], [401, 0, { otherSenders: 5, otherSerials: 0, dongleAddress: dongle.address, source: false }]);
   });
 });

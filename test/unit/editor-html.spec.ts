@@ -4,13 +4,13 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import vm from "node:vm";
-import { parseDongleConfig } from "../../nodes/lib/dongle-config";
-import { PYLON_LIMITS } from "../../nodes/lib/pylon-limits";
-import { parsePylonPollConfig } from "../../nodes/lib/pylon-poll-config";
-import { parsePylonPortConfig } from "../../nodes/lib/pylon-port-config";
-import { COMMAND_PATTERNS, parseCommand } from "../../nodes/lib/lxp-commands";
-import { parseRequestConfig } from "../../nodes/lib/lxp-request-config";
-import { TIMING_LIMITS } from "../../nodes/lib/timing-limits";
+import { parseDongleConfig } from "../../nodes/lib/lxp/link/dongle-config";
+import { PYLON_LIMITS } from "../../nodes/lib/pylon/link/limits";
+import { parsePylonPollConfig } from "../../nodes/lib/pylon/poll/poll-config";
+import { parsePylonPortConfig } from "../../nodes/lib/pylon/link/port-config";
+import { COMMAND_PATTERNS, parseCommand } from "../../nodes/lib/lxp/control/commands";
+import { parseRequestConfig } from "../../nodes/lib/lxp/control/request-config";
+import { TIMING_LIMITS } from "../../nodes/lib/lxp/link/timing-limits";
 
 const root = join(__dirname, "..", "..");
 const nodesDir = join(root, "nodes");
@@ -314,7 +314,7 @@ describe("editor HTML", () => {
       assert.ok(pkg.files.includes("resources"), `package.json files: ${pkg.files.join(", ")}`);
     });
 
-    it("check the timing settings against the runtime's table (nodes/lib/timing-limits.ts)", () => {
+    it("check the timing settings against the runtime's table (nodes/lib/lxp/link/timing-limits.ts)", () => {
       const context = vm.createContext({});
       vm.runInContext(readFileSync(join(resourcesDir, "editor-validators.js"), "utf8"), context);
       const E = context.LxpPylonEditor as { TIMING: unknown; timing: (...args: unknown[]) => Validator };
@@ -706,7 +706,7 @@ describe("editor HTML", () => {
     });
   });
 
-  describe("pylon-port validators (mirror pylon-port-config.ts)", () => {
+  describe("pylon-port validators (mirror pylon/link/port-config.ts)", () => {
     const T = "pylon-port";
     const serial = { transport: "serial", path: "/dev/ttyUSB0" };
     const tcp = { transport: "tcp", host: "192.168.1.60", port: "8899" };
@@ -1021,7 +1021,7 @@ describe("editor HTML", () => {
     });
   });
 
-  it("the pylon editors check the limits of nodes/lib/pylon-limits.ts, at each edge", () => {
+  it("the pylon editors check the limits of nodes/lib/pylon/link/limits.ts, at each edge", () => {
     const fields: Array<[string, keyof typeof PYLON_LIMITS, Record<string, unknown>]> = [
       ["pylon-poll", "interval", {}],
       ["pylon-poll", "identityMinutes", {}],

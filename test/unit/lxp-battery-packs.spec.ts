@@ -1,7 +1,7 @@
 // The per-battery registers 5002–5121 (docs/lxp-protocol.md §8.9) decode into `battery_packs`,
 // checked against published register dumps of real EG4 packs.
 import assert from "node:assert/strict";
-import { DeviceFunction, encodeReadReply, frameToMessage, parseFrame } from "../../nodes/lib/lxp";
+import { DeviceFunction, encodeReadReply, frameToMessage, parseFrame } from "../../nodes/lib/lxp/codec";
 import { DOUBLEDOC_5000, fourSlots } from "../support/battery-pack-sample";
 
 const target = { datalog: "BA32401949", inverter: "3352670252", protocol: 5 };

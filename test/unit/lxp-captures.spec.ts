@@ -3,8 +3,8 @@
 // and, where it is silent, to the values the corpus worked out (`computed`); an unmapped key fails
 // the test, so nothing is skipped. Damaged frames are refused with a one-line reason.
 import assert from "node:assert/strict";
-import { classifyFrame, Expectation } from "../../nodes/lib/lxp-match";
-import { crc16Modbus, frameToMessage, LxpFrame, LxpFrameError, LxpMessage, parseDatagram, parseFrame } from "../../nodes/lib/lxp";
+import { classifyFrame, Expectation } from "../../nodes/lib/lxp/link/match";
+import { crc16Modbus, frameToMessage, LxpFrame, LxpFrameError, LxpMessage, parseDatagram, parseFrame } from "../../nodes/lib/lxp/codec";
 import { hexBuf, LxpCapture, lxpCaptures } from "../support/vectors";
 
 interface Ctx {

@@ -1,10 +1,10 @@
 // The command vocabulary (lxp-commands), the write policy and reply matching, without a network.
 import assert from "node:assert/strict";
-import { LxpCommandError, parseBoolean, parseCommand, PERCENT_HOLD_REGISTERS, writtenRegisters } from "../../nodes/lib/lxp-commands";
-import { HOLD_NAMES } from "../../nodes/lib/lxp/hold-registers";
-import { classifyFrame, describeMismatch, Expectation } from "../../nodes/lib/lxp-match";
-import { forbiddenRegisters, parseRegisterList } from "../../nodes/lib/lxp-write-policy";
-import { parseRequestConfig, resolveRequest } from "../../nodes/lib/lxp-request-config";
+import { LxpCommandError, parseBoolean, parseCommand, PERCENT_HOLD_REGISTERS, writtenRegisters } from "../../nodes/lib/lxp/control/commands";
+import { HOLD_NAMES } from "../../nodes/lib/lxp/codec/hold-registers";
+import { classifyFrame, describeMismatch, Expectation } from "../../nodes/lib/lxp/link/match";
+import { forbiddenRegisters, parseRegisterList } from "../../nodes/lib/lxp/link/write-policy";
+import { parseRequestConfig, resolveRequest } from "../../nodes/lib/lxp/control/request-config";
 import {
   DeviceFunction,
   encodeExceptionReply,
@@ -15,7 +15,7 @@ import {
   encodeWriteSingle,
   encodeWriteSingleReply,
   parseFrame,
-} from "../../nodes/lib/lxp";
+} from "../../nodes/lib/lxp/codec";
 import { hexBuf, lxpVector } from "../support/vectors";
 
 const refuses = (topic: string | undefined, payload: unknown, why: RegExp): void => {
@@ -133,6 +133,14 @@ describe("lxp command vocabulary", () => {
 });
 
 describe("hostile command input", () => {
+  it("commands that take no value ignore msg.payload (an Inject node's timestamp): nothing of it is encoded", () => {
+    const stamp = 1765152000000;
+    assert.deepEqual(parseCommand("read/inputs/2", stamp), { kind: "read-input", register: 40, count: 40 });
+    assert.deepEqual(parseCommand("read/param/0", { x: 1 }), parseCommand("read/param/0", undefined));
+    assert.deepEqual(parseCommand("sync_time", [1, 2]), { kind: "sync-time" });
+    assert.deepEqual(parseCommand("read/ac_charge/1", stamp), parseCommand("read/ac_charge/1", undefined));
+  });
+
   /** The reason parseCommand refuses with; fails the test if it accepts or throws anything else. */
   const reason = (topic: unknown, payload: unknown): string => {
     try {

@@ -11,7 +11,7 @@ import {
   encodeWriteParam,
   encodeWriteSingle,
   parseFrame,
-} from "../../nodes/lib/lxp";
+} from "../../nodes/lib/lxp/codec";
 import { lxpVector } from "../support/vectors";
 
 const bridge = { datalog: "2222222222", inverter: "5555555555" };

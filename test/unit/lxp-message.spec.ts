@@ -11,7 +11,7 @@ import {
   inputsTopicSuffix,
   parseFrame,
   LxpFrameError,
-} from "../../nodes/lib/lxp";
+} from "../../nodes/lib/lxp/codec";
 import { hexBuf, lxpVector } from "../support/vectors";
 
 const target = { datalog: "BA19520176", inverter: "9292006063" };

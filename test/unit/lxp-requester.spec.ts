@@ -3,9 +3,9 @@
 // counts what would be sent and never answers.
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
-import type { DongleLink } from "../../nodes/lib/dongle-link";
-import { LxpRequestError } from "../../nodes/lib/lxp-request-error";
-import { LxpExchange, LxpRequester, QueueOptions } from "../../nodes/lib/lxp-requester";
+import type { DongleLink } from "../../nodes/lib/lxp/link/dongle-link";
+import { LxpRequestError } from "../../nodes/lib/lxp/link/request-error";
+import { LxpExchange, LxpRequester, QueueOptions } from "../../nodes/lib/lxp/link/requester";
 import { sleep } from "../support/net";
 
 /** A connected link that swallows every frame (a silent dongle); `sent` counts them. */
@@ -17,6 +17,7 @@ function silentLink() {
       link.sent++;
       return true;
     },
+    unsentBytes: () => 0,
     connectionError: () => undefined,
     sendsDirectionZeroReplies: () => false,
   });

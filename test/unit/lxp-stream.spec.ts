@@ -8,13 +8,14 @@ import {
   LxpStreamParser,
   parseDatagram,
   StreamItem,
-} from "../../nodes/lib/lxp";
+} from "../../nodes/lib/lxp/codec";
 import { hexBuf, lxpVector } from "../support/vectors";
 
 const heartbeat = hexBuf(lxpVector("lb_heartbeat").hex);
 const bank0 = hexBuf(lxpVector("lbi_read_inputs_0_to_39").hex);
 const combined = hexBuf(lxpVector("lb_parse_read_inputs_all_protocol5_reply").hex);
 const malformed = hexBuf(lxpVector("ivan_input287_malformed").hex);
+const mine = "BA12345678";
 
 const kinds = (items: StreamItem[]): string[] =>
   items.map((i) => (i.frame ? `${i.frame.kind}:${i.frame.raw.length}` : `error:${i.error!.message}`));
@@ -211,6 +212,30 @@ describe("LXP stream parser: adversarial input", () => {
     assert.match(items[0].error!.message, /^400 bad frames in 46800 bytes, first: CRC mismatch: stored 0x9024, computed 0x[0-9a-f]{4}$/);
     assert.equal(items[0].error!.raw, fake.toString("hex"));
     assert.equal(items[1].frame!.raw.length, 117);
+  });
+
+  it("caps the CRC work of overlapping plausible C2 headers, counts them all, and decodes the good frames after them", () => {
+    // A plausible C2 header every 20 bytes, each announcing 512 bytes: every byte lies in ~25 candidates.
+    const header = Buffer.from("a11a0200fa0101c2" + Buffer.from(mine).toString("hex") + "ec01", "hex");
+    const junk = Buffer.concat(Array.from({ length: 3200 }, () => header));
+    const parser = new LxpStreamParser();
+    const items = parser.finish(junk);
+    assert.equal(items.length, 1);
+    assert.equal(items[0].error!.count, 3200, "every candidate counted once");
+    assert.equal(items[0].error!.bytes, junk.length);
+    // Uncapped this checks 3,175 candidates of 490 bytes (1.5 MB); capped, 32 overlapping ones plus
+    // non-overlapping ones at most once per byte.
+    assert.ok(parser.crcCheckedBytes <= 32 * 512 + junk.length, `${parser.crcCheckedBytes} bytes CRC-checked`);
+    // TCP: the real frames behind such junk still decode (the next read checks its candidates again).
+    const stream = new LxpStreamParser();
+    const got = [...stream.push(junk), ...stream.push(Buffer.concat([bank0, bank0, bank0, bank0, bank0, heartbeat]))];
+    assert.deepEqual(kinds(got.filter((i) => i.frame)), [...Array(5).fill("translated:117"), "heartbeat:19"]);
+    assert.equal(got.filter((i) => i.error).reduce((n, i) => n + i.error!.count, 0), 3200);
+    // UDP: the next datagram decodes; so does a good frame that no failed candidate's span covers.
+    assert.deepEqual(kinds(parseDatagram(bank0)), ["translated:117"]);
+    const spaced = parseDatagram(Buffer.concat([junk, Buffer.alloc(512), bank0]));
+    assert.deepEqual(kinds(spaced.filter((i) => i.frame)), ["translated:117"]);
+    assert.equal(spaced[0].error!.count, 3200);
   });
 
   it("keeps the errors of bad frames that good frames separate", () => {

@@ -9,7 +9,7 @@ import {
   LxpFrameError,
   LxpStreamParser,
   parseFrame,
-} from "../../nodes/lib/lxp";
+} from "../../nodes/lib/lxp/codec";
 import { hexBuf, lxpVectors, LxpVector } from "../support/vectors";
 
 type Check = (v: any, ctx: Ctx) => void;

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { decodeReply, encodeReply, encodeRequest, parseCid2, parseFrame, PylonFrameError, PylonPack, PylonProtocol, PylonReply } from "../../nodes/lib/pylon";
+import { decodeReply, encodeReply, encodeRequest, parseCid2, parseFrame, PylonFrameError, PylonPack, PylonProtocol, PylonReply } from "../../nodes/lib/pylon/codec";
 import { FIXTURES_DIR } from "../support/vectors";
 
 interface Capture {

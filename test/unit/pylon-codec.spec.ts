@@ -17,7 +17,7 @@ import {
   PylonPack,
   PylonSystem,
   summarizeStack,
-} from "../../nodes/lib/pylon";
+} from "../../nodes/lib/pylon/codec";
 import { expectedRejection, PylonVector, vector, vectors } from "./pylon-vectors";
 
 const STATES: Record<number, PylonAlarmState> = { 0: "normal", 1: "low", 2: "high", 0xf0: "fault" };

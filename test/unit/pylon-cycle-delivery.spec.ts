@@ -1,8 +1,8 @@
-// Which cycles a pylon-poll node sends (nodes/lib/pylon-cycle-delivery.ts): each completed cycle at
+// Which cycles a pylon-poll node sends (nodes/lib/pylon/poll/cycle-delivery.ts): each completed cycle at
 // most once per node, ticks during a running cycle skipped and counted, inputs answered once.
 import assert from "node:assert/strict";
-import { CycleDelivery, type CycleOutcome, type CycleSource } from "../../nodes/lib/pylon-cycle-delivery";
-import type { PollResult, PollTicket } from "../../nodes/lib/pylon-poller";
+import { CycleDelivery, type CycleOutcome, type CycleSource } from "../../nodes/lib/pylon/poll/cycle-delivery";
+import type { PollResult, PollTicket } from "../../nodes/lib/pylon/poll/poller";
 
 /** A poller stand-in whose cycles end when the test says so. */
 class ManualSource implements CycleSource {

@@ -17,7 +17,7 @@ import {
   PylonError,
   PylonFrameError,
   summarizeStack,
-} from "../../nodes/lib/pylon";
+} from "../../nodes/lib/pylon/codec";
 import { vector } from "./pylon-vectors";
 
 /** A valid reply frame (RTN 0) carrying `info`. */

@@ -1,11 +1,11 @@
-// The PylonTech timing limits (nodes/lib/pylon-limits.ts) as the config parsers apply them, and the
-// bad-frame bursts (nodes/lib/pylon-bad-frames.ts) the node and the CLI report.
+// The PylonTech timing limits (nodes/lib/pylon/link/limits.ts) as the config parsers apply them, and the
+// bad-frame bursts (nodes/lib/pylon/link/bad-frames.ts) the node and the CLI report.
 import assert from "node:assert/strict";
-import { PylonFrameError } from "../../nodes/lib/pylon";
-import { BadFrameBursts, frameSample } from "../../nodes/lib/pylon-bad-frames";
-import { limited, PYLON_LIMITS, raisedWarning, type RaisedValue } from "../../nodes/lib/pylon-limits";
-import { parsePylonPollConfig } from "../../nodes/lib/pylon-poll-config";
-import { parsePylonPortConfig } from "../../nodes/lib/pylon-port-config";
+import { PylonFrameError } from "../../nodes/lib/pylon/codec";
+import { BadFrameBursts, frameSample } from "../../nodes/lib/pylon/link/bad-frames";
+import { limited, PYLON_LIMITS, raisedWarning, type RaisedValue } from "../../nodes/lib/pylon/link/limits";
+import { parsePylonPollConfig } from "../../nodes/lib/pylon/poll/poll-config";
+import { parsePylonPortConfig } from "../../nodes/lib/pylon/link/port-config";
 
 const serial = { transport: "serial", path: "/dev/ttyUSB0" };
 
@@ -89,6 +89,14 @@ describe("bad-frame bursts", () => {
     assert.equal(bursts.add(0, undefined, 200_000), undefined, "logged once");
     assert.equal(bursts.add(1, error, 300_000)?.level, "error");
     assert.match(bursts.add(2, error, 900_000)?.text ?? "", /^2 bad frames/, "after a quiet period without a clean cycle in between, too");
+  });
+
+  it("cannot be paced around: with the default quiet period, bad cycles a minute apart raise one error an hour", () => {
+    const bursts = new BadFrameBursts("/dev/ttyUSB0");
+    const notices = [];
+    for (let t = 0; t < 3_600_000; t += 61_000) notices.push(bursts.add(1, error, t), bursts.add(0, undefined, t + 1000));
+    assert.deepEqual(notices.filter((n) => n !== undefined).map((n) => n!.level), ["error"]);
+    assert.equal(bursts.count, 60);
   });
 
   it("shows the first bytes escaped and cut", () => {

@@ -3,8 +3,8 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { MockBinding, type MockPortBinding } from "@serialport/binding-mock";
-import { encodeFrame, encodeRequest, parseFrame, PylonFrameSplitter } from "../../nodes/lib/pylon";
-import type { SerialBinding } from "../../nodes/lib/pylon-link";
+import { encodeFrame, encodeRequest, parseFrame, PylonFrameSplitter } from "../../nodes/lib/pylon/codec";
+import type { SerialBinding } from "../../nodes/lib/pylon/link";
 
 type Timer = ReturnType<typeof setTimeout>;
 

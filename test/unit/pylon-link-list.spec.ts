@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { MockBinding } from "@serialport/binding-mock";
-import { describeSerialOpenError, listSerialPorts } from "../../nodes/lib/pylon-link";
+import { describeSerialOpenError, listSerialPorts } from "../../nodes/lib/pylon/link";
 
 describe("pylon-link serial port listing and open errors", () => {
   afterEach(() => MockBinding.reset());

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
 import { MockBinding } from "@serialport/binding-mock";
-import { PylonFrameError } from "../../nodes/lib/pylon";
-import { PylonPortLink, type PylonPortLinkOptions, SerialTransport, type StateChange } from "../../nodes/lib/pylon-link";
+import { PylonFrameError } from "../../nodes/lib/pylon/codec";
+import { PylonPortLink, type PylonPortLinkOptions, SerialTransport, type StateChange } from "../../nodes/lib/pylon/link";
 import { answerAll, corrupt, MockBattery, replyTo, requestFor, silentFor } from "./pylon-link-helpers";
 import { delay, nextEvent, settledHandles } from "./transport-helpers";
+import { waitFor } from "../support/net";
 
 const PATH = "/dev/ttyPYLON1";
 
@@ -181,8 +182,39 @@ describe("pylon-link PylonPortLink over a serial port", () => {
     assert.equal(l.stats.retries, 0);
   });
 
-  it("takes a valid reply arriving in a later chunk than a corrupt one", async () => {
-    const l = await openLink({ retries: 0 });
+  it("retries soon after a corrupt reply with nothing behind it, not after the full timeout", async () => {
+    const l = await openLink({ timeoutMs: 60_000, retries: 1 });
+    battery.respond = (req, i) => (i === 0 ? corrupt(replyTo(req)) : replyTo(req));
+    const pending = l.request(requestFor(2));
+    await waitFor(() => battery.writes.length === 2, 5000, "the retry, long before the 60 s timeout");
+    const reply = await pending;
+    assert.equal(reply.raw, replyTo(requestFor(2)));
+    assert.equal(reply.attempts, 2);
+    assert.deepEqual([l.stats.badFrames, l.stats.retries, l.stats.timeouts], [1, 1, 0]);
+
+    // Without retries left the corrupt frame's error ends the request just as soon.
+    battery.respond = (req) => corrupt(replyTo(req));
+    const failed = l.request(requestFor(3), { retries: 0 }).catch((err: unknown) => err);
+    await waitFor(() => battery.writes.length === 3, 5000);
+    const err = await failed;
+    assert.ok(err instanceof PylonFrameError && err.reason === "checksum", String(err));
+  });
+
+  it("keeps waiting after a corrupt frame while the next frame is still arriving", async () => {
+    const l = await openLink({ timeoutMs: 60_000, retries: 1, gapMs: 10 });
+    battery.replyDelayMs = 100; // the rest comes long after the grace of about the gap
+    battery.respond = (req) => {
+      const good = replyTo(req);
+      return [corrupt(good) + good.slice(0, 9), good.slice(9)];
+    };
+    const reply = await l.request(requestFor(2));
+    assert.equal(reply.raw, replyTo(requestFor(2)));
+    assert.equal(reply.attempts, 1);
+    assert.equal(battery.writes.length, 1, "no retry while a frame was half in");
+  });
+
+  it("takes a valid reply arriving in a later chunk than a corrupt one (within the grace of about the gap)", async () => {
+    const l = await openLink({ retries: 0, gapMs: 500 });
     battery.respond = (req) => [corrupt(replyTo(req)), replyTo(req)];
     const reply = await l.request(requestFor(2));
     assert.equal(reply.raw, replyTo(requestFor(2)));

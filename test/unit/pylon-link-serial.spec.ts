@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { MockBinding } from "@serialport/binding-mock";
 import { SerialPortStream } from "@serialport/stream";
-import { SerialTransport, type SerialBinding, type SerialTransportOptions, type StateChange } from "../../nodes/lib/pylon-link";
+import { SerialTransport, type SerialBinding, type SerialTransportOptions, type StateChange } from "../../nodes/lib/pylon/link";
 import { MockBattery, replyTo, requestFor } from "./pylon-link-helpers";
 import { delay, nextEvent, record, settledHandles } from "./transport-helpers";
 

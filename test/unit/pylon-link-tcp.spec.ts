@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
-import { PylonPortLink, type StateChange, TcpGatewayTransport } from "../../nodes/lib/pylon-link";
+import { PylonPortLink, type StateChange, TcpGatewayTransport } from "../../nodes/lib/pylon/link";
 import { FakeGateway, replyTo, requestFor } from "./pylon-link-helpers";
 import { closedPort, nextEvent, settledHandles } from "./transport-helpers";
 

@@ -1,6 +1,6 @@
 // The plausibility limits of pylon/plausibility.ts on hand-built 0x42 replies (pylon-protocol.md §5.1, §11).
 import assert from "node:assert/strict";
-import { decodeReply, encodeReply } from "../../nodes/lib/pylon";
+import { decodeReply, encodeReply } from "../../nodes/lib/pylon/codec";
 
 const CELL_MV = 3333;
 const CELLS = 15;

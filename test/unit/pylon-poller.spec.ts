@@ -1,11 +1,11 @@
 // The poll cycle against the simulated stack, without a bus in between: discovery, silent and
 // corrupt packs, identity caching, the docs/pylon-payloads.md message.
 import assert from "node:assert/strict";
-import { PylonRequester, PylonPoller } from "../../nodes/lib/pylon-poller";
-import { PollerPool } from "../../nodes/lib/poller-pool";
-import { encodeReply, encodeRequest, frameChecksum, parseFrame, PylonFrameError } from "../../nodes/lib/pylon";
-import { PylonLinkError } from "../../nodes/lib/pylon-link";
-import { PylonStackSimulator } from "../../sim/pylon-stack";
+import { PylonRequester, PylonPoller } from "../../nodes/lib/pylon/poll/poller";
+import { PollerPool } from "../../nodes/lib/pylon/poll/poller-pool";
+import { encodeReply, encodeRequest, frameChecksum, parseFrame, PylonFrameError } from "../../nodes/lib/pylon/codec";
+import { PylonLinkError } from "../../nodes/lib/pylon/link";
+import { PylonStackSimulator } from "../../sim/pylon/stack";
 
 /** Answers in-process like a bus would, and records what was asked. */
 class SimRequester implements PylonRequester {

@@ -8,7 +8,7 @@ import {
   type PortHealthUpdate,
   PylonPortError,
   type StateChange,
-} from "../../nodes/lib/pylon-link";
+} from "../../nodes/lib/pylon/link";
 
 const WHERE = "/dev/ttyUSB0 @ 115200";
 const connecting: StateChange = { state: "connecting", detail: WHERE };

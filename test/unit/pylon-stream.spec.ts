@@ -8,7 +8,7 @@ import {
   PylonFrameError,
   PylonFrameSplitter,
   PylonStreamItem,
-} from "../../nodes/lib/pylon";
+} from "../../nodes/lib/pylon/codec";
 import { vector } from "./pylon-vectors";
 
 const analog = vector("tc-us2000b-0x42").reply!;

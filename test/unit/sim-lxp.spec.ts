@@ -21,7 +21,7 @@ import {
   LxpStreamParser,
   parseDatagram,
   Target,
-} from "../../nodes/lib/lxp";
+} from "../../nodes/lib/lxp/codec";
 import {
   clockRegisters,
   LxpDongleSimOptions,
@@ -30,7 +30,7 @@ import {
   parseLxpFaults,
   REG21,
   windowRegister,
-} from "../../sim/lxp-dongle";
+} from "../../sim/lxp/dongle";
 import { sleep, waitFor } from "../support/net";
 
 const NOON = new Date(2024, 5, 21, 12, 0, 0);

@@ -19,8 +19,8 @@ import {
   PylonFrameError,
   PylonFrameSplitter,
   PylonPack,
-} from "../../nodes/lib/pylon";
-import { PylonStackOptions, PylonStackSimulator, SOCAT_MISSING_MESSAGE } from "../../sim/pylon-stack";
+} from "../../nodes/lib/pylon/codec";
+import { PylonStackOptions, PylonStackSimulator, SOCAT_MISSING_MESSAGE } from "../../sim/pylon/stack";
 
 const { ANALOG_VALUES, ALARM_INFO, SYSTEM_PARAMETERS, PROTOCOL_VERSION, MANUFACTURER_INFO } = PylonCommand;
 const { CHARGE_MANAGEMENT, SERIAL_NUMBER, FIRMWARE_VERSION } = PylonCommand;

@@ -3,10 +3,10 @@
 // direction of the current (LuxPower p_battery = p_charge − p_discharge and bat_current, PylonTech
 // current: + = charging in both), the battery voltage and the lowest and highest cell.
 import assert from "node:assert/strict";
-import { encodeReadInput, encodeWriteSingle, frameToMessage, parseFrame, Target } from "../../nodes/lib/lxp";
-import { ALL_PACKS, decodeReply, encodeRequest, PylonCommand, PylonPack, PylonStack, summarizeStack } from "../../nodes/lib/pylon";
-import { REG21 } from "../../sim/lxp-dongle";
-import { PACK_LAYOUTS } from "../../sim/pylon-pack-layouts";
+import { encodeReadInput, encodeWriteSingle, frameToMessage, parseFrame, Target } from "../../nodes/lib/lxp/codec";
+import { ALL_PACKS, decodeReply, encodeRequest, PylonCommand, PylonPack, PylonStack, summarizeStack } from "../../nodes/lib/pylon/codec";
+import { REG21 } from "../../sim/lxp/dongle";
+import { PACK_LAYOUTS } from "../../sim/pylon/pack-layouts";
 import { createSimSystem, SimSystem, stackPowerLimitW } from "../../sim/sim-system";
 
 const MIDNIGHT = new Date(2024, 5, 21, 0, 0, 0);

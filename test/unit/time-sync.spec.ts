@@ -1,9 +1,9 @@
 // Time sync: the clock registers, the 120 s rule, and sync_time through runCommand with a stand-in
 // link whose "inverter" answers from hold-register state (no network, the host clock injected).
 import assert from "node:assert/strict";
-import type { DecodedMessage, DongleLink } from "../../nodes/lib/dongle-link";
-import { runCommand } from "../../nodes/lib/lxp-control";
-import { LxpExchange } from "../../nodes/lib/lxp-requester";
+import type { DecodedMessage, DongleLink } from "../../nodes/lib/lxp/link/dongle-link";
+import { runCommand } from "../../nodes/lib/lxp/control/control";
+import { LxpExchange } from "../../nodes/lib/lxp/link/requester";
 import {
   DeviceFunction,
   encodeReadReply,
@@ -11,8 +11,8 @@ import {
   frameToMessage,
   parseFrame,
   type LxpFrame,
-} from "../../nodes/lib/lxp";
-import { clockDriftSeconds, clockRegisters, inverterClock, needsSync, scheduleTimeSync } from "../../nodes/lib/time-sync";
+} from "../../nodes/lib/lxp/codec";
+import { clockDriftSeconds, clockRegisters, inverterClock, needsSync, scheduleTimeSync } from "../../nodes/lib/lxp/control/time-sync";
 import { lxpVector } from "../support/vectors";
 
 const target = { datalog: "2222222222", inverter: "5555555555" };

@@ -2,26 +2,26 @@
 // DongleLink turns it into an immediate request error instead of a wait for serials or replies.
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
-import { connectFailureCause, describeConnectFailure } from "../../nodes/lib/connect-failure";
-import { DongleLink } from "../../nodes/lib/dongle-link";
-import { encodeHeartbeat, encodeReadReply, DeviceFunction } from "../../nodes/lib/lxp";
-import { type ControlOutcome, runCommand } from "../../nodes/lib/lxp-control";
-import { LxpRequestError } from "../../nodes/lib/lxp-request-error";
-import { connectionStatus } from "../../nodes/lib/status";
+import { connectFailureCause, describeConnectFailure } from "../../nodes/lib/shared/connect-failure";
+import { DongleLink } from "../../nodes/lib/lxp/link/dongle-link";
+import { encodeHeartbeat, encodeReadReply, DeviceFunction } from "../../nodes/lib/lxp/codec";
+import { type ControlOutcome, runCommand } from "../../nodes/lib/lxp/control/control";
+import { LxpRequestError } from "../../nodes/lib/lxp/link/request-error";
+import { connectionStatus } from "../../nodes/lib/shared/status";
+import { UdpListenerTransport } from "../../nodes/lib/lxp/link/udp-listener";
 import {
   TcpClientTransport,
-  UdpListenerTransport,
-  type LxpTransport,
+  type ByteTransport,
   type StateChange,
   type TransportEvents,
   type TransportState,
-} from "../../nodes/lib/transport";
+} from "../../nodes/lib/shared/transport";
 import { FakeInverter } from "../support/fake-inverter";
 import { closedPort } from "../support/net";
 import { nextEvent, nextState, startServer, type TestServer } from "./transport-helpers";
 
 /** A transport the test drives by hand. */
-class ScriptedTransport extends EventEmitter<TransportEvents> implements LxpTransport {
+class ScriptedTransport extends EventEmitter<TransportEvents> implements ByteTransport {
   readonly kind = "tcp" as const;
   state: TransportState = "idle";
   lastDataAt: number | undefined;
@@ -55,7 +55,7 @@ const refused = (): StateChange => ({
 describe("connect failures", () => {
   describe("transports", () => {
     let server: TestServer | undefined;
-    let transport: LxpTransport | undefined;
+    let transport: ByteTransport | undefined;
     afterEach(async () => {
       await transport?.close();
       await server?.close();

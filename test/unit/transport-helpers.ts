@@ -1,7 +1,7 @@
 // Shared helpers for the transport specs: loopback servers, event waits with deadlines, leak checks.
 import { createServer, type Server, type Socket } from "node:net";
-import type { PylonTransport } from "../../nodes/lib/pylon-link";
-import type { LxpTransport, StateChange, TransportState } from "../../nodes/lib/transport";
+import type { PylonTransport } from "../../nodes/lib/pylon/link";
+import type { ByteTransport, StateChange, TransportState } from "../../nodes/lib/shared/transport";
 
 export const WAIT_MS = 2000;
 
@@ -30,7 +30,7 @@ export function nextEvent<T extends unknown[]>(
   });
 }
 
-export async function nextState(t: LxpTransport, state: TransportState, ms = WAIT_MS): Promise<StateChange> {
+export async function nextState(t: ByteTransport, state: TransportState, ms = WAIT_MS): Promise<StateChange> {
   const [change] = await nextEvent<[StateChange]>(t, "state", (c) => c.state === state, ms);
   return change;
 }
@@ -38,7 +38,7 @@ export async function nextState(t: LxpTransport, state: TransportState, ms = WAI
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Records every event name emitted (to prove "error" never is) and every state change. */
-export function record(t: LxpTransport | PylonTransport): { events: string[]; states: StateChange[] } {
+export function record(t: ByteTransport | PylonTransport): { events: string[]; states: StateChange[] } {
   const events: string[] = [];
   const states: StateChange[] = [];
   const emit = t.emit.bind(t) as (name: string, ...args: unknown[]) => boolean;

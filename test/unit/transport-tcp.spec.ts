@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { Socket } from "node:net";
-import { describeConnectFailure } from "../../nodes/lib/connect-failure";
-import { TcpClientTransport, type TcpClientOptions } from "../../nodes/lib/transport";
+import { describeConnectFailure } from "../../nodes/lib/shared/connect-failure";
+import { waitFor } from "../support/net";
+import { TcpClientTransport, type TcpClientOptions } from "../../nodes/lib/shared/transport";
 import {
   closedPort,
   delay,
@@ -124,6 +125,27 @@ describe("TcpClientTransport", () => {
 
     await t.close();
     assert.equal(t.write(Buffer.from("x")), false, "after close");
+  });
+
+  it("unsentBytes counts what is stuck behind a peer that stopped reading, and drops to 0 once it reads again", async () => {
+    server = await startServer();
+    const t = client({ port: server.port });
+    assert.equal(t.unsentBytes, 0, "no socket yet");
+    const accepted = server.nextConnection();
+    const connected = nextState(t, "connected");
+    t.start();
+    const peer = await accepted;
+    await connected;
+    peer.pause();
+    // More than the kernel buffers on both ends can take, so part of it stays in the socket.
+    const big = Buffer.alloc(32 * 1024 * 1024);
+    assert.equal(t.write(big), true);
+    assert.ok(t.unsentBytes > 0, `unsentBytes ${t.unsentBytes}`);
+    let received = 0;
+    peer.on("data", (chunk: Buffer) => (received += chunk.length));
+    peer.resume();
+    await waitFor(() => received === big.length, 10_000, "the peer to read everything");
+    assert.equal(t.unsentBytes, 0);
   });
 
   it("reconnects after the server drops the connection", async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createSocket, type Socket } from "node:dgram";
-import { UdpListenerTransport, type UdpListenerOptions } from "../../nodes/lib/transport";
+import { UdpListenerTransport, type UdpListenerOptions } from "../../nodes/lib/lxp/link/udp-listener";
 import { delay, nextEvent, nextState, record, settledHandles } from "./transport-helpers";
 
 /** A plain udp4 socket (no reuseAddr) bound on loopback; `address` may be another 127.x address. */

@@ -1,3 +1,0 @@
-export type { LxpTransport, PeerAddress, StateChange, TransportEvents, TransportState } from "./types";
-export { TcpClientTransport, type TcpClientOptions } from "./tcp-client";
-export { UdpListenerTransport, type UdpListenerOptions } from "./udp-listener";
