@@ -85,6 +85,7 @@ export function reportSoak(setup: SoakSetup, all: readonly SoakSample[]): string
     growthLine("external (Buffers)", steady, (s) => s.raw.memory.external),
     `  event loop after warm-up, per sample period: p99 ≤ ${fixed(loopP99)} ms, max ${fixed(loopMax)} ms; each sample's forced full gc took up to ${fixed(gcMs)} ms`,
   ];
+  if (setup.minutes < 5) lines.push("  note: RSS keeps settling for the first few minutes (allocator and JIT); runs under 5 minutes overstate its growth");
   if (!last.raw.gc) lines.push("  warning: gc() was not exposed in the Node-RED process: heap figures include garbage");
   return lines.join("\n");
 }
