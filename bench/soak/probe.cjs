@@ -3,6 +3,7 @@
 // after a forced gc (node --expose-gc) and the counters of the package's nodes. Reading the links'
 // stats reaches into the nodes' internals: this is a benchmark probe, not an API.
 const { monitorEventLoopDelay } = require("node:perf_hooks");
+const v8 = require("node:v8");
 
 const ERROR = 20;
 const WARN = 30;
@@ -58,6 +59,7 @@ function sample(ids) {
   global.gc?.();
   const afterGc = performance.now();
   const memory = process.memoryUsage();
+  const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((space) => [space.space_name, space.space_used_size]));
   const loop = { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
   loopDelay.reset();
   return {
@@ -65,6 +67,7 @@ function sample(ids) {
     gc: typeof global.gc === "function",
     gcMs: afterGc - gcMs,
     memory,
+    spaces,
     loop,
     logs: { errors: logs.errors, warnings: logs.warnings, first: logs.first },
     received: Object.fromEntries(received),

@@ -45,6 +45,16 @@ function maxLast(samples: readonly SoakSample[], pick: (s: SoakSample) => number
   return `max ${Math.max(...values)}, last ${values.at(-1)}`;
 }
 
+/** "old_space +0.21 MB, code_space +0.05 MB, …": where the heap grew or shrank, largest first. */
+function spaceChanges(from: SoakSample, to: SoakSample): string {
+  return Object.entries(to.raw.spaces as Record<string, number>)
+    .map(([name, used]) => [name, (used - (from.raw.spaces[name] ?? 0)) / MB] as const)
+    .filter(([, change]) => Math.abs(change) >= 0.005)
+    .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+    .map(([name, change]) => `${name} ${change >= 0 ? "+" : ""}${change.toFixed(2)} MB`)
+    .join(", ") || "none";
+}
+
 export function reportSoak(setup: SoakSetup, all: readonly SoakSample[]): string {
   const steady = all.filter((s) => s.seconds >= setup.warmupSeconds);
   if (steady.length < 3) throw new Error(`only ${steady.length} samples after the warm-up: run longer or sample more often`);
@@ -83,6 +93,7 @@ export function reportSoak(setup: SoakSetup, all: readonly SoakSample[]): string
     growthLine("heapUsed", steady, (s) => s.raw.memory.heapUsed),
     growthLine("rss", steady, (s) => s.raw.memory.rss),
     growthLine("external (Buffers)", steady, (s) => s.raw.memory.external),
+    `  heap spaces, change after warm-up: ${spaceChanges(first, last)}`,
     `  event loop after warm-up, per sample period: p99 ≤ ${fixed(loopP99)} ms, max ${fixed(loopMax)} ms; each sample's forced full gc took up to ${fixed(gcMs)} ms`,
   ];
   if (setup.minutes < 5) lines.push("  note: RSS keeps settling for the first few minutes (allocator and JIT); runs under 5 minutes overstate its growth");
