@@ -1,16 +1,21 @@
 // `npm run bench`: decode throughput of a 127-register reply, the cost of cloning its message (lxp-in
 // clones it once per node per frame), the PylonTech 0x42 decode against a plain JavaScript decoder,
 // the latency from a UDP datagram arriving to the message leaving lxp-in in the Node-RED runtime,
-// and a PylonTech poll cycle over a pty. Prints results; asserts nothing.
+// a PylonTech poll cycle over a pty, and the hardening figures of issue 10 (garbage floods, a silent
+// dongle's queue, huge topics). Prints results; asserts nothing.
+// `npm run bench -- --soak [--minutes N]` runs the soak instead (as `npm run soak`).
 import RED from "node-red";
 import helper from "node-red-node-test-helper";
 import { frameToMessage, parseFrame, LxpStreamParser } from "../nodes/lib/lxp/codec/api";
-import lxpDongleNode from "../nodes/lxp-dongle";
-import lxpInNode from "../nodes/lxp-in";
 import { freeUdpPort, sendUdp, waitFor } from "../test/support/net";
 import { hexBuf, lxpVector } from "../test/support/vectors";
+import { garbageFloodBench } from "./garbage-flood";
+import { longTopicBench } from "./long-topic";
 import { pylonCycleBench } from "./pylon-cycle";
 import { pylonDecodeBench } from "./pylon-decode";
+import { LXP_NODES, withRuntime } from "./runtime";
+import { silentDongleQueueBench } from "./silent-dongle-queue";
+import { runSoak, soakOptionsFromArgs } from "./soak/run-soak";
 
 const combined = hexBuf(lxpVector("lb_parse_read_inputs_all_protocol5_reply").hex);
 
@@ -64,11 +69,9 @@ function streamThroughput(seconds: number): number {
 }
 
 async function runtimeLatency(samples: number): Promise<number[]> {
-  helper.init(require.resolve("node-red"));
-  await helper.startServer();
   const port = await freeUdpPort();
   await helper.load(
-    [lxpDongleNode, lxpInNode],
+    LXP_NODES,
     [
       { id: "f1", type: "tab" },
       { id: "d1", type: "lxp-dongle", transport: "udp", port: String(port), bind: "127.0.0.1" },
@@ -95,20 +98,29 @@ async function runtimeLatency(samples: number): Promise<number[]> {
     latencies.push(Number(left - arrived) / 1000);
   }
   await helper.unload();
-  await new Promise<void>((resolve) => helper.stopServer(resolve));
   return latencies.sort((a, b) => a - b);
 }
 
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes("--soak")) return runSoak(soakOptionsFromArgs(args));
   const fps = decodeThroughput(3);
   console.log(`decode 127-register reply (parse + message): ${Math.round(fps).toLocaleString("en")} frames/s on one core (target ≥ 200,000)`);
   console.log(`stream parser (100 frames per chunk, no decode): ${Math.round(streamThroughput(2)).toLocaleString("en")} frames/s`);
   console.log(cloneCost(2));
   for (const line of pylonDecodeBench(2)) console.log(line);
-  const lat = await runtimeLatency(2000);
-  const pct = (p: number): string => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))].toFixed(0);
-  console.log(`UDP datagram → lxp-in output in the runtime: median ${pct(0.5)} µs, p95 ${pct(0.95)} µs, max ${pct(1)} µs (${lat.length} samples)`);
+  await withRuntime(async () => {
+    const lat = await runtimeLatency(2000);
+    const pct = (p: number): string => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))].toFixed(0);
+    console.log(`UDP datagram → lxp-in output in the runtime: median ${pct(0.5)} µs, p95 ${pct(0.95)} µs, max ${pct(1)} µs (${lat.length} samples)`);
+  });
   console.log(await pylonCycleBench(50));
+  console.log("hardening (issue 10), in the Node-RED runtime:");
+  await withRuntime(async () => {
+    for (const line of await garbageFloodBench()) console.log(`  ${line}`);
+    for (const line of await silentDongleQueueBench()) console.log(`  ${line}`);
+    for (const line of await longTopicBench()) console.log(`  ${line}`);
+  });
 }
 
 main().then(
