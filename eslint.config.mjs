@@ -12,7 +12,7 @@ const NO_LXP = forbid("PylonTech code never imports LuxPower code", "**/lxp", "*
 const CODEC_IS_PURE = forbid(
   "a codec is pure: no Node-RED, no I/O, no link/control/poll code",
   "node-red", "node:net", "node:dgram", "node:fs", "fs", "net", "dgram", "serialport", "@serialport/*",
-  "**/link", "**/link/**", "**/control", "**/control/**", "**/poll", "**/poll/**", "**/shared", "**/shared/**",
+  "**/link", "**/link/**", "**/control", "**/control/**", "**/poll", "**/poll/**", "**/common", "**/common/**",
 );
 const LINK_BELOW_CONTROL = forbid("a link never imports control or poll code", "**/control", "**/control/**", "**/poll", "**/poll/**");
 const restrict = (files, ...patterns) => ({ files, rules: { "no-restricted-imports": ["error", { patterns }] } });
@@ -36,7 +36,7 @@ export default tseslint.config(
   },
   restrict(["nodes/lib/lxp/**", "sim/lxp/**"], NO_PYLON),
   restrict(["nodes/lib/pylon/**", "sim/pylon/**"], NO_LXP),
-  restrict(["nodes/lib/shared/**", "sim/shared/**"], NO_PYLON, NO_LXP),
+  restrict(["nodes/lib/common/**", "sim/common/**"], NO_PYLON, NO_LXP),
   restrict(["nodes/lib/lxp/codec/**"], NO_PYLON, CODEC_IS_PURE),
   restrict(["nodes/lib/pylon/codec/**"], NO_LXP, CODEC_IS_PURE),
   restrict(["nodes/lib/lxp/link/**"], NO_PYLON, LINK_BELOW_CONTROL),

@@ -4,7 +4,7 @@
 import dgram from "node:dgram";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import helper from "node-red-node-test-helper";
-import { SeededRandom } from "../sim/shared/random";
+import { SeededRandom } from "../sim/common/random";
 import { FakeDongleServer, freeUdpPort, sleep, waitFor } from "../test/support/net";
 import { hexBuf, lxpVector } from "../test/support/vectors";
 import { arrivals, LXP_NODES, ms } from "./runtime";

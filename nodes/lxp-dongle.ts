@@ -2,10 +2,10 @@
 import type { NodeAPI } from "node-red";
 import type { LxpDongleDef, LxpDongleNode } from "./types";
 import { parseDongleConfig } from "./lib/lxp/link/dongle-config";
-import { ownLink } from "./lib/shared/config-node";
-import { nodeRedTranslate } from "./lib/shared/i18n";
-import { serveLinkStats } from "./lib/shared/admin-stats";
-import { currentConfig } from "./lib/shared/config-schema";
+import { ownLink } from "./lib/common/config-node";
+import { nodeRedTranslate } from "./lib/common/i18n";
+import { serveLinkStats } from "./lib/common/admin-stats";
+import { currentConfig } from "./lib/common/config-schema";
 import { DongleLink } from "./lib/lxp/link/dongle-link";
 import { claimUdpPort, type UdpPortHolder } from "./lib/lxp/link/udp-ports";
 

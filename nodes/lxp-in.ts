@@ -3,15 +3,15 @@ import type { Node, NodeAPI, NodeMessage } from "node-red";
 import type { LxpDongleNode, LxpInDef } from "./types";
 import { BadFrameBursts, BadFrameReport } from "./lib/lxp/link/bad-frame-bursts";
 import { BankMerger } from "./lib/lxp/link/bank-merger";
-import { linkOf } from "./lib/shared/config-node";
-import { checkbox, currentConfig } from "./lib/shared/config-schema";
+import { linkOf } from "./lib/common/config-node";
+import { checkbox, currentConfig } from "./lib/common/config-schema";
 import type { DecodedMessage } from "./lib/lxp/link/dongle-link";
 import type { LxpFrameError, MessageKind } from "./lib/lxp/codec";
 import { IgnoredSinceInput, quietHint } from "./lib/lxp/link/quiet-hint";
-import { errorMessage, raiseError } from "./lib/shared/node-errors";
-import { counted, nodeRedTranslate } from "./lib/shared/i18n";
-import { connectionStatus, NodeStatusLike } from "./lib/shared/status";
-import type { StateChange } from "./lib/shared/transport";
+import { errorMessage, raiseError } from "./lib/common/node-errors";
+import { counted, nodeRedTranslate } from "./lib/common/i18n";
+import { connectionStatus, NodeStatusLike } from "./lib/common/status";
+import type { StateChange } from "./lib/common/transport";
 
 /** Which message kinds each checkbox lets through (absent: the schema's default); write echoes travel with hold replies. */
 function kindFilter(config: LxpInDef): Record<MessageKind, boolean> {

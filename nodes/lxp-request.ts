@@ -2,18 +2,18 @@
 // lxp-dongle and outputs the decoded reply (docs/lxp-payloads.md) with msg.result and msg.request. The work is in
 // lib/lxp/control/control.ts; this file maps it to Node-RED (status, errors, automatic time sync).
 import { setMaxListeners } from "node:events";
-import { linkOf } from "./lib/shared/config-node";
-import { currentConfig } from "./lib/shared/config-schema";
+import { linkOf } from "./lib/common/config-node";
+import { currentConfig } from "./lib/common/config-schema";
 import type { Node, NodeAPI, NodeMessage } from "node-red";
 import type { LxpDongleNode, LxpRequestDef } from "./types";
 import { CommandRequest, ControlOutcome, runCommand } from "./lib/lxp/control/control";
 import { parseRequestConfig, RequestSettings, resolveRequest } from "./lib/lxp/control/request-config";
-import { clock, connectionStatus, NodeStatusLike } from "./lib/shared/status";
+import { clock, connectionStatus, NodeStatusLike } from "./lib/common/status";
 import { IgnoredSinceInput, quietHint } from "./lib/lxp/link/quiet-hint";
-import { errorText, failureStatus, finishInput, nodeFailed, raiseError } from "./lib/shared/node-errors";
-import { nodeRedTranslate, type Translate } from "./lib/shared/i18n";
+import { errorText, failureStatus, finishInput, nodeFailed, raiseError } from "./lib/common/node-errors";
+import { nodeRedTranslate, type Translate } from "./lib/common/i18n";
 import { scheduleTimeSync } from "./lib/lxp/control/time-sync";
-import type { StateChange } from "./lib/shared/transport";
+import type { StateChange } from "./lib/common/transport";
 
 const STATUS_INTERVAL_MS = 250;
 /** How much of a topic the status shows (a msg may carry any topic; only short ones are commands). */

@@ -1,10 +1,10 @@
 // pylon-poll: polls a PylonTech stack on an interval and/or per input message; one message per
 // completed cycle as in docs/pylon-payloads.md (never the same cycle twice), optionally one per pack.
-import { linkOf } from "./lib/shared/config-node";
-import { currentConfig } from "./lib/shared/config-schema";
+import { linkOf } from "./lib/common/config-node";
+import { currentConfig } from "./lib/common/config-schema";
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
-import { errorMessage, finishInput, nodeFailed, raiseError } from "./lib/shared/node-errors";
-import { counted, nodeRedTranslate, type Translate } from "./lib/shared/i18n";
+import { errorMessage, finishInput, nodeFailed, raiseError } from "./lib/common/node-errors";
+import { counted, nodeRedTranslate, type Translate } from "./lib/common/i18n";
 import { BadFrameBursts } from "./lib/pylon/link/bad-frames";
 import { CycleDelivery, type CycleOutcome } from "./lib/pylon/poll/cycle-delivery";
 import { LinkCounters } from "./lib/pylon/poll/link-counters";
@@ -12,7 +12,7 @@ import { raisedWarning } from "./lib/pylon/link/limits";
 import { PortHealth, type PortHealthUpdate } from "./lib/pylon/link/port-health";
 import { parsePylonPollConfig } from "./lib/pylon/poll/poll-config";
 import type { PollResult, PylonPoller } from "./lib/pylon/poll/poller";
-import type { StateChange } from "./lib/shared/transport";
+import type { StateChange } from "./lib/common/transport";
 import type { PylonPollDef, PylonPortNode } from "./types";
 
 /**

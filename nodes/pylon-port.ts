@@ -1,10 +1,10 @@
 // Config node: one PylonTech bus (USB-RS485 adapter or RS485-to-TCP gateway) shared by every
 // pylon-poll node, with one request in flight at a time.
 import type { NodeAPI } from "node-red";
-import { ownLink } from "./lib/shared/config-node";
-import { nodeRedTranslate } from "./lib/shared/i18n";
-import { serveLinkStats } from "./lib/shared/admin-stats";
-import { currentConfig } from "./lib/shared/config-schema";
+import { ownLink } from "./lib/common/config-node";
+import { nodeRedTranslate } from "./lib/common/i18n";
+import { serveLinkStats } from "./lib/common/admin-stats";
+import { currentConfig } from "./lib/common/config-schema";
 import { acquireLink, linkSnapshots, listSerialPorts, PylonDeviceInUseError, releaseLink, SerialTransport, type SerialBinding } from "./lib/pylon/link";
 import { PollerPool } from "./lib/pylon/poll/poller-pool";
 import { raisedWarning } from "./lib/pylon/link/limits";

@@ -1,6 +1,6 @@
 /* The configuration of every node of node-red-contrib-lxp-pylon, declared once.
  *
- * Read by the runtime (nodes/lib/shared/config-schema.ts requires this file), by the edit dialogs
+ * Read by the runtime (nodes/lib/common/config-schema.ts requires this file), by the edit dialogs
  * (nodes/*.html load it with <script src="resources/node-red-contrib-lxp-pylon/config-schemas.js">
  * before editor-validators.js, which builds each node's `defaults` from it) and by the CLI (through
  * the runtime's config parsers). Plain ES2017, no dependencies: in Node it is a CommonJS module, in

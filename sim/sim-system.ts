@@ -2,7 +2,7 @@
 // share one battery (battery-bank.ts). The inverter's day model owns the energy flows and time;
 // the stack shows the same SOC, current direction and voltages pack by pack, so /lxp, /pylon and
 // the dashboards agree. Each simulator still serves its own protocol on its own port.
-import { bankCellResistanceOhm, SimBatteryBank } from "./shared/battery-bank";
+import { bankCellResistanceOhm, SimBatteryBank } from "./common/battery-bank";
 import { LxpDongleSimOptions, LxpDongleSimulator } from "./lxp/dongle";
 import { isPackModelName, PACK_LAYOUTS, PylonPackModelName } from "./pylon/pack-layouts";
 import { PylonStackOptions, PylonStackSimulator } from "./pylon/stack";

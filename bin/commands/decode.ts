@@ -1,6 +1,6 @@
 // `lxp-pylon decode lxp`: the messages lxp-in would emit for the given bytes, as a JSON array.
 import { frameToMessage, LxpFrameError, LxpStreamParser } from "../../nodes/lib/lxp/codec/api";
-import { defaultText, listOr, numbersOf } from "../../nodes/lib/shared/config-schema";
+import { defaultText, listOr, numbersOf } from "../../nodes/lib/common/config-schema";
 import { defineCommand } from "./command-spec";
 import { CliError, readInput } from "./io";
 

@@ -1,8 +1,8 @@
 // Connection state lines for the CLI's stderr log, and the first-connect check that makes a
 // wrong address fail at once instead of retrying forever.
-import { describeConnectFailure } from "../../nodes/lib/shared/connect-failure";
-import { formatSeconds } from "../../nodes/lib/shared/format-seconds";
-import type { StateChange } from "../../nodes/lib/shared/transport";
+import { describeConnectFailure } from "../../nodes/lib/common/connect-failure";
+import { formatSeconds } from "../../nodes/lib/common/format-seconds";
+import type { StateChange } from "../../nodes/lib/common/transport";
 import { CliError } from "./io";
 
 /** A dongle on the LAN answers a connect within milliseconds; this is for addresses that never answer. */

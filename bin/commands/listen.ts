@@ -2,11 +2,11 @@
 // DongleLink as the lxp-dongle node, so it behaves like Node-RED (reconnects, watchdog, resync).
 import { DongleLinkOptions } from "../../nodes/lib/lxp/link/dongle-link";
 import { parseDongleConfig } from "../../nodes/lib/lxp/link/dongle-config";
-import { splitHostPort } from "../../nodes/lib/shared/host";
+import { splitHostPort } from "../../nodes/lib/common/host";
 import { DongleLink } from "../../nodes/lib/lxp/link/dongle-link";
 import { BadFrameBursts } from "../../nodes/lib/lxp/link/bad-frame-bursts";
 import { TIMING_LIMITS } from "../../nodes/lib/lxp/link/timing-limits";
-import { defaultText, numbersOf } from "../../nodes/lib/shared/config-schema";
+import { defaultText, numbersOf } from "../../nodes/lib/common/config-schema";
 import { defineCommand, OptionValues } from "./command-spec";
 import { CliError } from "./io";
 import { CLI_CONNECT_TIMEOUT_MS, connectFailedError, stateLine } from "./link-log";

@@ -1,7 +1,7 @@
 // `lxp-pylon lxp --tcp HOST[:PORT] … <command> [value]`: one command of the lxp-request vocabulary,
 // through the same DongleLink, queue, safety checks and write verification as the Node-RED node.
 import { parseDongleConfig } from "../../nodes/lib/lxp/link/dongle-config";
-import { splitHostPort } from "../../nodes/lib/shared/host";
+import { splitHostPort } from "../../nodes/lib/common/host";
 import { DongleLink } from "../../nodes/lib/lxp/link/dongle-link";
 import { checkCommand, CommandRequest, ControlOutcome, runCommand } from "../../nodes/lib/lxp/control/control";
 import { COMMAND_PATTERNS } from "../../nodes/lib/lxp/control/commands";
@@ -9,7 +9,7 @@ import { HEARTBEAT_INTERVAL_S, SerialHints } from "../../nodes/lib/lxp/link/miss
 import { LxpRequestError } from "../../nodes/lib/lxp/link/request-error";
 import { parseFixedValue, parseRequestConfig } from "../../nodes/lib/lxp/control/request-config";
 import { TIMING_LIMITS } from "../../nodes/lib/lxp/link/timing-limits";
-import { defaultText } from "../../nodes/lib/shared/config-schema";
+import { defaultText } from "../../nodes/lib/common/config-schema";
 import { defineCommand, OptionValues, wrap } from "./command-spec";
 import { CliError } from "./io";
 import { CLI_CONNECT_TIMEOUT_MS } from "./link-log";

@@ -7,8 +7,8 @@ import { PYLON_LIMITS } from "../../nodes/lib/pylon/link/limits";
 import { PylonPoller } from "../../nodes/lib/pylon/poll/poller";
 import { parsePacks } from "../../nodes/lib/pylon/poll/poll-config";
 import { parsePylonPortConfig, portLabel } from "../../nodes/lib/pylon/link/port-config";
-import { defaultText, field, listOr, numbersOf, rangeOf } from "../../nodes/lib/shared/config-schema";
-import { splitHostPort } from "../../nodes/lib/shared/host";
+import { defaultText, field, listOr, numbersOf, rangeOf } from "../../nodes/lib/common/config-schema";
+import { splitHostPort } from "../../nodes/lib/common/host";
 import { defineCommand } from "./command-spec";
 import { CliError } from "./io";
 

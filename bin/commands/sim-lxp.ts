@@ -1,7 +1,7 @@
 // `lxp-pylon sim lxp`: a simulated LuxPower dongle + inverter on TCP and/or UDP until interrupted.
 // stdout starts with one line per transport ("listening tcp H:P", "sending udp H:P"), then
 // "identity datalog=… inverter=… protocol=…"; the log goes to stderr.
-import { splitHostPort } from "../../nodes/lib/shared/host";
+import { splitHostPort } from "../../nodes/lib/common/host";
 import { LXP_FAULTS_SYNTAX, LxpDongleSimulator, parseLxpFaults } from "../../sim/lxp/dongle";
 import { defineCommand } from "./command-spec";
 import { CliError } from "./io";

@@ -3,9 +3,9 @@
 // rest. Power flows are a pure function of (seed, time, SOC, controls); energy counters and SOC
 // are integrated in one-minute steps, and the daily counters reset at local midnight. Given a
 // shared battery (battery-bank.ts), the model keeps it up to date and takes its voltage from it.
-import type { SimBatteryBank } from "../shared/battery-bank";
+import type { SimBatteryBank } from "../common/battery-bank";
 import { knotValue, smoothNoise, stepNoise } from "./noise";
-import { SeededRandom } from "../shared/random";
+import { SeededRandom } from "../common/random";
 
 /** What the hold registers say about charging (rates, limits, AC-charge / forced-discharge windows). */
 export interface LxpControls {

@@ -21,7 +21,7 @@ import {
   WriteMultiRequestFrame,
   WriteSingleFrame,
 } from "../../nodes/lib/lxp/codec";
-import type { SimBatteryBank } from "../shared/battery-bank";
+import type { SimBatteryBank } from "../common/battery-bank";
 import { LxpSimClock } from "./clock";
 import { LxpDayModel, LxpDayModelOptions } from "./day-model";
 import { corruptCrc, LxpSimFaults, noLxpFaults, wantsBadCrc, wireOf } from "./faults";
@@ -37,7 +37,7 @@ import {
   timeFromClockRegisters,
 } from "./registers";
 import { LxpSimTransport, LxpTcpServeOptions, LxpTcpServer, LxpUdpSendOptions, LxpUdpSender } from "./server";
-import { SeededRandom } from "../shared/random";
+import { SeededRandom } from "../common/random";
 
 // One import for users of the simulator (CLI, tests).
 export * from "./clock";

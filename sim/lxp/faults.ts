@@ -1,7 +1,7 @@
 // Faults the simulated dongle can show, switchable at run time: frames cut into small writes,
 // line noise between frames, bad CRCs, dropped connections, silence.
 import { PREFIX_0, TcpFunction } from "../../nodes/lib/lxp/codec/constants";
-import { SeededRandom } from "../shared/random";
+import { SeededRandom } from "../common/random";
 
 export interface LxpSimFaults {
   /** Largest piece (bytes) a frame is written in, with a pause between pieces; 0 = whole frames. */

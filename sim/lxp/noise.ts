@@ -1,6 +1,6 @@
 // Deterministic "weather" for the day model: random values tied to (seed, knot index), so the
 // same simulated moment gives the same value however often or rarely the model is advanced.
-import { SeededRandom } from "../shared/random";
+import { SeededRandom } from "../common/random";
 
 /** Uniform [0, 1) for one integer knot of one noise channel. */
 export function knotValue(seed: number, channel: number, knot: number): number {

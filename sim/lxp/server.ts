@@ -1,7 +1,7 @@
 // The simulated dongle's network side. TCP: a server on port 8000-style that any number of clients
 // join; like a real dongle, every frame goes to every client. UDP: frames sent to one host:port
 // (optionally broadcast); requests arriving on that socket are answered too.
-import { listenTcp } from "../shared/listen-tcp";
+import { listenTcp } from "../common/listen-tcp";
 import dgram from "node:dgram";
 import net from "node:net";
 import { LxpFrame, LxpFrameError, LxpStreamParser, parseDatagram } from "../../nodes/lib/lxp/codec";

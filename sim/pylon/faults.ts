@@ -1,5 +1,5 @@
 // Faults a simulated pack can show, switchable at run time (a test flips them mid-run).
-import { SeededRandom } from "../shared/random";
+import { SeededRandom } from "../common/random";
 
 export interface PylonPackFaults {
   /** Never answers, as an absent or dead pack. */

@@ -3,10 +3,10 @@
 // user. Values are kept as the wire carries them (mV, 0.1 A, 0.1 K, mAh) so what a poller decodes
 // equals what the getters report.
 import type { PylonAlarmState, PylonAnalogValues } from "../../nodes/lib/pylon/codec";
-import { CELL_KNEE_RANGE, kneeOffsetMv, lfpOpenCircuitMv, WEAK_CELL_KNEE } from "../shared/cell-curve";
+import { CELL_KNEE_RANGE, kneeOffsetMv, lfpOpenCircuitMv, WEAK_CELL_KNEE } from "../common/cell-curve";
 import { noFaults, PylonPackFaults } from "./faults";
 import { PACK_LAYOUTS, PylonCapacityLayout, PylonPackLayout, PylonPackModelName } from "./pack-layouts";
-import { SeededRandom } from "../shared/random";
+import { SeededRandom } from "../common/random";
 
 /** Amperes, + = charging: a constant, or a function of simulated seconds since start. */
 export type PylonCurrentSource = number | ((elapsedSeconds: number) => number);

@@ -23,12 +23,12 @@ import {
   PylonRtn,
   READ_COMMANDS,
 } from "../../nodes/lib/pylon/codec";
-import type { SimBatteryBank } from "../shared/battery-bank";
+import type { SimBatteryBank } from "../common/battery-bank";
 import { corruptChecksum, PylonPackFaults, replyBytes, wantsBadChecksum } from "./faults";
 import { isPackModelName, PylonPackModelName } from "./pack-layouts";
 import { PylonCurrentSource, PylonPackModel, PylonSimPackOptions } from "./pack-model";
 import { PylonPtyServeOptions, PylonPtyServer } from "./pty-server";
-import { SeededRandom } from "../shared/random";
+import { SeededRandom } from "../common/random";
 import {
   alarmInfo,
   analogInfo,

@@ -1,6 +1,6 @@
 // Serves a simulated stack on TCP like an RS485-to-TCP gateway (ser2net, USR-N540, Elfin EW10):
 // every connection sees the same bus; each gets its own frame splitter.
-import { listenTcp } from "../shared/listen-tcp";
+import { listenTcp } from "../common/listen-tcp";
 import net from "node:net";
 import type { AttachableStack } from "./attachable";
 

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
-import { CONFIG_SCHEMAS, type NodeType } from "../../nodes/lib/shared/config-schema";
+import { CONFIG_SCHEMAS, type NodeType } from "../../nodes/lib/common/config-schema";
 import { NodeRedRuntime } from "../support/runtime";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -7,7 +7,7 @@ import lxpDongleNode from "../../nodes/lxp-dongle";
 import lxpInNode from "../../nodes/lxp-in";
 import lxpRequestNode from "../../nodes/lxp-request";
 import pylonPortNode from "../../nodes/pylon-port";
-import { STATS_ROUTE } from "../../nodes/lib/shared/admin-stats";
+import { STATS_ROUTE } from "../../nodes/lib/common/admin-stats";
 import { FakeInverter } from "../support/fake-inverter";
 import { collect, FlowNode } from "../support/flow";
 import { freeUdpPort, sendUdp, waitFor } from "../support/net";

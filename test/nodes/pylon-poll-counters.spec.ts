@@ -6,7 +6,7 @@ import helper from "node-red-node-test-helper";
 import pylonPortNode from "../../nodes/pylon-port";
 import pylonPollNode from "../../nodes/pylon-poll";
 import { linkSnapshots } from "../../nodes/lib/pylon/link/registry";
-import { clock } from "../../nodes/lib/shared/status";
+import { clock } from "../../nodes/lib/common/status";
 import { PylonStackSimulator } from "../../sim/pylon/stack";
 import { corrupt, MockBattery } from "../unit/pylon-link-helpers";
 import { waitFor } from "../support/net";

@@ -26,7 +26,7 @@ import {
   type ConfigField,
   type NodeSchema,
   type NodeType,
-} from "../../nodes/lib/shared/config-schema";
+} from "../../nodes/lib/common/config-schema";
 
 const ROOT = join(__dirname, "..", "..");
 const TYPES = Object.keys(CONFIG_SCHEMAS) as NodeType[];
@@ -57,7 +57,7 @@ function fakeSchema(): NodeSchema {
 describe("config schemas (resources/config-schemas.js)", () => {
   it("are loaded from the package root, under tsx and from dist/ alike", () => {
     assert.equal(packageRoot(), ROOT);
-    assert.equal(packageRoot(join(ROOT, "dist", "nodes", "lib", "shared")), ROOT);
+    assert.equal(packageRoot(join(ROOT, "dist", "nodes", "lib", "common")), ROOT);
     assert.throws(() => packageRoot("/"), /config-schemas\.js not found/);
     assert.deepEqual(TYPES.sort(), ["lxp-dongle", "lxp-in", "lxp-request", "pylon-poll", "pylon-port"]);
     assert.ok(Object.isFrozen(CONFIG_SCHEMAS["pylon-port"].fields[0]), "frozen: no node can change another's defaults");

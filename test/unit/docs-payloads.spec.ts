@@ -235,8 +235,7 @@ describe("payload docs", () => {
 
   it("no page under docs/ points outside the repository (a shared/ folder beside it)", () => {
     for (const name of readdirSync(DOCS).filter((n) => n.endsWith(".md"))) {
-      // nodes/lib/shared/ is this repository's own folder; any other shared/ is outside it.
-      assert.doesNotMatch(readDoc(name), /(?<!nodes\/lib\/)shared\//, `${name} mentions shared/`);
+      assert.doesNotMatch(readDoc(name), /shared\//, `${name} mentions shared/`);
     }
   });
 });

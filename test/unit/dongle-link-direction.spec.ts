@@ -11,7 +11,7 @@ import {
   encodeWriteSingle,
   encodeWriteSingleReply,
 } from "../../nodes/lib/lxp/codec";
-import type { ByteTransport, TransportEvents, TransportState } from "../../nodes/lib/shared/transport";
+import type { ByteTransport, TransportEvents, TransportState } from "../../nodes/lib/common/transport";
 
 /** A transport whose incoming bytes the test feeds. */
 class FedTransport extends EventEmitter<TransportEvents> implements ByteTransport {

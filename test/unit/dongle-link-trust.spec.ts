@@ -15,7 +15,7 @@ import {
   encodeWriteSingle,
   parseDatagram,
 } from "../../nodes/lib/lxp/codec";
-import { type ByteTransport, type PeerAddress, type TransportEvents, type TransportState } from "../../nodes/lib/shared/transport";
+import { type ByteTransport, type PeerAddress, type TransportEvents, type TransportState } from "../../nodes/lib/common/transport";
 import { UdpListenerTransport } from "../../nodes/lib/lxp/link/udp-listener";
 import { waitFor } from "../support/net";
 import { FakeClock } from "../support/fake-clock";

@@ -11,8 +11,8 @@ import { parsePylonPortConfig } from "../../nodes/lib/pylon/link/port-config";
 import { COMMAND_PATTERNS, parseCommand } from "../../nodes/lib/lxp/control/commands";
 import { parseRequestConfig } from "../../nodes/lib/lxp/control/request-config";
 import { TIMING_LIMITS } from "../../nodes/lib/lxp/link/timing-limits";
-import { CONFIG_SCHEMAS, type NodeSchema, type NodeType } from "../../nodes/lib/shared/config-schema";
-import { english, type MessageVars } from "../../nodes/lib/shared/i18n";
+import { CONFIG_SCHEMAS, type NodeSchema, type NodeType } from "../../nodes/lib/common/config-schema";
+import { english, type MessageVars } from "../../nodes/lib/common/i18n";
 
 const root = join(__dirname, "..", "..");
 const nodesDir = join(root, "nodes");

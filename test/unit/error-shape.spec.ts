@@ -1,12 +1,12 @@
 // The package's one error shape (a snake_case `code`, a one-line `message`, optional `details`),
-// met on real frames, and the one place that maps errors to Node-RED (nodes/lib/shared/node-errors.ts).
+// met on real frames, and the one place that maps errors to Node-RED (nodes/lib/common/node-errors.ts).
 import assert from "node:assert/strict";
 import { LxpError, LxpFrameError, LxpStreamParser, parseFrame } from "../../nodes/lib/lxp/codec";
 import { LxpCommandError, parseCommand } from "../../nodes/lib/lxp/control/commands";
 import { LxpRequestError } from "../../nodes/lib/lxp/link/request-error";
 import { decodeReply, encodeRequest, parseFrame as parsePylonFrame, PylonCommandError, PylonError, PylonFrameError } from "../../nodes/lib/pylon/codec";
 import { PylonLinkError } from "../../nodes/lib/pylon/link";
-import { errorCode, errorMessage, failureStatus, finishInput, nodeFailed, raiseError } from "../../nodes/lib/shared/node-errors";
+import { errorCode, errorMessage, failureStatus, finishInput, nodeFailed, raiseError } from "../../nodes/lib/common/node-errors";
 import { hexBuf, lxpCaptures, lxpVector } from "../support/vectors";
 import { vector } from "./pylon-vectors";
 

@@ -1,6 +1,6 @@
 // Durations in status texts and logs: retry intervals, waits, broadcast intervals.
 import assert from "node:assert/strict";
-import { formatSeconds } from "../../nodes/lib/shared/format-seconds";
+import { formatSeconds } from "../../nodes/lib/common/format-seconds";
 
 describe("formatSeconds", () => {
   it("shows seconds with at most two decimals", () => {

@@ -60,8 +60,8 @@ function cycles(graph: Map<string, Edge[]>): string[][] {
   return found;
 }
 
-const device = (file: string): "lxp" | "pylon" | "shared" | undefined =>
-  /^(?:nodes\/lib|sim)\/(lxp|pylon|shared)\//.exec(file)?.[1] as "lxp" | "pylon" | "shared" | undefined;
+const device = (file: string): "lxp" | "pylon" | "common" | undefined =>
+  /^(?:nodes\/lib|sim)\/(lxp|pylon|common)\//.exec(file)?.[1] as "lxp" | "pylon" | "common" | undefined;
 
 describe("the import graph (nodes, sim, bin)", () => {
   const graph = importGraph();
@@ -71,14 +71,14 @@ describe("the import graph (nodes, sim, bin)", () => {
     assert.deepEqual(cycles(graph).map((cycle) => cycle.join(" → ")), []);
   });
 
-  it("LuxPower and PylonTech code never import each other; the shared folders import neither", () => {
+  it("LuxPower and PylonTech code never import each other; the common folders import neither", () => {
     const crossings: string[] = [];
     for (const [file, edges] of graph) {
       const from = device(file);
       if (!from) continue;
       for (const { to } of edges) {
         const target = device(to);
-        if (target && target !== from && target !== "shared") crossings.push(`${file} → ${to}`);
+        if (target && target !== from && target !== "common") crossings.push(`${file} → ${to}`);
       }
     }
     assert.deepEqual(crossings, []);

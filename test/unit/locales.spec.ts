@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { CATALOGS, english, fill, MODULE, nodeRedTranslate } from "../../nodes/lib/shared/i18n";
+import { CATALOGS, english, fill, MODULE, nodeRedTranslate } from "../../nodes/lib/common/i18n";
 
 const ROOT = join(__dirname, "..", "..");
 const EN = join(ROOT, "nodes", "locales", "en-US");
@@ -96,7 +96,7 @@ describe("message catalogs (nodes/locales/en-US)", () => {
   });
 });
 
-describe("texts through RED._ (nodes/lib/shared/i18n.ts)", () => {
+describe("texts through RED._ (nodes/lib/common/i18n.ts)", () => {
   it("asks RED._ in the namespace of the catalog the key names, with the values", () => {
     const asked: unknown[][] = [];
     const t = nodeRedTranslate({ _: (key, vars) => (asked.push([key, vars]), "verbunden mit 1.2.3.4") });

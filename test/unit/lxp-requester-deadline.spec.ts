@@ -9,7 +9,7 @@ import { DongleLink } from "../../nodes/lib/lxp/link/dongle-link";
 import { runCommand } from "../../nodes/lib/lxp/control/control";
 import { waitFor } from "../support/net";
 import { hexBuf, lxpVector } from "../support/vectors";
-import type { ByteTransport, TransportEvents, TransportState } from "../../nodes/lib/shared/transport";
+import type { ByteTransport, TransportEvents, TransportState } from "../../nodes/lib/common/transport";
 import { LxpRequestError } from "../../nodes/lib/lxp/link/request-error";
 import { LxpExchange, LxpRequester, QueueOptions } from "../../nodes/lib/lxp/link/requester";
 import {

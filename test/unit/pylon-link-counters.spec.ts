@@ -2,7 +2,7 @@
 // behind, the last reply's time for a cycle nobody answered; nothing when all is quiet.
 import assert from "node:assert/strict";
 import { LinkCounters } from "../../nodes/lib/pylon/poll/link-counters";
-import { clock } from "../../nodes/lib/shared/status";
+import { clock } from "../../nodes/lib/common/status";
 
 describe("pylon-poll LinkCounters", () => {
   it("counts retries per cycle and the queue now; says nothing on a quiet bus", () => {

@@ -2,12 +2,12 @@
 // DongleLink turns it into an immediate request error instead of a wait for serials or replies.
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
-import { connectFailureCause, describeConnectFailure } from "../../nodes/lib/shared/connect-failure";
+import { connectFailureCause, describeConnectFailure } from "../../nodes/lib/common/connect-failure";
 import { DongleLink } from "../../nodes/lib/lxp/link/dongle-link";
 import { encodeHeartbeat, encodeReadReply, DeviceFunction } from "../../nodes/lib/lxp/codec";
 import { type ControlOutcome, runCommand } from "../../nodes/lib/lxp/control/control";
 import { LxpRequestError } from "../../nodes/lib/lxp/link/request-error";
-import { connectionStatus } from "../../nodes/lib/shared/status";
+import { connectionStatus } from "../../nodes/lib/common/status";
 import { UdpListenerTransport } from "../../nodes/lib/lxp/link/udp-listener";
 import {
   TcpClientTransport,
@@ -15,7 +15,7 @@ import {
   type StateChange,
   type TransportEvents,
   type TransportState,
-} from "../../nodes/lib/shared/transport";
+} from "../../nodes/lib/common/transport";
 import { FakeInverter } from "../support/fake-inverter";
 import { closedPort } from "../support/net";
 import { nextEvent, nextState, startServer, type TestServer } from "./transport-helpers";

@@ -1,7 +1,7 @@
 // Shared helpers for the transport specs: loopback servers, event waits with deadlines, leak checks.
 import { createServer, type Server, type Socket } from "node:net";
 import type { PylonTransport } from "../../nodes/lib/pylon/link";
-import type { ByteTransport, StateChange, TransportState } from "../../nodes/lib/shared/transport";
+import type { ByteTransport, StateChange, TransportState } from "../../nodes/lib/common/transport";
 
 export const WAIT_MS = 2000;
 

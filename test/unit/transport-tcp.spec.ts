@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { Socket } from "node:net";
-import { describeConnectFailure } from "../../nodes/lib/shared/connect-failure";
+import { describeConnectFailure } from "../../nodes/lib/common/connect-failure";
 import { waitFor } from "../support/net";
-import { TcpClientTransport, type TcpClientOptions } from "../../nodes/lib/shared/transport";
+import { TcpClientTransport, type TcpClientOptions } from "../../nodes/lib/common/transport";
 import {
   closedPort,
   delay,

@@ -5,7 +5,7 @@ import type { DecodedMessage, DongleLink } from "../link/dongle-link";
 import { Command, CLOCK_REGISTER, LxpCommandError, parseCommand, writtenRegisters } from "./commands";
 import type { ExchangeFn, QueueOptions, QueuePlace } from "../link/requester";
 import { LxpRequestError } from "../link/request-error";
-import { errorText } from "../../shared/node-errors";
+import { errorText } from "../../common/node-errors";
 import { describeRegisterList, forbiddenRegisters } from "../link/write-policy";
 import { clockDriftSeconds, clockRegisters, needsSync, SYNC_TOLERANCE_S } from "./time-sync";
 import {

@@ -1,8 +1,8 @@
 // Validates an lxp-request node's settings (editor strings, possibly from ${ENV}) and resolves the
 // command a message asks for. Defaults and ranges: the lxp-request schema in
 // resources/config-schemas.js, which the editor's validators read too.
-import { blankValue, rangeOf } from "../../shared/config-schema";
-import { number, text } from "../../shared/config-values";
+import { blankValue, rangeOf } from "../../common/config-schema";
+import { number, text } from "../../common/config-values";
 import { TIMING_LIMITS, timingValue } from "../link/timing-limits";
 
 export interface RequestSettings {

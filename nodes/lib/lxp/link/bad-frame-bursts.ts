@@ -3,8 +3,8 @@
 // while it goes on. At most one report per immediateMs comes at once, and every later summary waits
 // until maxMs have passed since the last report: bad frames paced just past the burst gap cannot
 // raise one report each, whatever their rhythm.
-import { formatSeconds } from "../../shared/format-seconds";
-import { counted, english, type Translate } from "../../shared/i18n";
+import { formatSeconds } from "../../common/format-seconds";
+import { counted, english, type Translate } from "../../common/i18n";
 import type { LxpFrameError } from "../codec";
 
 export interface BadFrameReport {

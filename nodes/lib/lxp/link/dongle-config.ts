@@ -1,9 +1,9 @@
 // Validates an lxp-dongle configuration (editor values arrive as strings, possibly from ${ENV}
 // substitution) into DongleLink options. Shared by the config node and the CLI. Defaults and ranges:
 // the lxp-dongle schema in resources/config-schemas.js.
-import { blankValue, checkbox, choicesOf, defaultText, field, listOr, numbersOf, rangeOf, wordsOf } from "../../shared/config-schema";
-import { number, text } from "../../shared/config-values";
-import { isHost, isIPv4 } from "../../shared/host";
+import { blankValue, checkbox, choicesOf, defaultText, field, listOr, numbersOf, rangeOf, wordsOf } from "../../common/config-schema";
+import { number, text } from "../../common/config-values";
+import { isHost, isIPv4 } from "../../common/host";
 import type { DongleLinkOptions } from "./dongle-link";
 import { parseRegisterList } from "./write-policy";
 import { TIMING_LIMITS, timingValue } from "./timing-limits";

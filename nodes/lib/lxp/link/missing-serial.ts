@@ -1,7 +1,7 @@
 // The error for a request whose datalog or inverter serial is neither configured nor learned yet.
 // It says what was waited for, how often the dongle sends it, and where the user can give the
 // serial (the lxp-dongle field in Node-RED, a flag in the CLI).
-import { formatSeconds } from "../../shared/format-seconds";
+import { formatSeconds } from "../../common/format-seconds";
 import { LxpRequestError } from "./request-error";
 
 /** Where the user gives each serial, as the tail of the message. */

@@ -1,7 +1,7 @@
 // Status text when the inverter stopped sending input data (DongleLink "input-quiet"): most often
 // nobody answers the dongle's heartbeats because the cloud is unreachable (lxp-protocol.md §5), but
 // frames that did arrive and were dropped point to the real cause.
-import { counted, english, type Translate } from "../../shared/i18n";
+import { counted, english, type Translate } from "../../common/i18n";
 
 /** udp: what was dropped since the last input data, and the dongle's address (Source or pinned). */
 export interface IgnoredSinceInput {

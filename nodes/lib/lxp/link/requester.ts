@@ -8,7 +8,7 @@ import type { DecodedMessage, RequestChannel } from "./types";
 import { classifyFrame, describeMismatch, Expectation } from "./match";
 import { LxpRequestError } from "./request-error";
 import { isWriteFrame } from "./write-frame";
-import type { StateChange } from "../../shared/transport";
+import type { StateChange } from "../../common/transport";
 
 export interface LxpExchange {
   frame: Buffer;

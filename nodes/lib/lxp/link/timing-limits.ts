@@ -2,8 +2,8 @@
 // in resources/config-schemas.js (the editor builds its TIMING table from the same declarations;
 // test/unit/editor-html.spec.ts compares the two). A saved value below a minimum is raised to it
 // with a warning, not refused, so an existing flow still starts; the editor marks it invalid.
-import { rangeOf, type NodeType } from "../../shared/config-schema";
-import { text } from "../../shared/config-values";
+import { rangeOf, type NodeType } from "../../common/config-schema";
+import { text } from "../../common/config-values";
 
 export interface TimingLimit {
   /** How messages name the setting: "silence watchdog (s)". */

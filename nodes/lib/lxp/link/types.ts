@@ -1,7 +1,7 @@
 // What the request queue needs of a link: kept apart from dongle-link.ts so the requester does not
 // import the link that owns it.
 import type { DecodedMessage } from "../codec";
-import type { StateChange } from "../../shared/transport";
+import type { StateChange } from "../../common/transport";
 import type { LxpRequestError } from "./request-error";
 
 export type { DecodedMessage };

@@ -1,9 +1,9 @@
 // UDP listener for dongles set to a UDP mode (docs/lxp-protocol.md §1): one datagram = one "data" event.
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { EventEmitter } from "node:events";
-import { Backoff } from "../../shared/transport/backoff";
-import type { ByteTransport, PeerAddress, StateChange, TransportEvents, TransportState } from "../../shared/transport/types";
-import { optionalMs, requireIPv4, requirePort } from "../../shared/transport/validate";
+import { Backoff } from "../../common/transport/backoff";
+import type { ByteTransport, PeerAddress, StateChange, TransportEvents, TransportState } from "../../common/transport/types";
+import { optionalMs, requireIPv4, requirePort } from "../../common/transport/validate";
 
 export interface UdpListenerOptions {
   /** Local port; 0 lets the OS choose (see boundPort). */

@@ -1,8 +1,8 @@
 // Bad frames (corrupt or cut off) seen by poll cycles, reported once per burst: the first cycle
 // with any raises one error with the count and the first bytes; later ones only add to the count
 // (for the status) until a quiet period without any ends the burst, which is logged. No Node-RED imports.
-import { formatSeconds } from "../../shared/format-seconds";
-import { counted, english, type Translate } from "../../shared/i18n";
+import { formatSeconds } from "../../common/format-seconds";
+import { counted, english, type Translate } from "../../common/i18n";
 import type { PylonFrameError } from "../codec";
 
 export interface BadFrameNotice {

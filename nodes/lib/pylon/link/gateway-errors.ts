@@ -1,5 +1,5 @@
 // Turns a TCP gateway's connection failures into status texts a user can act on.
-import { connectFailureCause, describeConnectFailure } from "../../shared/connect-failure";
+import { connectFailureCause, describeConnectFailure } from "../../common/connect-failure";
 import { PylonPortError } from "./link-error";
 import type { StateChange } from "./types";
 

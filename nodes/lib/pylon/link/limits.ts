@@ -1,8 +1,8 @@
 // The PylonTech limits: the pylon-port and pylon-poll settings declared with a minimum in
 // resources/config-schemas.js, and the matching `poll pylon` options. A value below its minimum,
 // as an older flow may hold, is raised to it with a note (the node warns once; the CLI refuses it).
-import { rangeOf, type NodeType } from "../../shared/config-schema";
-import { text } from "../../shared/config-values";
+import { rangeOf, type NodeType } from "../../common/config-schema";
+import { text } from "../../common/config-values";
 
 export interface PylonLimit {
   /** How messages name the value, with its unit: "reply timeout (ms)". */

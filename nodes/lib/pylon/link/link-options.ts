@@ -1,5 +1,5 @@
 // Options of PylonPortLink, checked once at construction so a bad config fails at deploy time.
-import { optionalMs, requireHost, requirePort } from "../../shared/transport/validate";
+import { optionalMs, requireHost, requirePort } from "../../common/transport/validate";
 import { requireBaudRate, requireDevicePath, SerialTransport } from "./serial-transport";
 import { TcpGatewayTransport } from "./tcp-gateway-transport";
 import type { PylonTransport } from "./types";

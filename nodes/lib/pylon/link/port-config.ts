@@ -1,10 +1,10 @@
 // Validates a pylon-port configuration (strings from the editor, possibly ${ENV}) into
 // PylonPortLink options plus the addressing mode. Shared by the config node and the CLI. Defaults
 // and ranges: the pylon-port schema in resources/config-schemas.js.
-import { blankValue, defaultText, listOr, numbersOf, rangeOf, wordsOf } from "../../shared/config-schema";
-import { number, text } from "../../shared/config-values";
-import { isHost } from "../../shared/host";
-import type { PylonPortLinkOptions } from "./";
+import { blankValue, defaultText, listOr, numbersOf, rangeOf, wordsOf } from "../../common/config-schema";
+import { number, text } from "../../common/config-values";
+import { isHost } from "../../common/host";
+import type { PylonPortLinkOptions } from "./link-options";
 import type { PylonAddressMode, PylonProtocol } from "../codec";
 import { limited, type RaisedValue } from "./limits";
 

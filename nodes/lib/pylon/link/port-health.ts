@@ -1,9 +1,9 @@
 // Turns a link's raw state changes (connecting, disconnected, connecting, … every retry) into what a
 // user should see: one steady status while the port is down, one error when it goes down or the
 // cause changes, one notice when it is back. Used by pylon-poll and `lxp-pylon poll pylon`.
-import { formatSeconds } from "../../shared/format-seconds";
-import { english, type Translate } from "../../shared/i18n";
-import { connectionStatus, type NodeStatusLike } from "../../shared/status";
+import { formatSeconds } from "../../common/format-seconds";
+import { english, type Translate } from "../../common/i18n";
+import { connectionStatus, type NodeStatusLike } from "../../common/status";
 import type { PylonPortFailure } from "./link-error";
 import type { StateChange } from "./types";
 

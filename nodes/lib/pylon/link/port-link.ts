@@ -3,7 +3,7 @@
 import { EventEmitter } from "node:events";
 import { performance } from "node:perf_hooks";
 import { parseFrame, type PylonFrame, PylonFrameError, PylonFrameSplitter } from "../codec";
-import { optionalMs } from "../../shared/transport/validate";
+import { optionalMs } from "../../common/transport/validate";
 import { PylonLinkError } from "./link-error";
 import {
   defaultTransport,

@@ -2,8 +2,8 @@
 // port still locked by the previous deploy) and after an unexpected close (USB unplugged).
 import { EventEmitter } from "node:events";
 import type { SerialPortStream } from "@serialport/stream";
-import { Backoff } from "../../shared/transport/backoff";
-import { optionalMs } from "../../shared/transport/validate";
+import { Backoff } from "../../common/transport/backoff";
+import { optionalMs } from "../../common/transport/validate";
 import { PylonLinkError, PylonPortError } from "./link-error";
 import { describeSerialOpenError } from "./serial-errors";
 import { loadDefaultBinding, loadSerialStream, type SerialBinding } from "./serial-modules";

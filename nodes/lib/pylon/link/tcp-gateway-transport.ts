@@ -1,7 +1,7 @@
 // An RS485-to-TCP gateway in raw mode (ser2net, USR, Waveshare, Elfin): the LXP TCP client, reused,
 // behind the Pylon transport contract.
 import { EventEmitter } from "node:events";
-import { TcpClientTransport } from "../../shared/transport";
+import { TcpClientTransport } from "../../common/transport";
 import { describeGatewayFailure } from "./gateway-errors";
 import { PylonLinkError } from "./link-error";
 import type { PylonTransport, PylonTransportEvents, TransportState } from "./types";

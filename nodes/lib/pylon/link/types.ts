@@ -1,6 +1,6 @@
 // The byte-transport contract of the PylonTech link: serial port or TCP gateway, same events.
 import type { EventEmitter } from "node:events";
-import type { StateChange, TransportState } from "../../shared/transport";
+import type { StateChange, TransportState } from "../../common/transport";
 
 export type { StateChange, TransportState };
 

@@ -1,7 +1,7 @@
 // The link counters pylon-poll shows in its status, short and only when there is something to say:
 // retries on the bus since the node's last cycle, requests queued behind, and, when no pack
 // answered, when one last did. The full set is in the link snapshots (link/registry.ts). No Node-RED imports.
-import { clock } from "../../shared/status";
+import { clock } from "../../common/status";
 
 /** What this needs of a PylonPortLink. */
 export interface LinkCounterSource {

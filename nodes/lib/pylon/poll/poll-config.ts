@@ -1,8 +1,8 @@
 // Validates a pylon-poll configuration (strings from the editor, possibly ${ENV}): the interval and
 // the settings its poller is shared by. Defaults and ranges: the pylon-poll schema in
 // resources/config-schemas.js; limits: ../link/limits.ts.
-import { blankValue, checkbox, defaultText, rangeOf } from "../../shared/config-schema";
-import { text } from "../../shared/config-values";
+import { blankValue, checkbox, defaultText, rangeOf } from "../../common/config-schema";
+import { text } from "../../common/config-values";
 import { limited, type RaisedValue } from "../link/limits";
 import type { PollSettings } from "./poller-pool";
 

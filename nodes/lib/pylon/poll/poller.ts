@@ -19,8 +19,8 @@ import {
   summarizeRequest,
   summarizeStack,
 } from "../codec";
-import { rangeOf } from "../../shared/config-schema";
-import { errorCode } from "../../shared/node-errors";
+import { rangeOf } from "../../common/config-schema";
+import { errorCode } from "../../common/node-errors";
 
 /** How many packs a stack may have: the pylon-poll setting "packs" (resources/config-schemas.js). */
 const PACK_COUNT = rangeOf("pylon-poll", "packs");

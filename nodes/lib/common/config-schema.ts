@@ -71,7 +71,7 @@ export const SCHEMA_FILE = "resources/config-schemas.js";
 
 /**
  * The package's root: the nearest folder upward with resources/config-schemas.js. From
- * nodes/lib/shared under tsx that is three levels up, from dist/nodes/lib/shared four.
+ * nodes/lib/common under tsx that is three levels up, from dist/nodes/lib/common four.
  */
 export function packageRoot(from = __dirname): string {
   for (let dir = from; ; dir = dirname(dir)) {
