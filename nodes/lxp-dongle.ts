@@ -36,13 +36,17 @@ export = function register(RED: NodeAPI): void {
   function warnIfPortTaken(node: LxpDongleNode, link: DongleLink): void {
     const { bind, port } = link.options;
     const holder = { id: node.id, ...(node.name && { name: node.name }) };
-    const claim = claimUdpPort(bind, port, holder, (later) => {
-      node.portShared = t("lxp-dongle.udpPort.status", { holder: shortLabel(later) });
-    });
+    const claim = claimUdpPort(bind, port, holder);
     node.on("close", () => claim.release());
-    if (!claim.sharedWith) return;
-    node.warn(t("lxp-dongle.udpPort.inUse", { port: link.description, holder: holderLabel(claim.sharedWith) }));
-    node.portShared = t("lxp-dongle.udpPort.status", { holder: shortLabel(claim.sharedWith) });
+    // Read when a status is drawn, so it clears once the other node is removed.
+    Object.defineProperty(node, "portShared", {
+      configurable: true,
+      get: (): string | undefined => {
+        const other = claim.others()[0];
+        return other ? t("lxp-dongle.udpPort.status", { holder: shortLabel(other) }) : undefined;
+      },
+    });
+    if (claim.sharedWith) node.warn(t("lxp-dongle.udpPort.inUse", { port: link.description, holder: holderLabel(claim.sharedWith) }));
   }
   RED.nodes.registerType("lxp-dongle", LxpDongle);
 

@@ -87,4 +87,14 @@ describe("claimUdpPort", () => {
     assert.equal(again.sharedWith, undefined, "a released port is free");
     again.release();
   });
+
+  it("others() follows the claims as they come and go, so a removed node's 'port shared' clears", () => {
+    const first = claimUdpPort(undefined, 9003, { id: "a", name: "A" });
+    const second = claimUdpPort("10.0.0.2", 9003, { id: "b" });
+    assert.deepEqual(first.others(), [{ id: "b" }]);
+    assert.deepEqual(second.others(), [{ id: "a", name: "A" }]);
+    first.release();
+    assert.deepEqual(second.others(), [], "the remaining node shares the port with nobody now");
+    second.release();
+  });
 });

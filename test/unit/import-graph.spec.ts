@@ -84,6 +84,16 @@ describe("the import graph (nodes, sim, bin)", () => {
     assert.deepEqual(crossings, []);
   });
 
+  it("device and common code never import the files that join both devices (nodes/types.ts, the package's index.ts)", () => {
+    const joined = new Set(["nodes/types.ts", "index.ts"]);
+    const through: string[] = [];
+    for (const [file, edges] of graph) {
+      if (!device(file)) continue;
+      for (const { to } of edges) if (joined.has(to)) through.push(`${file} → ${to}`);
+    }
+    assert.deepEqual(through, []);
+  });
+
   it("the codecs import only their own folder and no Node-RED or I/O module", () => {
     const outside: string[] = [];
     for (const [file, edges] of graph) {

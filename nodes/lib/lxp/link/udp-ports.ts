@@ -12,6 +12,8 @@ export interface UdpPortHolder {
 export interface UdpPortClaim {
   /** The holder that was on the port first, if another one was. */
   readonly sharedWith?: UdpPortHolder;
+  /** The other holders on the port now (they come and go with deploys of modified nodes). */
+  others(): UdpPortHolder[];
   /** Gives the port back (on close); the next holder, if any, keeps it. */
   release(): void;
 }
@@ -48,6 +50,7 @@ export function claimUdpPort(
   other?.onShared?.({ ...holder });
   return {
     ...(other && { sharedWith: { ...other.holder } }),
+    others: () => entries.filter((e) => e !== own && overlaps(e, own.address, port)).map((e) => ({ ...e.holder })),
     release: () => {
       const at = entries.indexOf(own);
       if (at >= 0) entries.splice(at, 1);
