@@ -316,6 +316,35 @@
         return changed;
     }
 
+    /**
+     * An edit dialog's read-only Statistics: GET lxp-pylon/stats/<id> (nodes/lib/common/admin-stats.ts)
+     * drawn into `box` as a table of rows(link) → [[catalog key, value], …]. `keys` names the catalog
+     * texts for loading, notDeployed, failed and noLink. Relative URL: works under any httpAdminRoot.
+     */
+    function showLinkStats(box, nodeId, keys, rows) {
+        const jq = root.$;
+        box.text(t(keys.loading));
+        jq.getJSON("lxp-pylon/stats/" + encodeURIComponent(nodeId))
+            .done(function (data) {
+                box.empty();
+                if (!data || !data.link) {
+                    box.text(t(keys.noLink, { error: (data && data.configError) || "?" }));
+                    return;
+                }
+                const table = jq("<table>").css({ width: "100%" });
+                rows(data.link).forEach(function (row) {
+                    jq("<tr>")
+                        .append(jq("<td>").css({ opacity: 0.7, "padding-right": "8px", "white-space": "nowrap" }).text(t(row[0])))
+                        .append(jq("<td>").text(String(row[1])))
+                        .appendTo(table);
+                });
+                table.appendTo(box);
+            })
+            .fail(function (xhr) {
+                box.text(xhr && xhr.status === 404 ? t(keys.notDeployed) : t(keys.failed));
+            });
+    }
+
     /** For oneditsave: a node saved from the dialog is at the current config version (never lowered). */
     function stampVersion(node, type) {
         const version = schemaOf(type).version;
@@ -332,6 +361,7 @@
         fail: fail,
         t: t,
         optionTexts: optionTexts,
+        showLinkStats: showLinkStats,
         fieldOf: fieldOf,
         transportOf: transportOf,
         numberIn: numberIn,

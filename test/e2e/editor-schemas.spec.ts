@@ -134,4 +134,17 @@ describe("edit dialogs in the browser (config schemas)", function () {
     });
     assert.deepEqual(errors, [], "no script error in the editor");
   });
+
+  it("the pylon-port dialog has a Statistics section too, asking the stats endpoint for its link", async () => {
+    const flow = [{ id: "port1", type: "pylon-port", transport: "tcp", host: "127.0.0.1", port: "8899" }];
+    await page.evaluate(`RED.view.importNodes(${JSON.stringify(flow)}, { generateIds: false })`);
+    await page.evaluate(`RED.editor.editConfig("", "pylon-port", "port1")`);
+    await page.waitForSelector("#pylon-port-stats", { state: "attached" });
+    // Not deployed: the endpoint answers 404 and the section says so in the catalog's words.
+    await page.waitForFunction(`document.querySelector("#pylon-port-stats").textContent.startsWith("not deployed yet: deploy to see the port's counters")`, undefined, { timeout: 10000 });
+    const title = await page.evaluate(`document.querySelector("#pylon-port-stats").parentElement.querySelector("label").textContent.trim()`);
+    await page.evaluate(`document.querySelector("#node-config-dialog-cancel").click()`);
+    assert.equal(title, "Statistics");
+    assert.deepEqual(errors, [], "no script error in the editor");
+  });
 });
