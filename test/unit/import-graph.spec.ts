@@ -105,4 +105,16 @@ describe("the import graph (nodes, sim, bin)", () => {
     }
     assert.deepEqual(outside, []);
   });
+
+  it("the console parser imports only its own folder and the PylonTech codec (for PylonError)", () => {
+    const outside: string[] = [];
+    for (const [file, edges] of graph) {
+      if (!file.startsWith("nodes/lib/pylon/console/")) continue;
+      for (const { to, spec } of edges) {
+        if (!to.startsWith("nodes/lib/pylon/console/") && !to.startsWith("nodes/lib/pylon/codec/")) outside.push(`${file} → ${spec}`);
+      }
+    }
+    assert.ok(graph.has("nodes/lib/pylon/console/index.ts"));
+    assert.deepEqual(outside, []);
+  });
 });
