@@ -156,6 +156,17 @@ describe("pylon console parser", () => {
       assert.deepEqual(soh.cells[14], { cell: 14, soh: 100 });
     });
 
+    it("soh 1 in the SOHCount/SOHStatus layout (Pytes clone: 16 cells, status column empty)", () => {
+      const { soh, arg } = decoded(fixture("soh-pytes-sohcount.txt"), "soh");
+      assert.equal(arg, 1);
+      assert.equal(soh.pack, 1);
+      assert.equal(soh.cells.length, 16);
+      assert.deepEqual(soh.cells[0], { cell: 0, voltage: 3.361, soh_count: 0 });
+      assert.deepEqual(soh.cells[8], { cell: 8, voltage: 3.37, soh_count: 0 });
+      assert.deepEqual(soh.cells[15], { cell: 15, voltage: 3.365, soh_count: 0 });
+      assert.equal(soh.cells.some((cell) => "soh_status" in cell), false);
+    });
+
     it("info 1: identity fields", () => {
       const { info } = decoded(fixture("info-us3000c.txt"), "info");
       assert.equal(info.device_address, 1);
@@ -206,6 +217,13 @@ describe("pylon console parser", () => {
       assert.equal(transcript.command, "pwr");
       assert.equal(transcript.prompt, "pylon_debug");
       assert.deepEqual(decodeConsole(lines.join("\r\n")), decodeConsole(pwr));
+    });
+
+    it("reads the echo after a PYTES> prompt and after a repeated echo", () => {
+      const text = fixture("soh-pytes-sohcount.txt").replace("soh 1", "PYTES>\nsoh 2\nsoh 2");
+      const transcript = splitTranscript(text);
+      assert.deepEqual([transcript.prompt, transcript.command], [undefined, "soh 2"]);
+      assert.equal(splitTranscript(fixture("soh-pytes-sohcount.txt").replace("soh 1", "PYTES>soh 1")).prompt, "PYTES");
     });
 
     it("--command overrides the echo", () => {

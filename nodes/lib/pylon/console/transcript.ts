@@ -5,7 +5,7 @@ import { PylonConsoleError } from "./errors";
 export interface ConsoleTranscript {
   /** The echoed command without its prompt ("pwr", "bat 1"); undefined when nothing was echoed. */
   command?: string;
-  /** The prompt seen before the echo ("pylon" or "pylon_debug"), when present. */
+  /** The prompt seen before the echo ("pylon", "pylon_debug", or "PYTES" on the Pytes clone), when present. */
   prompt?: string;
   /** Output lines between `@` and the end marker, paging lines removed, trailing spaces kept. */
   lines: string[];
@@ -13,7 +13,7 @@ export interface ConsoleTranscript {
 
 const COMPLETED = "Command completed successfully";
 const PAGING = /Press \[Enter\] to be continued.*$/;
-const PROMPT = /^(.*?)(pylon(?:_debug)?)>\s*/;
+const PROMPT = /^(.*?)(pylon(?:_debug)?|PYTES)>\s*/i;
 const REFUSED = /^(Unknown command|Invalid command)/;
 
 export function splitTranscript(text: string): ConsoleTranscript {
