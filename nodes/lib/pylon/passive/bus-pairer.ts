@@ -1,4 +1,4 @@
-// Passive listening (pylon-protocol.md "Passive listening"): reads the bytes of an RS485 bus where
+// Passive listening (pylon-protocol.md §12): reads the bytes of an RS485 bus where
 // another master (the inverter) polls the packs, pairs each reply with the request it answers and
 // decodes it. Pure: it takes bytes and returns data; it holds no port and has nothing to write to.
 import {
