@@ -133,6 +133,28 @@ describe("BusPairer on a real passive capture (esp32-pylon-battery-mqtt-probe, 3
   });
 });
 
+describe("BusPairer on a short real capture (esphome-jk-bms-can discussion #27: an inverter scanning with VER 0x00)", () => {
+  const lines = readFileSync(join(FIXTURES_DIR, "pylon-bus", "jk-bms-can-discussion-27.hex"), "utf8").trim().split("\n");
+  const bus = Buffer.concat(lines.map((line) => Buffer.from(line.replace(/[^0-9a-fA-F]/g, ""), "hex")));
+
+  it("pairs the one reply with the VER 0x00 0x4F request repeated before it, and counts the repeats unanswered", () => {
+    assert.equal(lines.length, 14);
+    const pairer = new BusPairer();
+    const got = pairer.push(bus, 0);
+    assert.deepEqual(got, [
+      {
+        request: { cid2: 0x4f, adr: 2, raw: "~0002464F0000FD9A\r" },
+        reply: { command: "0x4F", packs: [{ address: 2, protocol_version: "2.0" }] },
+        raw: "~20024600E00200FD3B\r",
+      },
+    ]);
+    const c = pairer.counters;
+    assert.deepEqual([c.requests, c.replies, c.decoded, c.unpaired, c.badFrames], [13, 1, 1, 0, 0]);
+    assert.equal(c.unanswered, 5, "0x42 ADR 2 and 0x4F ADR 2 replaced before the reply; 0x4F ADR 2, 0x42 ADR 2 and 0x4F ADR 0x52 repeated");
+    assert.equal(pairer.pendingRequests, 7);
+  });
+});
+
 describe("BusPairer pairing rules", () => {
   const req2 = "~25024642E00202FD2E\r";
   const req3 = "~25034642E00203FD2C\r";
