@@ -3,7 +3,6 @@
 // decodes it. Pure: it takes bytes and returns data; it holds no port and has nothing to write to.
 import {
   decodeReply,
-  formatCid2,
   isReadCommand,
   parseFrame,
   PylonError,
@@ -220,9 +219,4 @@ export class BusPairer {
 
 function positive(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
-/** "0x42 to ADR 0x02", for logs. */
-export function describeRequest(request: PassiveRequest): string {
-  return `${formatCid2(request.cid2)} to ADR ${formatCid2(request.adr)}`;
 }
