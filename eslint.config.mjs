@@ -40,6 +40,7 @@ export default tseslint.config(
   restrict(["nodes/lib/lxp/codec/**"], NO_PYLON, CODEC_IS_PURE),
   restrict(["nodes/lib/pylon/codec/**"], NO_LXP, CODEC_IS_PURE),
   restrict(["nodes/lib/pylon/console/**"], NO_LXP, CODEC_IS_PURE),
+  restrict(["nodes/lib/pylon/passive/**"], NO_LXP, CODEC_IS_PURE),
   restrict(["nodes/lib/lxp/link/**"], NO_PYLON, LINK_BELOW_CONTROL),
   restrict(["nodes/lib/pylon/link/**"], NO_LXP, LINK_BELOW_CONTROL),
   {

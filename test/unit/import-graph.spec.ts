@@ -117,4 +117,16 @@ describe("the import graph (nodes, sim, bin)", () => {
     assert.ok(graph.has("nodes/lib/pylon/console/index.ts"));
     assert.deepEqual(outside, []);
   });
+
+  it("passive listening imports only its own folder and the PylonTech codec: no I/O, nothing that could write", () => {
+    const outside: string[] = [];
+    for (const [file, edges] of graph) {
+      if (!file.startsWith("nodes/lib/pylon/passive/")) continue;
+      for (const { to, spec } of edges) {
+        if (!to.startsWith("nodes/lib/pylon/passive/") && !to.startsWith("nodes/lib/pylon/codec/")) outside.push(`${file} → ${spec}`);
+      }
+    }
+    assert.ok(graph.has("nodes/lib/pylon/passive/bus-pairer.ts"));
+    assert.deepEqual(outside, []);
+  });
 });
