@@ -2,6 +2,7 @@
 import type { CommandSpec } from "./command-spec";
 import { decodeLxpCommand } from "./decode";
 import { decodePylonCommand } from "./decode-pylon";
+import { decodePylonConsoleCommand } from "./decode-pylon-console";
 import { listenLxpCommand } from "./listen";
 import { lxpControlCommand } from "./lxp-control";
 import { pollPylonCommand } from "./poll-pylon";
@@ -12,6 +13,7 @@ import { simPylonCommand } from "./sim-pylon";
 export const COMMANDS = [
   decodeLxpCommand,
   decodePylonCommand,
+  decodePylonConsoleCommand,
   listenLxpCommand,
   lxpControlCommand,
   pollPylonCommand,

@@ -101,7 +101,7 @@ describe("lxp-pylon --version and --help", () => {
       [["sim", "lxp", "extra"], /^lxp-pylon: sim lxp: unexpected argument "extra" \(see: lxp-pylon sim lxp --help\)\n$/],
       [["lxp", "--tcp", "--datalog", "AB12345678", "read/hold/1"], /^lxp-pylon: lxp: --tcp needs a value, got the option "--datalog"/],
       [["listen", "lxp"], /^lxp-pylon: listen lxp: give exactly one of --tcp HOST\[:PORT\] or --udp \[HOST:\]PORT \(see: lxp-pylon listen lxp --help\)\n$/],
-      [["decode"], /^lxp-pylon: decode: give one of: decode lxp, decode pylon \(see: lxp-pylon decode --help\)\n$/],
+      [["decode"], /^lxp-pylon: decode: give one of: decode lxp, decode pylon, decode pylon-console \(see: lxp-pylon decode --help\)\n$/],
       [["decode", "nothing"], /^lxp-pylon: unknown command "decode nothing" \(see: lxp-pylon decode --help\)\n$/],
       [["frobnicate"], /^lxp-pylon: unknown command "frobnicate" \(see: lxp-pylon --help\)\n$/],
       [["--frobnicate"], /^lxp-pylon: unknown option --frobnicate \(see: lxp-pylon --help\)\n$/],
