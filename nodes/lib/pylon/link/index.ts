@@ -1,6 +1,7 @@
 // PylonTech RS485 connection layer: byte transports (serial, TCP gateway), the shared,
 // one-request-at-a-time PylonPortLink and the registry of links per device. No Node-RED imports.
 export * from "./link-error";
+export * from "./console-types";
 export * from "./link-options";
 export * from "./list-ports";
 export { describeGatewayFailure } from "./gateway-errors";
