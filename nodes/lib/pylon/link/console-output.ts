@@ -1,0 +1,103 @@
+// Reads one console command's answer out of the byte stream (pylon-protocol.md §7.2): skips what
+// came before the echo, answers paging prompts, and says when the transcript ends (the `$$` line and
+// the next prompt) or was cut off (a prompt before `$$`). Pure: the link feeds it text.
+
+/** A prompt at the start of a line at the end of what was read: `pylon>`, `pylon_debug>`, `PYTES>`, any `word>`. */
+const PROMPT_AT_END = /(?:^|[\r\n])[ \t]*([A-Za-z][\w.-]*)>[ \t]*$/;
+const PAGING = /Press \[Enter\] to be continued[^\r\n]*$/;
+const END_LINE = /(?:^|[\r\n])[ \t]*\$\$[ \t]*(?:[\r\n]|$)/;
+const AT_LINE = /(?:^|[\r\n])[ \t]*@[ \t]*(?:[\r\n]|$)/;
+
+/** The name of the prompt `text` ends with ("pylon", "PYTES"), or undefined: what the wake-up waits for. */
+export function trailingPrompt(text: string): string | undefined {
+  return PROMPT_AT_END.exec(text)?.[1];
+}
+
+export type OutputStep =
+  /** Keep reading. */
+  | { kind: "more" }
+  /** The output paused at "Press [Enter]": send CR. */
+  | { kind: "page" }
+  /** The transcript is complete. */
+  | { kind: "done"; text: string }
+  /** A prompt came before `$$` (the pack restarted the line, or the output was cut). */
+  | { kind: "cut_off"; text: string }
+  /** More than `maxPages` paging prompts, or more than `maxBytes` read. */
+  | { kind: "too_long"; what: string };
+
+export interface OutputLimits {
+  maxBytes: number;
+  maxPages: number;
+}
+
+export class ConsoleOutputReader {
+  private text = "";
+  /** Where the paging prompt answered last ended (the same prompt is not answered twice). */
+  private pagedUpTo = 0;
+  private pages = 0;
+
+  constructor(
+    /** The command line sent ("bat 2"), to find its echo. */
+    readonly command: string,
+    private readonly limits: OutputLimits,
+  ) {}
+
+  get length(): number {
+    return this.text.length;
+  }
+
+  get pageCount(): number {
+    return this.pages;
+  }
+
+  push(chunk: string): OutputStep {
+    this.text += chunk;
+    if (this.text.length > this.limits.maxBytes) return { kind: "too_long", what: `more than ${this.limits.maxBytes} bytes of output` };
+    const paging = PAGING.exec(this.text);
+    if (paging && paging.index >= this.pagedUpTo) {
+      this.pagedUpTo = this.text.length;
+      this.pages++;
+      if (this.pages > this.limits.maxPages) return { kind: "too_long", what: `more than ${this.limits.maxPages} pages` };
+      return { kind: "page" };
+    }
+    if (!PROMPT_AT_END.test(this.text)) return { kind: "more" };
+    const body = this.transcript();
+    if (body === undefined) return { kind: "more" }; // only a prompt so far (the one before the echo)
+    // `@` without `$$` before the prompt is cut off; no `@` at all is an answer without output
+    // ("Unknown command"), which the parser reports.
+    if (END_LINE.test(body) || !AT_LINE.test(body)) return { kind: "done", text: body };
+    return { kind: "cut_off", text: body };
+  }
+
+  /** What was read so far, for a cut-off's report. */
+  get partial(): string {
+    return this.transcript() ?? this.text;
+  }
+
+  /**
+   * From the echo of the command (or the `@` line when nothing was echoed) up to, not including,
+   * the final prompt. Undefined while neither the echo followed by more lines nor `@` has arrived.
+   */
+  private transcript(): string | undefined {
+    const withoutPrompt = this.text.replace(PROMPT_AT_END, (m) => (/^[\r\n]/.test(m) ? m[0] : ""));
+    const echoAt = this.findEcho(withoutPrompt);
+    if (echoAt >= 0) {
+      return withoutPrompt.slice(echoAt);
+    }
+    const at = AT_LINE.exec(withoutPrompt);
+    if (!at) return undefined;
+    const start = at.index + (/^[\r\n]/.test(at[0]) ? 1 : 0);
+    return `${this.command}\r\n${withoutPrompt.slice(start)}`;
+  }
+
+  /** Index of the last line that is the echoed command, with or without its prompt. */
+  private findEcho(text: string): number {
+    const escaped = this.command.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const echo = new RegExp(`(?:^|[\\r\\n])[ \\t]*(?:[A-Za-z][\\w.-]*>[ \\t]*)?${escaped}[ \\t]*(?=[\\r\\n])`, "g");
+    let found = -1;
+    for (let m = echo.exec(text); m; m = echo.exec(text)) {
+      found = m.index + (/^[\r\n]/.test(m[0]) ? 1 : 0);
+    }
+    return found;
+  }
+}
