@@ -6,7 +6,7 @@ import { performance } from "node:perf_hooks";
 import { Backoff } from "../../common/transport/backoff";
 import { optionalMs } from "../../common/transport/validate";
 import type { ConsoleCommandOptions, ConsoleExchange, ConsoleRequester } from "./console-types";
-import { ConsoleOutputReader, trailingPrompt } from "./console-output";
+import { ConsoleOutputReader, type OutputStep, trailingPrompt } from "./console-output";
 import { wakeConsole, type WakePort } from "./console-wakeup";
 import { PylonLinkError } from "./link-error";
 import {
@@ -52,6 +52,8 @@ export const CONSOLE_MAX_PAGES = 32;
 export const CONSOLE_DEFAULT_TIMEOUT_MS = 5_000;
 const WAKE_RETRY_MAX_MS = 60_000;
 const WAKE_SWITCH_MS = 300;
+/** Quiet time after a partial "Press [Enter]" line before it is answered anyway. */
+const PAGING_QUIET_MS = 100;
 
 type Timer = ReturnType<typeof setTimeout>;
 
@@ -70,6 +72,8 @@ interface Attempt {
   reader: ConsoleOutputReader;
   writtenAt: number;
   timer: Timer | undefined;
+  /** Answers a paging prompt printed only in part, once the line stays quiet. */
+  pagingTimer: Timer | undefined;
   finish: (outcome: Outcome) => void;
 }
 
@@ -363,9 +367,19 @@ export class PylonConsoleLink extends EventEmitter<PylonPortLinkEvents> implemen
       if (trailingPrompt(text)) this.draining = false;
       return;
     }
-    const step = attempt.reader.push(text);
+    clearTimeout(attempt.pagingTimer);
+    attempt.pagingTimer = undefined;
+    this.onStep(attempt, attempt.reader.push(text), text);
+  }
+
+  private onStep(attempt: Attempt, step: OutputStep, text: string): void {
     switch (step.kind) {
       case "more":
+        if (attempt.reader.pausedAtPaging) {
+          attempt.pagingTimer = setTimeout(() => {
+            if (this.attempt === attempt) this.onStep(attempt, attempt.reader.page(), "");
+          }, Math.max(this.config.gapMs, PAGING_QUIET_MS));
+        }
         return;
       case "page":
         this.stats.pages++;
@@ -436,9 +450,11 @@ export class PylonConsoleLink extends EventEmitter<PylonPortLinkEvents> implemen
         reader: new ConsoleOutputReader(job.line, { maxBytes: CONSOLE_MAX_OUTPUT_BYTES, maxPages: CONSOLE_MAX_PAGES }),
         writtenAt: performance.now(),
         timer: undefined,
+        pagingTimer: undefined,
         finish: (outcome) => {
           if (this.attempt !== attempt) return;
           clearTimeout(attempt.timer);
+          clearTimeout(attempt.pagingTimer);
           this.attempt = undefined;
           this.lastExchangeEnd = performance.now();
           resolve(outcome);

@@ -4,7 +4,10 @@
 
 /** A prompt at the start of a line at the end of what was read: `pylon>`, `pylon_debug>`, `PYTES>`, any `word>`. */
 const PROMPT_AT_END = /(?:^|[\r\n])[ \t]*([A-Za-z][\w.-]*)>[ \t]*$/;
-const PAGING = /Press \[Enter\] to be continued[^\r\n]*$/;
+/** The whole paging prompt: answered at once. */
+const PAGING = /Press \[Enter\] to be continued,\s*other key to exit[ \t]*$/i;
+/** Its first part alone: answered once the line stays quiet (a firmware may print no more of it). */
+const PAGING_SHORT = /Press \[Enter\] to be continued[^\r\n]*$/i;
 const END_LINE = /(?:^|[\r\n])[ \t]*\$\$[ \t]*(?:[\r\n]|$)/;
 const AT_LINE = /(?:^|[\r\n])[ \t]*@[ \t]*(?:[\r\n]|$)/;
 
@@ -54,12 +57,7 @@ export class ConsoleOutputReader {
     this.text += chunk;
     if (this.text.length > this.limits.maxBytes) return { kind: "too_long", what: `more than ${this.limits.maxBytes} bytes of output` };
     const paging = PAGING.exec(this.text);
-    if (paging && paging.index >= this.pagedUpTo) {
-      this.pagedUpTo = this.text.length;
-      this.pages++;
-      if (this.pages > this.limits.maxPages) return { kind: "too_long", what: `more than ${this.limits.maxPages} pages` };
-      return { kind: "page" };
-    }
+    if (paging && paging.index >= this.pagedUpTo) return this.page();
     if (!PROMPT_AT_END.test(this.text)) return { kind: "more" };
     const body = this.transcript();
     if (body === undefined) return { kind: "more" }; // only a prompt so far (the one before the echo)
@@ -67,6 +65,20 @@ export class ConsoleOutputReader {
     // ("Unknown command"), which the parser reports.
     if (END_LINE.test(body) || !AT_LINE.test(body)) return { kind: "done", text: body };
     return { kind: "cut_off", text: body };
+  }
+
+  /** True while the output ends in a paging prompt not (yet) complete and not answered. */
+  get pausedAtPaging(): boolean {
+    const paging = PAGING_SHORT.exec(this.text);
+    return paging !== null && paging.index >= this.pagedUpTo;
+  }
+
+  /** Counts a paging prompt as answered (the caller sends CR unless "too_long"). */
+  page(): OutputStep {
+    this.pagedUpTo = this.text.length;
+    this.pages++;
+    if (this.pages > this.limits.maxPages) return { kind: "too_long", what: `more than ${this.limits.maxPages} pages` };
+    return { kind: "page" };
   }
 
   /** What was read so far, for a cut-off's report. */
