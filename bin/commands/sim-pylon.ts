@@ -2,6 +2,7 @@
 // interrupted. stdout starts with "listening tcp H:P" or "pty PATH", then
 // "stack mode=… packs=… addresses=…"; the log goes to stderr.
 import { isPackModelName, PylonPackFaults, PylonPackModelName, PylonStackSimulator } from "../../sim/pylon/stack";
+import { consoleSimOptions, serveConsole } from "./sim-pylon-console";
 import { defineCommand } from "./command-spec";
 import { CliError } from "./io";
 import { logLine, numberOption, portOption, runUntilSignal } from "./sim-args";
@@ -60,12 +61,19 @@ export const simPylonCommand = defineCommand({
     latency: { type: "string", value: "MS", help: "delay before each reply", default: "0" },
     speed: { type: "string", value: "X", help: "simulated seconds per real second", default: "1" },
     seed: { type: "string", value: "N", help: "random seed; the same seed gives the same values", default: "from the clock" },
+    console: { type: "boolean", help: "serve the master pack's text console (pylon>) instead of the binary protocol", default: "off" },
+    firmware: { type: "string", value: "us3000c|us2000|pytes", help: "with --console: the console's tables, prompt and line ends", default: "us3000c" },
+    wake: { type: "boolean", help: "with --console: start asleep until the wake-up frame arrives", default: "off" },
   },
   notes: [
     'stdout starts with "listening tcp HOST:PORT" or "pty PATH", then "stack mode=… packs=… addresses=…";',
     "the log goes to stderr. Ctrl-C exits 0.",
   ],
-  examples: ["lxp-pylon sim pylon --tcp 8899 --packs US3000,US2000,US3000", "lxp-pylon sim pylon --pty --packs 3"],
+  examples: [
+    "lxp-pylon sim pylon --tcp 8899 --packs US3000,US2000,US3000",
+    "lxp-pylon sim pylon --pty --packs 3",
+    "lxp-pylon sim pylon --console --firmware pytes --wake --tcp 0",
+  ],
   async run({ values }) {
     if (values.pty && values.tcp !== undefined) throw new CliError("give one of --tcp PORT or --pty", 2);
     const mode = values.mode ?? "rs485";
@@ -90,6 +98,8 @@ export const simPylonCommand = defineCommand({
       if (!pack) throw new CliError(`fault silent=${n}: the stack has ${stack.packs.length} packs`, 2);
       pack.faults.silent = true;
     }
+    const consoleOptions = consoleSimOptions(values);
+    if (consoleOptions) return serveConsole(stack, consoleOptions, values);
     let dropTimer: NodeJS.Timeout | undefined;
     try {
       if (values.pty) {

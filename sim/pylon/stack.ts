@@ -45,6 +45,8 @@ import {
 import { PylonTcpServeOptions, PylonTcpServer } from "./tcp-server";
 
 // One import for users of the simulator (CLI, npm start, tests).
+export * from "./console-firmware";
+export * from "./console-sim";
 export * from "./faults";
 export * from "./pack-layouts";
 export * from "./pack-model";
@@ -214,6 +216,11 @@ export class PylonStackSimulator {
     if (!(seconds > 0)) return;
     this.elapsed += seconds;
     for (const pack of this.packs) pack.advance(seconds, this.elapsed, this.current);
+  }
+
+  /** Brings the packs up to the present (the console simulator reads them directly). */
+  refresh(): void {
+    this.catchUp();
   }
 
   /** Brings the packs up to the present: the shared battery's, or the wall clock's. */
