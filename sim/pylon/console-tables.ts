@@ -42,11 +42,10 @@ export function cellTemperature(pack: PylonPackModel, i: number): number {
   return sensors[Math.floor((i * sensors.length) / pack.cellVoltagesMv.length)];
 }
 
-/** A cell balances while it is well above the pack's mean (the BMS bleeds it down). */
+/** A cell balances while it is 6 mV or more above the pack's lowest (the BMS bleeds it down). */
 export function cellBalancing(pack: PylonPackModel, i: number): boolean {
   const cells = pack.cellVoltagesMv;
-  const mean = cells.reduce((a, b) => a + b, 0) / cells.length;
-  return cells[i] > mean + 5;
+  return cells[i] >= Math.min(...cells) + 6;
 }
 
 /** The model's SOH: a point lost per 60 cycles, not below 70. */

@@ -241,15 +241,47 @@ describe("PylonConsoleLink", () => {
       assert.equal(port.closeCalls, 1);
     });
 
-    it("closes the port after the last user leaves and reopens (and wakes) for a new one", async () => {
-      const { link, port } = make("serial", awakePack(), { idleCloseMs: 1 });
-      await until(link, (s) => s.state === "connected");
+    it("closes the port after the last user leaves, and a new user opens and wakes a new one", async () => {
+      const ports: FakeConsolePort[] = [];
+      const link = new PylonConsoleLink({
+        transport: "serial",
+        path: "/dev/ttyFAKE",
+        timeoutMs: 200,
+        idleCloseMs: 1,
+        createTransport: () => {
+          ports.push(new FakeConsolePort("serial", awakePack()));
+          return ports[ports.length - 1];
+        },
+      });
+      open.push(link);
       const user = {};
       link.register(user);
+      await until(link, (s) => s.state === "connected");
       link.deregister(user);
-      assert.equal(link.userCount, 1);
-      await link.close();
-      assert.equal(port.closeCalls, 1);
+      await until(link, (s) => s.state === "closed");
+      assert.deepEqual([ports.length, ports[0].closeCalls, link.userCount], [1, 1, 0]);
+      link.register(user);
+      await until(link, (s) => s.state === "connected");
+      assert.equal(ports.length, 2);
+      assert.deepEqual(ports[1].writes.map((w) => w.text), ["\r"], "woken (probed) again");
+      assert.equal(decodeConsole((await link.command("pwr")).text).command, "pwr");
+    });
+
+    it("answers a paging prompt printed only in part once the line stays quiet", async () => {
+      const lines = withLineEnds(BAT, "\r\n").split("\r\n");
+      let paged = false;
+      const script = awakePack("\r\n", { "bat 1": () => `${lines.slice(0, 10).join("\r\n")}\r\nPress [Enter] to be continued` });
+      const { link } = make("serial", (written, p) => {
+        if (written === "\r" && p.writes.length > 2) {
+          paged = true;
+          return `\r\n${lines.slice(10).join("\r\n")}\r\npylon>`;
+        }
+        return script(written, p);
+      });
+      await until(link, (s) => s.state === "connected");
+      const result = decodeConsole((await link.command("bat 1")).text);
+      assert.ok(paged);
+      assert.equal(result.command === "bat" && result.cells.length, 15);
     });
   });
 });

@@ -86,6 +86,9 @@ describe("console simulator (sim pylon --console)", () => {
           );
           assert.equal(cell.balancing, CONSOLE_FIRMWARES[firmware].batLayout === "soc" ? cellBalancing(model, i) : undefined);
         });
+        if (CONSOLE_FIRMWARES[firmware].batLayout === "soc") {
+          assert.deepEqual([...new Set(cells.map((cell) => cell.balancing))].sort(), [false, true], "some cells balance, some do not");
+        }
         if (CONSOLE_FIRMWARES[firmware].batSplitTemperatureStates) assert.equal(cells[0].charge_temperature_state, "Normal");
       });
 

@@ -473,9 +473,12 @@ export class PylonConsoleLink extends EventEmitter<PylonPortLinkEvents> implemen
     });
   }
 
-  /** Undefined once the console is awake. While the port opens or the console wakes, waits up to `timeoutMs`. */
+  /**
+   * Undefined once the console is awake. While the port opens or the console wakes, waits up to
+   * `timeoutMs` plus what a whole wake-up may take (two prompt waits and the baud switch).
+   */
   private async waitForConsole(timeoutMs: number): Promise<PylonLinkError | undefined> {
-    const deadline = performance.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs + 2 * this.config.timeoutMs + WAKE_SWITCH_MS;
     for (;;) {
       if (this.closed || this.awake) break;
       const state = this.transport?.state;

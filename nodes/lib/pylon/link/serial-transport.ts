@@ -97,7 +97,12 @@ export class SerialTransport extends EventEmitter<PylonTransportEvents> implemen
    * other settings) and of every later reopen. Rejects with "not_connected" when the change fails.
    */
   setBaudRate(rate: number): Promise<void> {
-    const speed = requireBaudRate(rate);
+    let speed: number;
+    try {
+      speed = requireBaudRate(rate);
+    } catch (err) {
+      return Promise.reject(new PylonLinkError("invalid_request", (err as Error).message));
+    }
     if (speed === this.speed) return Promise.resolve();
     this.speed = speed;
     const stream = this.stream;
