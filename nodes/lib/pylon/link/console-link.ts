@@ -357,14 +357,15 @@ export class PylonConsoleLink extends EventEmitter<PylonPortLinkEvents> implemen
       }
       return;
     }
+    if (this.draining) {
+      // the rest of an overlong output, up to its prompt
+      this.stats.ignoredBytes += bytes;
+      if (trailingPrompt(text)) this.draining = false;
+      return;
+    }
     const attempt = this.attempt;
     if (!attempt) {
       this.stats.ignoredBytes += bytes;
-      return;
-    }
-    if (this.draining) {
-      this.stats.ignoredBytes += bytes;
-      if (trailingPrompt(text)) this.draining = false;
       return;
     }
     clearTimeout(attempt.pagingTimer);

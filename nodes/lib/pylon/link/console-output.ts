@@ -12,6 +12,9 @@ const END_LINE = /(?:^|[\r\n])[ \t]*\$\$[ \t]*(?:[\r\n]|$)/;
 const AT_LINE = /(?:^|[\r\n])[ \t]*@[ \t]*(?:[\r\n]|$)/;
 
 /** The name of the prompt `text` ends with ("pylon", "PYTES"), or undefined: what the wake-up waits for. */
+/** How much of the end of the output is searched for a prompt or a paging line. */
+const TAIL_CHARS = 256;
+
 export function trailingPrompt(text: string): string | undefined {
   return PROMPT_AT_END.exec(text)?.[1];
 }
@@ -34,7 +37,11 @@ export interface OutputLimits {
 }
 
 export class ConsoleOutputReader {
-  private text = "";
+  /** What was read, in arrival order (joined only when a prompt is seen: keeps long output linear). */
+  private readonly chunks: string[] = [];
+  private readLength = 0;
+  /** The last TAIL_CHARS or more of what was read, where prompts are looked for. */
+  private tail = "";
   /** Where the paging prompt answered last ended (the same prompt is not answered twice). */
   private pagedUpTo = 0;
   private pages = 0;
@@ -46,7 +53,17 @@ export class ConsoleOutputReader {
   ) {}
 
   get length(): number {
-    return this.text.length;
+    return this.readLength;
+  }
+
+  private get text(): string {
+    if (this.chunks.length > 1) this.chunks.splice(0, this.chunks.length, this.chunks.join(""));
+    return this.chunks[0] ?? "";
+  }
+
+  /** Index in the whole output of the tail's first character. */
+  private get tailStart(): number {
+    return this.readLength - this.tail.length;
   }
 
   get pageCount(): number {
@@ -54,11 +71,13 @@ export class ConsoleOutputReader {
   }
 
   push(chunk: string): OutputStep {
-    this.text += chunk;
-    if (this.text.length > this.limits.maxBytes) return { kind: "too_long", what: `more than ${this.limits.maxBytes} bytes of output` };
-    const paging = PAGING.exec(this.text);
-    if (paging && paging.index >= this.pagedUpTo) return this.page();
-    if (!PROMPT_AT_END.test(this.text)) return { kind: "more" };
+    this.chunks.push(chunk);
+    this.readLength += chunk.length;
+    this.tail = this.tail.length + chunk.length > 2 * TAIL_CHARS ? (this.tail + chunk).slice(-TAIL_CHARS) : this.tail + chunk;
+    if (this.readLength > this.limits.maxBytes) return { kind: "too_long", what: `more than ${this.limits.maxBytes} bytes of output` };
+    const paging = PAGING.exec(this.tail);
+    if (paging && this.tailStart + paging.index >= this.pagedUpTo) return this.page();
+    if (!PROMPT_AT_END.test(this.tail)) return { kind: "more" };
     const body = this.transcript();
     if (body === undefined) return { kind: "more" }; // only a prompt so far (the one before the echo)
     // `@` without `$$` before the prompt is cut off; no `@` at all is an answer without output
@@ -69,21 +88,16 @@ export class ConsoleOutputReader {
 
   /** True while the output ends in a paging prompt not (yet) complete and not answered. */
   get pausedAtPaging(): boolean {
-    const paging = PAGING_SHORT.exec(this.text);
-    return paging !== null && paging.index >= this.pagedUpTo;
+    const paging = PAGING_SHORT.exec(this.tail);
+    return paging !== null && this.tailStart + paging.index >= this.pagedUpTo;
   }
 
   /** Counts a paging prompt as answered (the caller sends CR unless "too_long"). */
   page(): OutputStep {
-    this.pagedUpTo = this.text.length;
+    this.pagedUpTo = this.readLength;
     this.pages++;
     if (this.pages > this.limits.maxPages) return { kind: "too_long", what: `more than ${this.limits.maxPages} pages` };
     return { kind: "page" };
-  }
-
-  /** What was read so far, for a cut-off's report. */
-  get partial(): string {
-    return this.transcript() ?? this.text;
   }
 
   /**
