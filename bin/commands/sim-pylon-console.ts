@@ -1,6 +1,8 @@
 // `lxp-pylon sim pylon --console`: the stack behind its master pack's text console, on TCP or a
 // pty. stdout: "listening tcp H:P" or "pty PATH", then "console firmware=… prompt=… awake=… packs=…".
-import { isConsoleFirmwareName, PylonConsoleSimulator, type PylonConsoleSimOptions, type PylonStackSimulator } from "../../sim/pylon/stack";
+import { isConsoleFirmwareName } from "../../sim/pylon/console-firmware";
+import { PylonConsoleSimulator, type PylonConsoleSimOptions } from "../../sim/pylon/console-sim";
+import type { PylonStackSimulator } from "../../sim/pylon/stack";
 import { CliError } from "./io";
 import { logLine, portOption, runUntilSignal } from "./sim-args";
 

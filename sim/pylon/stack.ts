@@ -45,8 +45,6 @@ import {
 import { PylonTcpServeOptions, PylonTcpServer } from "./tcp-server";
 
 // One import for users of the simulator (CLI, npm start, tests).
-export * from "./console-firmware";
-export * from "./console-sim";
 export * from "./faults";
 export * from "./pack-layouts";
 export * from "./pack-model";

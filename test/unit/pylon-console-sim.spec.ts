@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { decodeConsole, type ConsoleResult } from "../../nodes/lib/pylon/console";
 import { ConsoleShell, SIM_WAKE_FRAME } from "../../sim/pylon/console-shell";
-import { CONSOLE_FIRMWARES, type ConsoleFirmwareName, PylonStackSimulator } from "../../sim/pylon/stack";
+import { CONSOLE_FIRMWARES, type ConsoleFirmwareName } from "../../sim/pylon/console-firmware";
+import { PylonStackSimulator } from "../../sim/pylon/stack";
 import { cellBalancing, cellTemperature, consoleSoc, consoleSoh } from "../../sim/pylon/console-tables";
 
 interface Console {
