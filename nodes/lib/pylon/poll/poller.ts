@@ -20,6 +20,7 @@ import {
   summarizeStack,
 } from "../codec";
 import { rangeOf } from "../../common/config-schema";
+import type { PackPoller } from "./pack-poller";
 import { errorCode } from "../../common/node-errors";
 
 /** How many packs a stack may have: the pylon-poll setting "packs" (resources/config-schemas.js). */
@@ -137,7 +138,7 @@ class PortDown extends Error {
   }
 }
 
-export class PylonPoller {
+export class PylonPoller implements PackPoller {
   readonly options: Required<PollerOptions>;
   private readonly link: PylonRequester;
   /** Pack numbers (1 = first pack) found by discovery or configured. */
