@@ -93,12 +93,17 @@ export function consolePack(row: ConsolePack, cells: readonly ConsoleCell[] | un
   const cellMax = cellVoltages?.length ? Math.max(...cellVoltages) : row.cell_voltage_high;
   const cellTemperatures = perCell(cells, (cell) => cell.temperature);
   const cellRemaining = perCell(cells, (cell) => cell.coulomb);
-  // Cells in series: the pack holds what its emptiest cell holds.
-  const remainingAh = cellRemaining?.every((ah) => ah !== null) ? Math.min(...(cellRemaining as number[])) : undefined;
   const soc = row.soc;
+  const specified = specifiedAh(info?.specification);
+  // Cells in series: the pack holds what its emptiest cell holds. Without `bat` (or a firmware
+  // that prints no Coulomb), the pwr SOC of the specified capacity.
+  const remainingAh = cellRemaining?.every((ah) => ah !== null)
+    ? Math.min(...(cellRemaining as number[]))
+    : specified !== undefined && soc !== undefined
+      ? round((specified * soc) / 100, 3)
+      : undefined;
   const totalAh =
-    specifiedAh(info?.specification) ??
-    (remainingAh !== undefined && soc !== undefined && soc > 0 ? round((remainingAh * 100) / soc, 3) : undefined);
+    specified ?? (remainingAh !== undefined && soc !== undefined && soc > 0 ? round((remainingAh * 100) / soc, 3) : undefined);
   const power = row.voltage !== undefined && row.current !== undefined ? round(row.voltage * row.current, 4) : undefined;
   const temperatures =
     row.temperature === undefined && !cellTemperatures ? undefined : [row.temperature ?? null, ...(cellTemperatures ?? [])];
