@@ -9,7 +9,7 @@ import { rangeOf } from "../../common/config-schema";
 import { errorCode } from "../../common/node-errors";
 import { consolePack, type ConsoleIdentity, type ConsolePylonPack } from "./console-mapping";
 import type { PackPoller } from "./pack-poller";
-import type { PollError, PollPayload, PollResult, PollTicket } from "./poller";
+import type { PollError, PollPayload, PollResult, PollTicket } from "./poll-result";
 
 const PACK_COUNT = rangeOf("pylon-poll", "packs");
 

@@ -1,6 +1,6 @@
 // What pylon-poll, CycleDelivery, PollerPool and `lxp-pylon poll pylon` use of a poller, whichever
 // port mode it reads (binary PylonPoller, text ConsolePoller). No Node-RED imports.
-import type { PollResult, PollTicket } from "./poller";
+import type { PollResult, PollTicket } from "./poll-result";
 
 export interface PackPoller {
   /** Options asked for that this port cannot serve, one line each. */
