@@ -26,7 +26,7 @@ export interface ConsolePollerOptions {
 /** After an identity read that timed out or was cut off, how long until it is tried again. */
 const IDENTITY_RETRY_MS = 60_000;
 /** Failures worth asking again soon; a refusal or a garbled table waits for the next refresh. */
-const TRANSIENT = new Set(["timeout", "truncated", "no_body"]);
+const TRANSIENT = new Set(["timeout", "truncated", "no_body", "cut_off"]);
 /** Link errors that say the port is down: every further command of the cycle would fail the same way. */
 const PORT_DOWN = new Set(["not_connected", "closed"]);
 /** The master answers `pwr` for the whole stack: its errors are reported under pack 1. */
