@@ -24,9 +24,10 @@ export interface PylonPortConfigInput {
 
 /**
  * How the port talks to the packs: it polls them (the address mode of the RS485 or the console
- * port's binary protocol), or only listens to another master's polls ("passive", §12).
+ * port's binary protocol), reads the console port's text shell ("console", §7), or only listens
+ * to another master's polls ("passive", §12).
  */
-export type PylonPortMode = PylonAddressMode | "passive";
+export type PylonPortMode = PylonAddressMode | "console" | "passive";
 
 export interface PylonPortConfig {
   link: PylonPortLinkOptions;
@@ -50,7 +51,7 @@ export function parsePylonPortConfig(input: PylonPortConfigInput): PylonPortConf
   if (!MODES.includes(mode)) throw new Error(`mode must be ${quoted(MODES)}, got "${mode}"`);
   const protocol = (text(input.protocol) || defaultText(TYPE, "protocol")) as PylonProtocol;
   if (!PROTOCOLS.includes(protocol)) throw new Error(`protocol must be ${quoted(PROTOCOLS)}, got "${protocol}"`);
-  if (protocol === "seplos" && mode === "rs232") throw new Error('the Seplos protocol works on the RS485 port only: set the battery port to "rs485"');
+  if (protocol === "seplos" && (mode === "rs232" || mode === "console")) throw new Error('the Seplos protocol works on the RS485 port only: set the battery port to "rs485"');
   const transport = text(input.transport) || defaultText(TYPE, "transport");
   const raised: RaisedValue[] = [];
   const timing = {
