@@ -1,5 +1,5 @@
-// The console parser against more real transcripts: a US5000 (B69.16), two Pytes generations
-// (E-BOX-4850P, E-BOX-48100V-D) and a Force H2 / high-voltage CMU (test/fixtures/pylon-console/README.md).
+// The console parser against more real transcripts: a US5000 (B69.16), a US3000A (B65.6), two Pytes
+// generations (E-BOX-4850P, E-BOX-48100V-D) and the Force H2 family (test/fixtures/pylon-console/README.md).
 // Values asserted are the ones printed in the files, converted to V, A, °C, %, Ah.
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -219,6 +219,96 @@ describe("pylon console parser: more firmware generations", () => {
     it("bat as published without its '@' line is refused", () => refusedWith(fixture("bat-force-h2.txt"), "no_body"));
   });
 
+  describe("US3000A, Main Soft B65.6 (PHANTOMSAV10R03 board, pylon_debug> prompt): the old generation", () => {
+    it("bat 2 in the old layout: SOC and capacity under 'Coulomb', no SOC/BAL columns", () => {
+      const { arg, cells } = decoded("bat-us3000a-b65.6.txt", "bat");
+      assert.equal(arg, 2);
+      assert.equal(cells.length, 15);
+      assert.deepEqual(cells[0], {
+        cell: 0,
+        voltage: 3.258,
+        current: -0.032,
+        temperature: 26,
+        base_state: "Dischg",
+        voltage_state: "Normal",
+        current_state: "Normal",
+        temperature_state: "Normal",
+        soc: 39,
+        coulomb: 29.329,
+      });
+      assert.deepEqual([cells[14].cell, cells[14].voltage, cells[14].current, cells[14].soc], [14, 3.259, -0.06, 39]);
+    });
+
+    it("info 2: a US3000A on B65.6", () => {
+      const { info } = decoded("info-us3000a-b65.6.txt", "info");
+      assert.deepEqual(
+        [info.device_address, info.device_name, info.board_version, info.main_soft_version, info.release_date, info.specification],
+        [2, "US3000A", "PHANTOMSAV10R03", "B65.6", "18-09-12", "48V/74AH"],
+      );
+      assert.deepEqual([info.max_discharge_current, info.max_charge_current, info.epon_port_rate], [-100, 102, 1200]);
+    });
+
+    it("stat 1: no SOH line on this firmware, CYCLE Times 0", () => {
+      const { stat } = decoded("stat-us3000a-b65.6.txt", "stat");
+      assert.equal(stat.cycles, 0);
+      assert.equal("soh" in stat, false);
+      assert.equal(stat.counters["Pwr Coulomb"], 107794280);
+      assert.equal(stat.counters["Dsg Cap"], 43);
+    });
+  });
+
+  describe("pwr N: the one-pack detail view", () => {
+    it("US3000A: read into one pack, with what only this view prints", () => {
+      const { arg, packs } = decoded("pwr1-detail-us3000a.txt", "pwr");
+      assert.equal(arg, 1);
+      assert.equal(packs.length, 1);
+      const pack = packs[0];
+      assert.deepEqual(
+        [pack.pack, pack.absent, pack.voltage, pack.current, pack.temperature, pack.soc, pack.full_capacity, pack.max_voltage],
+        [1, false, 48.882, 0, 29, 40, 74, 54],
+      );
+      assert.deepEqual(
+        [pack.charge_times, pack.base_state, pack.coulomb_state, pack.soh_state, pack.heater_state],
+        [10, "Idle", "Normal", "Normal", "OFF"],
+      );
+      assert.equal(pack.protections_enabled?.length, 28);
+      assert.deepEqual([pack.protections_enabled?.[0], pack.protections_enabled?.[27]], ["BOV", "LCOUL"]);
+      assert.deepEqual([pack.battery_events, pack.power_events, pack.system_fault], [0, 0, 0]);
+      assert.equal("charge_seconds" in pack, false);
+    });
+
+    it("US5000 B69.16: charging, with 'Charge Sec.'", () => {
+      const [pack] = decoded("pwr1-detail-us5000-b69.16.txt", "pwr").packs;
+      assert.deepEqual(
+        [pack.voltage, pack.current, pack.temperature, pack.soc, pack.full_capacity, pack.charge_times, pack.charge_seconds, pack.base_state],
+        [49.959, 15.939, 28.2, 45, 100, 11344, 1764, "Charge"],
+      );
+      assert.equal(pack.protections_enabled?.includes("PLT"), false);
+    });
+  });
+
+  describe("pwrsys: the stack summary", () => {
+    it("two US3000A packs, idle", () => {
+      const { system } = decoded("pwrsys-us3000a.txt", "pwrsys");
+      assert.deepEqual(
+        [system.status, system.total_packs, system.present_packs, system.sleeping_packs, system.voltage, system.current],
+        ["System is idle", 2, 2, 0, 48.872, -0.197],
+      );
+      assert.deepEqual(
+        [system.remaining_capacity, system.full_capacity, system.soc, system.soh],
+        [59.279, 148, 40, 100],
+      );
+      assert.deepEqual(
+        [system.cell_voltage_high, system.cell_voltage_average, system.cell_voltage_low, system.temperature_average],
+        [3.263, 3.258, 3.249, 25.5],
+      );
+      assert.deepEqual(
+        [system.recommended_charge_voltage, system.recommended_discharge_voltage, system.recommended_charge_current, system.recommended_discharge_current],
+        [53.25, 47, 74, -74],
+      );
+    });
+  });
+
   describe("cut-off copies of these transcripts", () => {
     const names = [
       "pwr-us5000-b69.16.txt",
@@ -230,7 +320,17 @@ describe("pylon console parser: more firmware generations", () => {
       "pwr-pytes-v5-barcode.txt",
       "bat-pytes-v5-no-curr.txt",
       "soh-force-h2-75cells.txt",
+      "bat-us3000a-b65.6.txt",
+      "pwr1-detail-us3000a.txt",
+      "pwr1-detail-us5000-b69.16.txt",
+      "pwrsys-us3000a.txt",
     ];
+
+    it("a pwr header without rows is refused, never read as a stack without packs", () => {
+      const text = fixture("pwr-pytes-ebox-16col.txt").replace(/\r?\n1 {5}48314[^\n]*\n[\s\S]*?(?=\r\n\rCommand completed)/, "");
+      assert.ok(!text.includes("48314") && text.includes("Power Volt"));
+      refusedWith(text, "no_table");
+    });
 
     it("cut inside the table: refused as truncated", () => {
       for (const name of names) {
