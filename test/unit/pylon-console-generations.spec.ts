@@ -257,6 +257,61 @@ describe("pylon console parser: more firmware generations", () => {
     });
   });
 
+  describe("a mixed stack behind a US5000 master: pack 2 a US2000C (B68.2), packs 3-4 US2000 (US2KBPL, B67.9)", () => {
+    it("bat 2 (US2000C): the master prints SOC, Coulomb and BAL", () => {
+      const { arg, cells } = decoded("bat-us2000c-b68.2.txt", "bat");
+      assert.equal(arg, 2);
+      assert.equal(cells.length, 15);
+      assert.deepEqual(
+        [cells[0].voltage, cells[0].current, cells[0].temperature, cells[0].soc, cells[0].coulomb, cells[0].balancing],
+        [3.329, 6.968, 30.7, 43, 21.044, false],
+      );
+      assert.deepEqual([cells[14].temperature, cells[14].coulomb], [30.2, 21.043]);
+    });
+
+    it("bat 3 (US2000 B67.9): same layout through the master; per-cell SOC differs", () => {
+      const { cells } = decoded("bat-us2kbpl-b67.9.txt", "bat");
+      assert.deepEqual([cells[2].cell, cells[2].soc, cells[2].coulomb], [2, 35, 16.51]);
+      assert.deepEqual([cells[14].voltage, cells[14].current, cells[14].soc, cells[14].coulomb, cells[14].balancing], [3.327, 5.024, 42, 19.994, false]);
+    });
+
+    it("soh 3 (US2000): non-zero SOHCount on a PylonTech pack", () => {
+      const { soh } = decoded("soh-us2kbpl-b67.9.txt", "soh");
+      assert.equal(soh.pack, 3);
+      assert.deepEqual(soh.cells[0], { cell: 0, voltage: 3.327, soh_count: 1, soh_status: "Normal" });
+      assert.deepEqual(soh.cells[2], { cell: 2, voltage: 3.327, soh_count: 3, soh_status: "Normal" });
+      assert.deepEqual(soh.cells[14], { cell: 14, voltage: 3.327, soh_count: 0, soh_status: "Normal" });
+    });
+
+    it("info 2 and info 3: identities of the slaves", () => {
+      const c = decoded("info-us2000c-b68.2.txt", "info").info;
+      assert.deepEqual(
+        [c.device_address, c.device_name, c.main_soft_version, c.release_date, c.max_discharge_current, c.max_charge_current],
+        [2, "US2000C", "B68.2.0.0", "21-09-26", -90, 90],
+      );
+      const b = decoded("info-us2kbpl-b67.9.txt", "info").info;
+      assert.deepEqual(
+        [b.device_address, b.device_name, b.board_version, b.main_soft_version, b.release_date, b.specification],
+        [3, "US2KBPL", "PHANTOMSAV10R03", "B67.9.0", "21-04-29", "48V/50AH"],
+      );
+    });
+
+    it("stat 3 (US2000): 685 cycles, no SOH line", () => {
+      const { stat } = decoded("stat-us2kbpl-b67.9.txt", "stat");
+      assert.deepEqual([stat.device_address, stat.cycles, "soh" in stat], [3, 685, false]);
+      assert.equal(stat.counters["SOH Times"], 14);
+      assert.equal(stat.counters["Charge Times"], 43670);
+    });
+
+    it("pwr 3 (US2000): the detail view of a slave", () => {
+      const [pack] = decoded("pwr3-detail-us2kbpl-b67.9.txt", "pwr").packs;
+      assert.deepEqual(
+        [pack.pack, pack.voltage, pack.current, pack.temperature, pack.soc, pack.full_capacity, pack.charge_times, pack.charge_seconds],
+        [3, 49.905, 5.024, 33, 35, 50, 0, 0],
+      );
+    });
+  });
+
   describe("pwr N: the one-pack detail view", () => {
     it("US3000A: read into one pack, with what only this view prints", () => {
       const { arg, packs } = decoded("pwr1-detail-us3000a.txt", "pwr");
@@ -324,6 +379,9 @@ describe("pylon console parser: more firmware generations", () => {
       "pwr1-detail-us3000a.txt",
       "pwr1-detail-us5000-b69.16.txt",
       "pwrsys-us3000a.txt",
+      "bat-us2kbpl-b67.9.txt",
+      "soh-us2kbpl-b67.9.txt",
+      "pwr3-detail-us2kbpl-b67.9.txt",
     ];
 
     it("a pwr header without rows is refused, never read as a stack without packs", () => {
