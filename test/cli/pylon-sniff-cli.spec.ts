@@ -2,6 +2,7 @@
 // raw byte files decode reply by reply to the values the captures hold, and a live sniff of
 // `sim pylon --master`'s bus tap prints the simulated inverter's replies while sending nothing.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -92,13 +93,13 @@ describe("lxp-pylon sniff pylon", () => {
     assert.match(both.stderr, /give exactly one of --serial PATH, --tcp HOST:PORT or --file CAPTURE/);
   });
 
-  describe("--tcp against sim pylon --master", () => {
+  describe("live, against sim pylon --master", () => {
     const children: CliProcess[] = [];
     afterEach(async () => {
       for (const child of children.splice(0)) await child.stop("SIGKILL");
     });
 
-    it("prints the simulated inverter's 0x44 and 0x42 replies per pack; the tap receives 0 bytes", async () => {
+    it("--tcp prints the simulated inverter's 0x44 and 0x42 replies per pack; the tap receives 0 bytes", async () => {
       const sim = new CliProcess(["sim", "pylon", "--master", "--tcp", "0", "--interval", "0.3", "--packs", "US3000,US2000", "--seed", "3"]);
       children.push(sim);
       await waitFor(() => sim.lines.length >= 3 || sim.exitCode !== undefined, 10000, "the simulator's address lines");
@@ -131,6 +132,24 @@ describe("lxp-pylon sniff pylon", () => {
       assert.ok(c.decoded >= 8, sniff.stderr);
       assert.equal(c.bad_frames, 0);
 
+      assert.equal(await sim.stop("SIGINT"), 0, sim.stderr);
+      assert.match(sim.stderr, /tap received 0 bytes from listeners/);
+    });
+
+    it("--serial on the simulator's pty tap decodes its VER 0x20 replies", async function () {
+      if (spawnSync("socat", ["-V"]).error) this.skip(); // socat not found: apt-get install socat
+      const sim = new CliProcess(["sim", "pylon", "--master", "--pty", "--interval", "0.3", "--packs", "2", "--ver", "0x20"]);
+      children.push(sim);
+      await waitFor(() => sim.lines.length >= 3 || sim.exitCode !== undefined, 10000, "the simulator's device line");
+      const path = /^pty (\S+)$/.exec(sim.lines[0] ?? "")?.[1];
+      assert.ok(path, `${sim.lines.join("\n")} ${sim.stderr}`);
+      const sniff = new CliProcess(["sniff", "pylon", "--serial", path]);
+      children.push(sniff);
+      await waitFor(() => sniff.lines.length >= 4 || sniff.exitCode !== undefined, 10000, "a cycle of replies");
+      assert.equal(await sniff.stop("SIGINT"), 0, sniff.stderr);
+      const lines = parse(sniff.lines.join("\n"));
+      assert.ok(lines.every((l) => l.topic === `pylon/${path.split("/").pop()}` && /^~2002|^~2003/.test(l.payload.request.raw)));
+      assert.ok(lines.some((l) => l.payload.request.command === "0x42" && l.payload.packs[0].cell_voltages?.length === 15));
       assert.equal(await sim.stop("SIGINT"), 0, sim.stderr);
       assert.match(sim.stderr, /tap received 0 bytes from listeners/);
     });
