@@ -25,6 +25,8 @@ import {
 } from "../../nodes/lib/lxp/codec";
 import { PollPayload, PylonPoller, PylonRequester } from "../../nodes/lib/pylon/poll/poller";
 import { portLabel } from "../../nodes/lib/pylon/link/port-config";
+import { BusPairer } from "../../nodes/lib/pylon/passive";
+import { PassiveView } from "../../nodes/lib/pylon/poll/passive-view";
 import {
   decodeReply,
   formatCid2,
@@ -39,7 +41,7 @@ import { LxpDongleSimulator } from "../../sim/lxp/dongle";
 import { PylonStackSimulator } from "../../sim/pylon/stack";
 import { codeSpans, KeyPath, keyPaths, messagePaths, tableKeys } from "../support/doc-keys";
 import { fourSlots } from "../support/battery-pack-sample";
-import { hexBuf, lxpCaptures, lxpVectors } from "../support/vectors";
+import { FIXTURES_DIR, hexBuf, lxpCaptures, lxpVectors } from "../support/vectors";
 import { vectors as pylonVectors } from "./pylon-vectors";
 
 const DOCS = join(__dirname, "..", "..", "docs");
@@ -207,6 +209,15 @@ describe("payload docs", () => {
       const withError = (await poller.poll(1_717_236_010_000)).payload;
       assert.deepEqual(withError.errors, [{ address: 3, command: "0x42", error: "timeout" }], "the silent pack is reported");
       emit(withError);
+      // A passive port (§12): one message per reply of a real bus capture, and the snapshot an input gets.
+      const capture = [...readFileSync(join(FIXTURES_DIR, "pylon-bus", "esp32-probe-sample-data.h"), "utf8").matchAll(/"(~[0-9A-F]+)"/g)];
+      const view = new PassiveView();
+      for (const reply of new BusPairer().push(capture.map((m) => `${m[1]}\r`).join(""), 0)) {
+        produced.add(messagePaths({ topic, payload: view.take(reply, 1_717_236_000_000) }));
+      }
+      const snapshot = view.snapshot(1_717_236_001_000);
+      assert.deepEqual(Object.keys(snapshot.updated ?? {}), ["2", "3", "4"]);
+      produced.add(messagePaths({ topic, payload: snapshot }));
     });
 
     it("decodes a real reply of every command the codec decodes", () => {
@@ -226,6 +237,8 @@ describe("payload docs", () => {
         "system.basic_info.barcodes",
         "packs[].soh",
         "packs[].port_voltage",
+        "request.raw",
+        "updated",
       ]) {
         assert.ok(produced.leaves.has(key), `${key} was produced`);
       }
