@@ -1098,10 +1098,12 @@ describe("editor HTML", () => {
         "system", "basic_info", "analog", "charge_immediately", "pack_count", "barcodes",
         // errors
         "stack", "packs", "errors", "command", "error", "timeout", "checksum",
+        // passive port (docs/pylon-payloads.md §12)
+        "passive", "request", "updated",
       ];
       const code = [...help.matchAll(/<code>([\s\S]*?)<\/code>/g)].map((m) => m[1]).join(" ");
       for (const key of keys) assert.match(code, new RegExp(`\\b${key}\\b`), `help names no <code>${key}</code>`);
-      for (const words of ["pylon/{port}", "pylon/{port}/{address}", "ttyUSB0", "host:port", "Catch", "0x4F", "0x42", "0x44", "0x92", "0x93", "0x51", "0x96", "0x47", "0x60", "0x61", "0x62", "0x63", "implausible_values", "every 10 minutes", "3 packs · 45 cells · 0.4 s"]) {
+      for (const words of ["pylon/{port}", "pylon/{port}/{address}", "ttyUSB0", "host:port", "Catch", "0x4F", "0x42", "0x44", "0x92", "0x93", "0x51", "0x96", "0x47", "0x60", "0x61", "0x62", "0x63", "implausible_values", "every 10 minutes", "3 packs · 45 cells · 0.4 s", "the interval is not used", "listening · 3 packs"]) {
         assert.ok(help.includes(words), `help lacks "${words}"`);
       }
     });
