@@ -1,7 +1,8 @@
 // `lxp-pylon sniff pylon`: listens to an RS485 bus where the inverter polls the packs and prints one
 // JSON line per decoded reply, the message pylon-poll sends on a passive pylon-port
 // (docs/pylon-payloads.md §12). Sends nothing: the live link has no write path, --file reads a capture.
-import { readFileSync } from "node:fs";
+import { createReadStream } from "node:fs";
+import { once } from "node:events";
 import { basename } from "node:path";
 import { PortHealth, type PortHealthUpdate } from "../../nodes/lib/pylon/link";
 import { PylonPassiveLink } from "../../nodes/lib/pylon/link/passive-link";
@@ -32,20 +33,20 @@ export function countersLine(counters: BusPairerCounters): string {
 
 const line = (topic: string, view: PassiveView, reply: PassiveReply): string => `${JSON.stringify({ topic, payload: view.take(reply, Date.now()) })}\n`;
 
-/** --file: the whole capture through one pairer; exit 0 when a reply was decoded, 1 when none. */
-function sniffFile(path: string, protocol: "pylontech" | "seplos"): number {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    throw new CliError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
+/** --file: the capture read in chunks through one pairer; exit 0 when a reply was decoded, 1 when none. */
+async function sniffFile(path: string, protocol: "pylontech" | "seplos"): Promise<number> {
   const pairer = new BusPairer({ protocol });
   const view = new PassiveView();
   const topic = `pylon/${basename(path)}`;
-  let out = "";
-  for (const reply of pairer.push(bytes)) out += line(topic, view, reply);
-  process.stdout.write(out);
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 64 * 1024 })) {
+      let out = "";
+      for (const reply of pairer.push(chunk as Buffer)) out += line(topic, view, reply);
+      if (out && !process.stdout.write(out)) await once(process.stdout, "drain");
+    }
+  } catch (err) {
+    throw new CliError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
   process.stderr.write(`${countersLine(pairer.counters)}\n`);
   if (pairer.counters.decoded > 0) return 0;
   process.stderr.write(`lxp-pylon: no reply decoded from ${path} (is it a raw capture of a PylonTech bus?)\n`);
