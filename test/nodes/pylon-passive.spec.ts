@@ -15,6 +15,8 @@ import { FakeGateway, MockBattery } from "../unit/pylon-link-helpers";
 import { waitFor } from "../support/net";
 import { callsOf, collect, type FlowNode, lastStatus } from "../support/flow";
 import { FIXTURES_DIR } from "../support/vectors";
+import { startBusSim } from "../../sim/pylon/bus-sim";
+import { PylonStackSimulator } from "../../sim/pylon/stack";
 
 helper.init(require.resolve("node-red"));
 
@@ -155,6 +157,33 @@ describe("pylon-poll on a passive pylon-port (listening to an inverter's polls)"
       assert.equal(analog[analog.length - 1].payload.packs[0].current, -61.3);
       assert.equal(received, 0, "the gateway received 0 bytes");
       assert.deepEqual(gateway.writes, []);
+    });
+  });
+
+  describe("on the simulated inverter's bus tap (sim pylon --master)", () => {
+    it("sends each pack's replies as the simulated inverter polls, and the tap receives 0 bytes", async () => {
+      const stack = new PylonStackSimulator({ packs: ["US3000", "US2000"], seed: 5, ver: 0x25 });
+      const bus = await startBusSim(stack, { tcp: { host: "127.0.0.1", port: 0 }, intervalS: 0.2, gapMs: 0 });
+      try {
+        await helper.load([pylonPortNode, pylonPollNode], flow({ transport: "tcp", host: "127.0.0.1", port: String(bus.tcp!.port) }));
+        const out = collect("out1");
+        await waitFor(() => out.filter((m) => m.payload.request.command === "0x42").length >= 4, 8000, "two cycles of 0x42");
+        const analog = out.filter((m) => m.payload.request.command === "0x42");
+        assert.deepEqual(new Set(analog.map((m) => m.payload.packs[0].address)), new Set([2, 3]));
+        for (const m of analog) {
+          const [pack] = m.payload.packs;
+          assert.equal(m.payload.request.address, pack.address);
+          assert.equal(pack.cell_voltages.length, 15);
+          const cells = pack.cell_voltages.reduce((a: number, b: number) => a + b, 0);
+          assert.ok(Math.abs(pack.voltage - cells) < 0.05, `module ${pack.voltage} V vs cells ${cells} V`);
+        }
+        assert.equal(bus.tap.clientCount, 1);
+        assert.equal(bus.tap.bytesReceived, 0, "the node sent the bus nothing");
+      } finally {
+        await helper.unload();
+        await bus.close();
+        await stack.close();
+      }
     });
   });
 });

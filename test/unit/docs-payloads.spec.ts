@@ -25,6 +25,8 @@ import {
 } from "../../nodes/lib/lxp/codec";
 import { PollPayload, PylonPoller, PylonRequester } from "../../nodes/lib/pylon/poll/poller";
 import { portLabel } from "../../nodes/lib/pylon/link/port-config";
+import { BusPairer } from "../../nodes/lib/pylon/passive";
+import { PassiveView } from "../../nodes/lib/pylon/poll/passive-view";
 import {
   decodeReply,
   formatCid2,
@@ -42,7 +44,7 @@ import { ConsolePoller } from "../../nodes/lib/pylon/poll/console-poller";
 import type { ConsolePylonPack } from "../../nodes/lib/pylon/poll/console-mapping";
 import { codeSpans, KeyPath, keyPaths, messagePaths, tableKeys } from "../support/doc-keys";
 import { fourSlots } from "../support/battery-pack-sample";
-import { hexBuf, lxpCaptures, lxpVectors } from "../support/vectors";
+import { FIXTURES_DIR, hexBuf, lxpCaptures, lxpVectors } from "../support/vectors";
 import { vectors as pylonVectors } from "./pylon-vectors";
 
 const DOCS = join(__dirname, "..", "..", "docs");
@@ -238,6 +240,15 @@ describe("payload docs", () => {
       assert.deepEqual(consoleCycle.payload.errors, [{ address: 3, command: "bat 3", error: "command_refused" }]);
       assert.deepEqual((consoleCycle.payload.packs[1] as ConsolePylonPack).cell_soh_status?.[0], "Normal");
       emit(consoleCycle.payload);
+      // A passive port (§13): one message per reply of a real bus capture, and the snapshot an input gets.
+      const capture = [...readFileSync(join(FIXTURES_DIR, "pylon-bus", "esp32-probe-sample-data.h"), "utf8").matchAll(/"(~[0-9A-F]+)"/g)];
+      const view = new PassiveView();
+      for (const reply of new BusPairer().push(capture.map((m) => `${m[1]}\r`).join(""), 0)) {
+        produced.add(messagePaths({ topic, payload: view.take(reply, 1_717_236_000_000) }));
+      }
+      const snapshot = view.snapshot(1_717_236_001_000);
+      assert.deepEqual(Object.keys(snapshot.updated ?? {}), ["2", "3", "4"]);
+      produced.add(messagePaths({ topic, payload: snapshot }));
     });
 
     it("decodes a real reply of every command the codec decodes", () => {
@@ -265,6 +276,8 @@ describe("payload docs", () => {
         "packs[].main_soft_version",
         "packs[].cell_discharge_temperature_state",
         "packs[].cell_temperature_state",
+        "request.raw",
+        "updated",
       ]) {
         assert.ok(produced.leaves.has(key), `${key} was produced`);
       }

@@ -20,7 +20,7 @@ interface ListeningNode {
 
 /**
  * Sends one message per decoded reply the inverter's poll drew, per pack too with "one message per
- * pack"; an input message gets a snapshot of every pack's latest values (docs/pylon-payloads.md §12).
+ * pack"; an input message gets a snapshot of every pack's latest values (docs/pylon-payloads.md §13).
  */
 export function listenPassively(node: ListeningNode, link: PylonPassiveLink, port: { label?: string }, config: PylonPollConfigInput, t: Translate): void {
   let perPack: boolean;

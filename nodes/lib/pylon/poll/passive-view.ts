@@ -1,4 +1,4 @@
-// What pylon-poll sends on a listening port (docs/pylon-payloads.md §12): one payload per reply
+// What pylon-poll sends on a listening port (docs/pylon-payloads.md §13): one payload per reply
 // the inverter's poll drew from the packs, in the cycle message's shape, and on request a snapshot
 // of the latest values of each pack, merged over the commands seen. No Node-RED imports.
 import { formatCid2, type PylonPack, type PylonStack, type PylonSystem, summarizeStack } from "../codec";
