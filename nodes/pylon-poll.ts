@@ -11,8 +11,11 @@ import { LinkCounters } from "./lib/pylon/poll/link-counters";
 import { raisedWarning } from "./lib/pylon/link/limits";
 import { PortHealth, type PortHealthUpdate } from "./lib/pylon/link/port-health";
 import { parsePylonPollConfig } from "./lib/pylon/poll/poll-config";
-import type { PollResult, PylonPoller } from "./lib/pylon/poll/poller";
+import type { PackPoller } from "./lib/pylon/poll/pack-poller";
+import type { PollResult } from "./lib/pylon/poll/poller";
 import type { StateChange } from "./lib/common/transport";
+import { PylonPassiveLink, type PylonPortLink } from "./lib/pylon/link";
+import { listenPassively } from "./lib/pylon/poll/passive-node";
 import type { PylonPollDef, PylonPortNode } from "./types";
 
 /**
@@ -55,10 +58,15 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, saved);
     const config = currentConfig("pylon-poll", saved, this);
     const portNode = RED.nodes.getNode(config.port) as PylonPortNode | null;
-    const link = linkOf(this, portNode, "pylon-port", t);
+    const anyLink = linkOf(this, portNode, "pylon-port", t);
+    if (anyLink instanceof PylonPassiveLink && portNode) {
+      listenPassively(this, anyLink, portNode, config, t);
+      return;
+    }
+    const link = anyLink as PylonPortLink | undefined;
     const pollers = portNode?.pollers;
     if (!link || !portNode?.mode || !pollers) return; // mode and pollers are set with the link
-    let poller: PylonPoller;
+    let poller: PackPoller;
     let intervalMs: number;
     let perPack: boolean;
     try {

@@ -1,9 +1,10 @@
 // Editor-side properties of each node and the runtime shape of the config nodes.
 import type { Node, NodeDef } from "node-red";
 import type { DongleLink } from "./lib/lxp/link/dongle-link";
-import type { PylonPortLink } from "./lib/pylon/link";
+import type { AnyPylonLink } from "./lib/pylon/link";
+import type { PylonPortMode } from "./lib/pylon/link/port-config";
 import type { PollerPool } from "./lib/pylon/poll/poller-pool";
-import type { PylonAddressMode, PylonProtocol } from "./lib/pylon/codec";
+import type { PylonProtocol } from "./lib/pylon/codec";
 
 /** Every node's saved properties: declared in resources/config-schemas.js, with their config version. */
 export interface VersionedDef extends NodeDef {
@@ -78,12 +79,13 @@ export interface PylonPortDef extends VersionedDef {
 }
 
 export interface PylonPortNode extends Node {
-  link?: PylonPortLink;
-  mode?: PylonAddressMode;
+  /** A PylonPassiveLink in mode "passive", else a PylonPortLink. */
+  link?: AnyPylonLink;
+  mode?: PylonPortMode;
   protocol?: PylonProtocol;
   /** `{port}` in the topic `pylon/{port}`. */
   label?: string;
-  /** Pollers shared by the pylon-poll nodes of this port. */
+  /** Pollers shared by the pylon-poll nodes of this port (none in mode "passive"). */
   pollers?: PollerPool;
   configError?: string;
   /** Short status for the pylon-poll nodes when there is no link (e.g. the device is held by another pylon-port). */

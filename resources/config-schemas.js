@@ -136,11 +136,13 @@
                 // The console port's binary protocol runs at 1200 baud until woken; RS485 at 115200 (or 9600, DIP 1).
                 {
                     key: "baud", type: "enum", default: "", values: [115200, 9600, 1200], what: "baud rate", when: SERIAL,
-                    blankMeans: { by: "mode", values: { rs485: 115200, rs232: 1200 } },
+                    // Passive: inverters poll the packs' RS485 port at 9600 (pylon-protocol.md §12). Console:
+                    // the text shell runs at 115200; the link wakes older packs at 1200 itself (§7.2).
+                    blankMeans: { by: "mode", values: { rs485: 115200, rs232: 1200, console: 115200, passive: 9600 } },
                 },
                 { key: "host", type: "host", default: "", what: "host", when: { transport: "tcp" }, requiredWhen: { transport: "tcp" } },
                 { key: "port", type: "integer", default: "", what: "gateway port", min: 1, max: 65535, when: { transport: "tcp" }, requiredWhen: { transport: "tcp" } },
-                { key: "mode", type: "enum", default: "rs485", values: ["rs485", "rs232"], what: "mode" },
+                { key: "mode", type: "enum", default: "rs485", values: ["rs485", "rs232", "console", "passive"], what: "mode" },
                 { key: "protocol", type: "enum", default: "pylontech", values: ["pylontech", "seplos"], what: "protocol" },
                 // A pack answers after about 70 ms (pylon-protocol.md §8).
                 {

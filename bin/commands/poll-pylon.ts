@@ -5,6 +5,7 @@ import { PortHealth, type PortHealthUpdate, PylonPortLink } from "../../nodes/li
 import { BadFrameBursts } from "../../nodes/lib/pylon/link/bad-frames";
 import { PYLON_LIMITS } from "../../nodes/lib/pylon/link/limits";
 import { PylonPoller } from "../../nodes/lib/pylon/poll/poller";
+import type { PylonAddressMode } from "../../nodes/lib/pylon/codec";
 import { parsePacks } from "../../nodes/lib/pylon/poll/poll-config";
 import { parsePylonPortConfig, portLabel } from "../../nodes/lib/pylon/link/port-config";
 import { defaultText, field, listOr, numbersOf, rangeOf } from "../../nodes/lib/common/config-schema";
@@ -120,9 +121,10 @@ export const pollPylonCommand = defineCommand({
       });
       const below = config.raised[0];
       if (below) throw new Error(`--${below.name}: ${below.message}`);
+      if (config.mode === "passive") throw new Error("--mode passive sends nothing: use `lxp-pylon sniff pylon` to listen to an inverter's polls");
       link = new PylonPortLink(config.link);
       poller = new PylonPoller(link, {
-        mode: config.mode,
+        mode: config.mode as PylonAddressMode,
         protocol: config.protocol,
         packs,
         chargeManagement: values["charge-management"],

@@ -3,6 +3,7 @@
 // "stack mode=… packs=… addresses=…"; the log goes to stderr.
 import { isPackModelName, PylonPackFaults, PylonPackModelName, PylonStackSimulator } from "../../sim/pylon/stack";
 import { consoleSimOptions, serveConsole } from "./sim-pylon-console";
+import { startBusSim } from "../../sim/pylon/bus-sim";
 import { defineCommand } from "./command-spec";
 import { CliError } from "./io";
 import { logLine, numberOption, portOption, runUntilSignal } from "./sim-args";
@@ -64,6 +65,9 @@ export const simPylonCommand = defineCommand({
     console: { type: "boolean", help: "serve the master pack's text console (pylon>) instead of the binary protocol", default: "off" },
     firmware: { type: "string", value: "us3000c|us2000|pytes", help: "with --console: the console's tables, prompt and line ends", default: "us3000c" },
     wake: { type: "boolean", help: "with --console: start asleep until the wake-up frame arrives", default: "off" },
+    master: { type: "boolean", help: "a simulated inverter polls the stack (0x44, 0x42 per pack); --tcp/--pty serve a listen-only bus tap of both directions", default: "off" },
+    interval: { type: "string", value: "S", help: "with --master: seconds between the inverter's poll cycles", default: "2" },
+    ver: { type: "string", value: "0x25|0x20", help: "with --master: VER byte of the inverter's requests and the packs' replies", default: "0x25" },
   },
   notes: [
     'stdout starts with "listening tcp HOST:PORT" or "pty PATH", then "stack mode=… packs=… addresses=…";',
@@ -73,11 +77,14 @@ export const simPylonCommand = defineCommand({
     "lxp-pylon sim pylon --tcp 8899 --packs US3000,US2000,US3000",
     "lxp-pylon sim pylon --pty --packs 3",
     "lxp-pylon sim pylon --console --firmware pytes --wake --tcp 0",
+    "lxp-pylon sim pylon --master --tcp 8899 --packs 3 --interval 1",
   ],
   async run({ values }) {
     if (values.pty && values.tcp !== undefined) throw new CliError("give one of --tcp PORT or --pty", 2);
     const mode = values.mode ?? "rs485";
     if (mode !== "rs485" && mode !== "rs232") throw new CliError(`--mode must be rs485 or rs232, got "${mode}"`, 2);
+    if (values.master && mode !== "rs485") throw new CliError("--master polls an rs485 bus: leave --mode at rs485", 2);
+    const ver = masterVer(values.ver);
     const faults = parsePylonFaults(values.faults);
     const packs = packsOption(values.packs);
     let stack: PylonStackSimulator;
@@ -88,6 +95,7 @@ export const simPylonCommand = defineCommand({
         seed: numberOption(values.seed, "seed", Date.now() % 1_000_000),
         latencyMs: numberOption(values.latency, "latency", 0),
         timeScale: numberOption(values.speed, "speed", 1, 0.001),
+        ver: values.master ? ver : undefined,
       });
     } catch (err) {
       throw err instanceof CliError ? err : new CliError((err as Error).message, 2);
@@ -99,7 +107,9 @@ export const simPylonCommand = defineCommand({
       pack.faults.silent = true;
     }
     const consoleOptions = consoleSimOptions(values);
+    if (consoleOptions && values.master) throw new CliError("give one of --console or --master", 2);
     if (consoleOptions) return serveConsole(stack, consoleOptions, values);
+    if (values.master) return serveMaster(stack, values, ver);
     let dropTimer: NodeJS.Timeout | undefined;
     try {
       if (values.pty) {
@@ -123,3 +133,31 @@ export const simPylonCommand = defineCommand({
     });
   },
 });
+
+/** --ver: the two VER bytes real inverters were seen polling with. */
+function masterVer(value: string | undefined): number {
+  if (value === undefined) return 0x25;
+  const n = Number(value);
+  if (n !== 0x20 && n !== 0x25) throw new CliError(`--ver must be 0x25 or 0x20, got "${value}"`, 2);
+  return n;
+}
+
+/** `--master`: the simulated inverter polls; listeners get the bus tap on TCP or a pty. */
+async function serveMaster(stack: PylonStackSimulator, values: { tcp?: string; host?: string; pty?: boolean; interval?: string }, ver: number): Promise<number> {
+  const intervalS = numberOption(values.interval, "interval", 2, 0.1, 3600);
+  const tcp = { host: values.host ?? "127.0.0.1", port: portOption(values.tcp, "tcp", 8899) };
+  const bus = await startBusSim(stack, { pty: values.pty, tcp, intervalS, ver }).catch(async (err: Error) => {
+    await stack.close();
+    throw new CliError(`cannot start the simulator: ${err.message}`);
+  });
+  process.stdout.write(`${bus.pty ? bus.where : `listening ${bus.where}`}\n`);
+  process.stdout.write(`stack mode=${stack.mode} packs=${stack.packs.map((p) => p.model).join(",")} addresses=${stack.addresses.join(",")}\n`);
+  process.stdout.write(`master ver=0x${ver.toString(16)} interval=${intervalS} tap=listen-only\n`);
+  logLine(`a simulated inverter polls ${stack.packs.length} packs every ${intervalS} s; Ctrl-C stops`);
+  return runUntilSignal(async () => {
+    await bus.close();
+    await stack.close();
+    const { cycles, requests, replies } = bus.master.counts;
+    logLine(`master: ${cycles} cycles, ${requests} requests, ${replies} replies; tap received ${bus.tap.bytesReceived} bytes from listeners`);
+  });
+}

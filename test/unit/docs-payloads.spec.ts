@@ -25,6 +25,8 @@ import {
 } from "../../nodes/lib/lxp/codec";
 import { PollPayload, PylonPoller, PylonRequester } from "../../nodes/lib/pylon/poll/poller";
 import { portLabel } from "../../nodes/lib/pylon/link/port-config";
+import { BusPairer } from "../../nodes/lib/pylon/passive";
+import { PassiveView } from "../../nodes/lib/pylon/poll/passive-view";
 import {
   decodeReply,
   formatCid2,
@@ -37,9 +39,12 @@ import {
 import { PylonLinkError } from "../../nodes/lib/pylon/link";
 import { LxpDongleSimulator } from "../../sim/lxp/dongle";
 import { PylonStackSimulator } from "../../sim/pylon/stack";
+import type { ConsoleRequester } from "../../nodes/lib/pylon/link/console-types";
+import { ConsolePoller } from "../../nodes/lib/pylon/poll/console-poller";
+import type { ConsolePylonPack } from "../../nodes/lib/pylon/poll/console-mapping";
 import { codeSpans, KeyPath, keyPaths, messagePaths, tableKeys } from "../support/doc-keys";
 import { fourSlots } from "../support/battery-pack-sample";
-import { hexBuf, lxpCaptures, lxpVectors } from "../support/vectors";
+import { FIXTURES_DIR, hexBuf, lxpCaptures, lxpVectors } from "../support/vectors";
 import { vectors as pylonVectors } from "./pylon-vectors";
 
 const DOCS = join(__dirname, "..", "..", "docs");
@@ -207,6 +212,43 @@ describe("payload docs", () => {
       const withError = (await poller.poll(1_717_236_010_000)).payload;
       assert.deepEqual(withError.errors, [{ address: 3, command: "0x42", error: "timeout" }], "the silent pack is reported");
       emit(withError);
+
+      // Console mode (§12): real transcripts, a 4-pack 23-column pwr (the excerpt, its end marker
+      // added), both bat layouts, both soh layouts. No real transcript with a filled SOHStatus is
+      // held: the Pytes table gets a status word in that column, for the key's shape only.
+      const consoleFixture = (name: string): string => readFileSync(join(__dirname, "..", "fixtures", "pylon-console", name), "utf8");
+      const withStatus = consoleFixture("soh-pytes-sohcount.txt").replace(/^(\d+ +\d+ +\d+)$/gm, (row) => `${row.padEnd(33)}Normal`);
+      const transcripts = new Map<string, string>([
+        ["pwr", `${consoleFixture("pwr-23col-pylon-debug-excerpt.txt").trimEnd()}\nCommand completed successfully\n$$\n`],
+        ["bat 1", consoleFixture("bat-us3000c-b69.txt")],
+        ["bat", consoleFixture("bat-dtemp-ctemp.txt")],
+        ["info", consoleFixture("info-us3000c.txt")],
+        ["stat", consoleFixture("stat-us3000c-b69.txt")],
+        ["soh 1", consoleFixture("soh-us3000c.txt")],
+        ["soh", withStatus],
+      ]);
+      const consoleLink: ConsoleRequester = {
+        command: async (line) => {
+          const text = transcripts.get(line) ?? transcripts.get(line.split(" ")[0]);
+          if (text === undefined) throw new PylonLinkError("timeout", "no answer");
+          return { text, elapsedMs: 1, attempts: 1 };
+        },
+      };
+      transcripts.set("bat 3", "bat 3\n@\nUnknown command\n$$\n");
+      const consoleCycle = await new ConsolePoller(consoleLink, { packs: "auto" }).poll(1_717_236_000_000);
+      assert.equal(consoleCycle.payload.packs.length, 4, "four packs in the console cycle");
+      assert.deepEqual(consoleCycle.payload.errors, [{ address: 3, command: "bat 3", error: "command_refused" }]);
+      assert.deepEqual((consoleCycle.payload.packs[1] as ConsolePylonPack).cell_soh_status?.[0], "Normal");
+      emit(consoleCycle.payload);
+      // A passive port (§13): one message per reply of a real bus capture, and the snapshot an input gets.
+      const capture = [...readFileSync(join(FIXTURES_DIR, "pylon-bus", "esp32-probe-sample-data.h"), "utf8").matchAll(/"(~[0-9A-F]+)"/g)];
+      const view = new PassiveView();
+      for (const reply of new BusPairer().push(capture.map((m) => `${m[1]}\r`).join(""), 0)) {
+        produced.add(messagePaths({ topic, payload: view.take(reply, 1_717_236_000_000) }));
+      }
+      const snapshot = view.snapshot(1_717_236_001_000);
+      assert.deepEqual(Object.keys(snapshot.updated ?? {}), ["2", "3", "4"]);
+      produced.add(messagePaths({ topic, payload: snapshot }));
     });
 
     it("decodes a real reply of every command the codec decodes", () => {
@@ -226,6 +268,16 @@ describe("payload docs", () => {
         "system.basic_info.barcodes",
         "packs[].soh",
         "packs[].port_voltage",
+        "packs[].cell_balancing",
+        "packs[].cell_soh_count",
+        "packs[].cell_soh",
+        "packs[].system_alarm_state",
+        "packs[].stat_counters[].value",
+        "packs[].main_soft_version",
+        "packs[].cell_discharge_temperature_state",
+        "packs[].cell_temperature_state",
+        "request.raw",
+        "updated",
       ]) {
         assert.ok(produced.leaves.has(key), `${key} was produced`);
       }

@@ -822,15 +822,18 @@ describe("editor HTML", () => {
       assert.match(form, /id="pylon-port-lookup"/, "a search button next to the path");
     });
 
-    it("transport: serial or tcp; mode: rs485 or rs232 (empty = default)", () => {
+    it("transport: serial or tcp; mode: rs485, rs232, console or passive (empty = default)", () => {
       for (const v of ["serial", "tcp", "", "${PYLON_TRANSPORT}"]) ok(T, "transport", v);
       for (const v of ["udp", "TCP", "rs485"]) bad(T, "transport", v);
-      for (const v of ["rs485", "rs232", "", " rs232 "]) ok(T, "mode", v);
-      for (const v of ["console", "RS485", "rs232-binary"]) bad(T, "mode", v);
+      for (const v of ["rs485", "rs232", "console", "passive", "", " rs232 "]) ok(T, "mode", v);
+      for (const v of ["Console", "RS485", "rs232-binary", "listen"]) bad(T, "mode", v);
       for (const v of ["pylontech", "seplos", "", "${PYLON_PROTOCOL}"]) ok(T, "protocol", v, { mode: "rs485" });
       for (const v of ["Seplos", "pace", "pylon"]) bad(T, "protocol", v);
       bad(T, "protocol", "seplos", { mode: "rs232" });
+      ok(T, "protocol", "seplos", { mode: "passive" });
       assert.throws(() => parsePylonPortConfig({ ...serial, protocol: "seplos", mode: "rs232" }), /RS485 port only/);
+      assert.throws(() => parsePylonPortConfig({ ...serial, protocol: "seplos", mode: "console" }), /RS485 port only/);
+      assert.equal(parsePylonPortConfig({ ...serial, protocol: "seplos", mode: "passive" }).mode, "passive");
       assert.throws(() => parsePylonPortConfig({ ...serial, protocol: "pace" }), /protocol must be "pylontech" or "seplos"/);
       assert.equal(parsePylonPortConfig({ ...serial }).protocol, "pylontech");
       assert.equal(parsePylonPortConfig({ ...serial, protocol: "seplos" }).protocol, "seplos");
@@ -1098,10 +1101,12 @@ describe("editor HTML", () => {
         "system", "basic_info", "analog", "charge_immediately", "pack_count", "barcodes",
         // errors
         "stack", "packs", "errors", "command", "error", "timeout", "checksum",
+        // passive port (docs/pylon-payloads.md §13)
+        "passive", "request", "updated",
       ];
       const code = [...help.matchAll(/<code>([\s\S]*?)<\/code>/g)].map((m) => m[1]).join(" ");
       for (const key of keys) assert.match(code, new RegExp(`\\b${key}\\b`), `help names no <code>${key}</code>`);
-      for (const words of ["pylon/{port}", "pylon/{port}/{address}", "ttyUSB0", "host:port", "Catch", "0x4F", "0x42", "0x44", "0x92", "0x93", "0x51", "0x96", "0x47", "0x60", "0x61", "0x62", "0x63", "implausible_values", "every 10 minutes", "3 packs · 45 cells · 0.4 s"]) {
+      for (const words of ["pylon/{port}", "pylon/{port}/{address}", "ttyUSB0", "host:port", "Catch", "0x4F", "0x42", "0x44", "0x92", "0x93", "0x51", "0x96", "0x47", "0x60", "0x61", "0x62", "0x63", "implausible_values", "every 10 minutes", "3 packs · 45 cells · 0.4 s", "the interval is not used", "listening · 3 packs"]) {
         assert.ok(help.includes(words), `help lacks "${words}"`);
       }
     });

@@ -296,11 +296,13 @@ describe("PollerPool and result reuse", () => {
     const bus = new SimRequester(stack(2, "rs232"));
     const pool = new PollerPool(bus, { mode: "rs232", protocol: "pylontech" });
     const poller = pool.acquire({ packs: 2, system: true });
+    assert.ok(poller instanceof PylonPoller, "a binary port's poller");
     assert.equal(poller.options.mode, "rs232");
     assert.equal(poller.options.protocol, "pylontech");
     assert.equal(poller.addressOf(2), 2, "the console port's pack numbers");
     assert.deepEqual((await poller.poll(0)).payload.packs.map((p) => p.address), [1, 2]);
     const seplos = new PollerPool(bus, { mode: "rs485", protocol: "seplos" }).acquire({ packs: 1 });
+    assert.ok(seplos instanceof PylonPoller);
     assert.equal(seplos.addressOf(1), 0);
   });
 

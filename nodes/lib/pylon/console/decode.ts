@@ -3,6 +3,8 @@ import { parseBat, type ConsoleCell } from "./bat";
 import { PylonConsoleError } from "./errors";
 import { parseInfo, type ConsoleInfo } from "./info";
 import { parsePwr, type ConsolePack } from "./pwr";
+import { isPwrDetail, parsePwrDetail } from "./pwr-detail";
+import { parsePwrsys, type ConsolePowerSystem } from "./pwrsys";
 import { parseSoh, type ConsoleSoh } from "./soh";
 import { parseStat, type ConsoleStat } from "./stat";
 import { splitTranscript } from "./transcript";
@@ -12,7 +14,8 @@ export type ConsoleResult =
   | { command: "bat"; arg?: number; cells: ConsoleCell[] }
   | { command: "soh"; arg?: number; soh: ConsoleSoh }
   | { command: "info"; arg?: number; info: ConsoleInfo }
-  | { command: "stat"; arg?: number; stat: ConsoleStat };
+  | { command: "stat"; arg?: number; stat: ConsoleStat }
+  | { command: "pwrsys"; arg?: number; system: ConsolePowerSystem };
 
 export type ConsoleCommand = ConsoleResult["command"];
 
@@ -30,7 +33,10 @@ export function decodeConsole(text: string, command?: string): ConsoleResult {
   const { lines } = transcript;
   switch (name) {
     case "pwr":
-      return { command: "pwr", ...arg, packs: parsePwr(lines) };
+      // `pwr N` prints one pack's detail view (newer firmware) rather than a one-row table.
+      return { command: "pwr", ...arg, packs: isPwrDetail(lines) ? [parsePwrDetail(lines)] : parsePwr(lines) };
+    case "pwrsys":
+      return { command: "pwrsys", ...arg, system: parsePwrsys(lines) };
     case "bat":
       return { command: "bat", ...arg, cells: parseBat(lines) };
     case "soh":

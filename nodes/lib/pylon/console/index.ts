@@ -4,6 +4,8 @@ export { PylonConsoleError, type PylonConsoleErrorCode } from "./errors";
 export { splitTranscript, type ConsoleTranscript } from "./transcript";
 export { parseTable, type ConsoleRow, type ConsoleTable } from "./table";
 export { parsePwr, type ConsolePack } from "./pwr";
+export { isPwrDetail, parsePwrDetail } from "./pwr-detail";
+export { parsePwrsys, type ConsolePowerSystem } from "./pwrsys";
 export { parseBat, type ConsoleCell } from "./bat";
 export { parseSoh, type ConsoleCellHealth, type ConsoleSoh } from "./soh";
 export { parseInfo, type ConsoleInfo } from "./info";

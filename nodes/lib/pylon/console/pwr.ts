@@ -1,4 +1,5 @@
 // `pwr`: one row per pack address of the stack (the master answers for all).
+import { PylonConsoleError } from "./errors";
 import { parseTable } from "./table";
 import { defined, integer, milli, percent, unknownCells } from "./values";
 
@@ -29,6 +30,18 @@ export interface ConsolePack {
   mos_temperature?: number; // °C (MosTempr)
   mos_temperature_state?: string; // M.T.St
   system_alarm_state?: string; // SysAlarm.St
+  // Only in the one-pack view `pwr N` (pwr-detail.ts):
+  full_capacity?: number; // Ah (Total Coulomb, mAH)
+  max_voltage?: number; // V (Max Voltage)
+  charge_times?: number; // Charge Times, a counter as printed (not full cycles: see stat's CYCLE Times)
+  charge_seconds?: number; // s (Charge Sec.)
+  coulomb_state?: string; // Coul. Status
+  soh_state?: string; // Soh. Status
+  heater_state?: string; // Heater Status (ON/OFF)
+  protections_enabled?: string[]; // Protect ENA: the protection names switched on
+  battery_events?: number; // Bat Events (hex flags)
+  power_events?: number; // Power Events (hex flags)
+  system_fault?: number; // System Fault (hex flags)
   /** Columns this parser does not know, raw by header name. */
   other?: Record<string, string>;
 }
@@ -39,7 +52,10 @@ const KNOWN = new Set([
 ]);
 
 export function parsePwr(lines: readonly string[]): ConsolePack[] {
-  return parseTable(lines, "Power").rows.map(({ index, absent, cells: c }) =>
+  const { rows } = parseTable(lines, "Power");
+  // Every real `pwr` lists each pack address; a bare header is not an answer to read as "no packs".
+  if (rows.length === 0) throw new PylonConsoleError("no_table", "a pwr table header without rows");
+  return rows.map(({ index, absent, cells: c }) =>
     defined<ConsolePack>({
       pack: index,
       absent,

@@ -9,6 +9,7 @@ export * from "./link-options";
 export * from "./list-ports";
 export { describeGatewayFailure } from "./gateway-errors";
 export * from "./port-health";
+export * from "./passive-link";
 export * from "./port-link";
 export * from "./registry";
 export { describeSerialOpenError } from "./serial-errors";

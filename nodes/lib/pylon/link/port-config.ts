@@ -22,9 +22,16 @@ export interface PylonPortConfigInput {
   reconnect?: unknown;
 }
 
+/**
+ * How the port talks to the packs: it polls them (the address mode of the RS485 or the console
+ * port's binary protocol), reads the console port's text shell ("console", §7), or only listens
+ * to another master's polls ("passive", §12).
+ */
+export type PylonPortMode = PylonAddressMode | "console" | "passive";
+
 export interface PylonPortConfig {
   link: PylonPortLinkOptions;
-  mode: PylonAddressMode;
+  mode: PylonPortMode;
   /** Whose layouts the replies use: "pylontech" (default) or "seplos" (pylon-protocol.md §11). */
   protocol: PylonProtocol;
   /** Timings below their minimum (limits.ts), raised to it: the node warns, the CLI refuses. */
@@ -40,11 +47,11 @@ const BAUD_RATES = numbersOf(TYPE, "baud");
 const GATEWAY_PORT = rangeOf(TYPE, "port");
 
 export function parsePylonPortConfig(input: PylonPortConfigInput): PylonPortConfig {
-  const mode = (text(input.mode) || defaultText(TYPE, "mode")) as PylonAddressMode;
+  const mode = (text(input.mode) || defaultText(TYPE, "mode")) as PylonPortMode;
   if (!MODES.includes(mode)) throw new Error(`mode must be ${quoted(MODES)}, got "${mode}"`);
   const protocol = (text(input.protocol) || defaultText(TYPE, "protocol")) as PylonProtocol;
   if (!PROTOCOLS.includes(protocol)) throw new Error(`protocol must be ${quoted(PROTOCOLS)}, got "${protocol}"`);
-  if (protocol === "seplos" && mode !== "rs485") throw new Error('the Seplos protocol works on the RS485 port only: set the battery port to "rs485"');
+  if (protocol === "seplos" && (mode === "rs232" || mode === "console")) throw new Error('the Seplos protocol works on the RS485 port only: set the battery port to "rs485"');
   const transport = text(input.transport) || defaultText(TYPE, "transport");
   const raised: RaisedValue[] = [];
   const timing = {
@@ -56,7 +63,7 @@ export function parsePylonPortConfig(input: PylonPortConfigInput): PylonPortConf
   if (transport === "serial") {
     const path = text(input.path);
     if (!path) throw new Error("serial port path is required, e.g. /dev/ttyUSB0");
-    // The console port's binary protocol runs at 1200 baud until woken; RS485 at 115200.
+    // The console port's binary protocol runs at 1200 baud until woken; RS485 at 115200, an inverter's polls at 9600.
     const baudRate = number(input.baud, "baud rate", Math.min(...BAUD_RATES), Math.max(...BAUD_RATES), blankValue(TYPE, "baud", { mode }), true);
     if (!BAUD_RATES.includes(baudRate)) throw new Error(`baud rate must be ${listOr(BAUD_RATES)}, got ${baudRate}`);
     return { mode, protocol, raised, link: { transport, path, baudRate, ...timing } };

@@ -6,6 +6,8 @@
 import { realpathSync } from "node:fs";
 import { PylonError } from "../codec";
 import { resolveLinkOptions, type PylonLinkTarget, type PylonPortLinkOptions } from "./link-options";
+import type { PylonProtocol } from "../codec";
+import { PylonPassiveLink, type PassiveLinkStats } from "./passive-link";
 import { PylonPortLink, type PylonLinkStats } from "./port-link";
 import type { TransportState } from "./types";
 
@@ -15,8 +17,16 @@ export interface LinkHolder {
   name?: string;
 }
 
+/** What a link does on its bus: polls it, or only listens to another master's polls. */
+export type PylonLinkUse = "polling" | "listening";
+
+/** Any link the registry holds. */
+export type AnyPylonLink = PylonPortLink | PylonPassiveLink;
+
 /** The settings that must agree for two holders to share a link, as the link applies them. */
 interface SharedSettings {
+  /** "polling", or "listening (pylontech)": a listening link decodes with one protocol. */
+  use: string;
   baudRate?: number;
   timeoutMs: number;
   gapMs: number;
@@ -26,6 +36,7 @@ interface SharedSettings {
 }
 
 const SETTING_NAMES: Record<keyof SharedSettings, [name: string, unit: string]> = {
+  use: ["use", ""],
   baudRate: ["baud rate", ""],
   timeoutMs: ["reply timeout", " ms"],
   gapMs: ["gap", " ms"],
@@ -36,7 +47,7 @@ const SETTING_NAMES: Record<keyof SharedSettings, [name: string, unit: string]> 
 
 interface Entry {
   device: string;
-  link: PylonPortLink;
+  link: AnyPylonLink;
   settings: SharedSettings;
   /** In the order they came; the first is named when another node is refused. */
   holders: LinkHolder[];
@@ -81,10 +92,10 @@ export function deviceKey(target: PylonLinkTarget): string {
   }
 }
 
-function sharedSettings(options: PylonPortLinkOptions): SharedSettings {
+function sharedSettings(options: PylonPortLinkOptions, use: string): SharedSettings {
   const { timeoutMs, gapMs, retries, idleCloseMs } = resolveLinkOptions(options);
   const reconnectMs = options.reconnectMs ?? 2_000;
-  const settings: SharedSettings = { timeoutMs, gapMs, retries, reconnectMs, idleCloseMs };
+  const settings: SharedSettings = { use, timeoutMs, gapMs, retries, reconnectMs, idleCloseMs };
   if (options.transport === "serial") settings.baudRate = options.baudRate ?? 115200;
   return settings;
 }
@@ -111,7 +122,19 @@ export function holderLabel(holder: LinkHolder): string {
  * the link's option errors for bad options. Pair with releaseLink().
  */
 export function acquireLink(options: PylonPortLinkOptions, holder: LinkHolder): PylonPortLink {
-  const settings = sharedSettings(options);
+  return acquire(options, holder, "polling", (openAfter) => new PylonPortLink({ ...options, openAfter })) as PylonPortLink;
+}
+
+/**
+ * A listen-only link for `options`' device (pylon-protocol.md §12), shared by holders that listen
+ * with the same protocol; refused like acquireLink() when the device is held otherwise.
+ */
+export function acquirePassiveLink(options: PylonPortLinkOptions, holder: LinkHolder, protocol: PylonProtocol = "pylontech"): PylonPassiveLink {
+  return acquire(options, holder, `listening (${protocol})`, (openAfter) => new PylonPassiveLink({ ...options, openAfter }, { protocol })) as PylonPassiveLink;
+}
+
+function acquire(options: PylonPortLinkOptions, holder: LinkHolder, use: string, create: (openAfter?: Promise<void>) => AnyPylonLink): AnyPylonLink {
+  const settings = sharedSettings(options, use);
   const device = deviceKey(options);
   const entry = entries.get(device);
   if (entry) {
@@ -127,13 +150,13 @@ export function acquireLink(options: PylonPortLinkOptions, holder: LinkHolder): 
     entry.holders.push(holder);
     return entry.link;
   }
-  const link = new PylonPortLink({ ...options, openAfter: closing.get(device) });
+  const link = create(closing.get(device));
   entries.set(device, { device, link, settings, holders: [holder] });
   return link;
 }
 
 /** Gives a link back; after its last holder the link closes (resolves once the device is released). */
-export function releaseLink(link: PylonPortLink, holder: LinkHolder): Promise<void> {
+export function releaseLink(link: AnyPylonLink, holder: LinkHolder): Promise<void> {
   const entry = [...entries.values()].find((e) => e.link === link);
   if (!entry) return link.close(); // not from the registry
   entry.holders = entry.holders.filter((h) => h !== holder);
@@ -148,7 +171,7 @@ export function releaseLink(link: PylonPortLink, holder: LinkHolder): Promise<vo
 }
 
 /** Who holds the link of a device now (the first is the one another node's error names). */
-export function linkHolders(link: PylonPortLink): readonly LinkHolder[] {
+export function linkHolders(link: AnyPylonLink): readonly LinkHolder[] {
   return [...entries.values()].find((e) => e.link === link)?.holders ?? [];
 }
 
@@ -169,8 +192,13 @@ export interface PylonLinkSnapshot {
   inFlight: boolean;
   /** Requests waiting behind it. */
   queued: number;
-  /** A copy: requests, replies, timeouts, bad frames, retries, echoes, late replies, ignored bytes, last reply time. */
-  stats: PylonLinkStats;
+  /** Polling or listening. */
+  use: PylonLinkUse;
+  /**
+   * A copy. Polling: requests, replies, timeouts, bad frames, retries, echoes, late replies, ignored
+   * bytes, last reply time. Listening: the pairer's counters (§12), bytes read, last reply time.
+   */
+  stats: PylonLinkStats | PassiveLinkStats;
 }
 
 /** Every link of the registry now, for the admin endpoint and tests. */
@@ -187,6 +215,7 @@ export function linkSnapshots(): PylonLinkSnapshot[] {
       users: link.userCount,
       inFlight: link.pending > link.queued,
       queued: link.queued,
+      use: link instanceof PylonPassiveLink ? "listening" : "polling",
       stats: { ...link.stats },
     };
   });

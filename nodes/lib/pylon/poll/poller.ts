@@ -13,13 +13,16 @@ import {
   PylonPack,
   PylonProtocol,
   PylonReply,
-  PylonStack,
   PylonSystem,
   PylonSystemBasicInfo,
   summarizeRequest,
   summarizeStack,
 } from "../codec";
 import { rangeOf } from "../../common/config-schema";
+import type { PackPoller } from "./pack-poller";
+import type { PollError, PollPayload, PollResult, PollTicket } from "./poll-result";
+
+export type { PollError, PollPayload, PollResult, PollTicket } from "./poll-result";
 import { errorCode } from "../../common/node-errors";
 
 /** How many packs a stack may have: the pylon-poll setting "packs" (resources/config-schemas.js). */
@@ -66,43 +69,7 @@ export interface PollerOptions {
   maxPacks?: number;
 }
 
-export interface PollError {
-  address: number;
-  command: string;
-  error: string;
-}
-
-export interface PollPayload {
-  stack: PylonStack;
-  packs: PylonPack[];
-  errors: PollError[];
-  /** With the `system` option: the group's V3.5 values. */
-  system?: PylonSystem;
-}
-
-export interface PollResult {
-  payload: PollPayload;
-  durationMs: number;
-  /** The cycle's number on this poller, from 1: a node sends each number at most once. */
-  cycle: number;
-  /** Bad frames (corrupt or cut off) the link saw while this cycle's requests waited. */
-  badFrames: number;
-  /** The first of them, for the report (its cause and raw text). */
-  firstBadFrame?: PylonFrameError;
-  /**
-   * Set when the cycle stopped because the port is down (or the poller was stopped): why, in the
-   * link's words. The request that found it is the last entry of `errors`; none was sent after it.
-   */
-  portDown?: string;
-}
-
 type Identity = Omit<PylonPack, "address">;
-
-/** A cycle a caller waits for: its number and its result. */
-export interface PollTicket {
-  cycle: number;
-  result: Promise<PollResult>;
-}
 
 /** After an identity read with timeouts, how long until it is tried again. */
 const IDENTITY_RETRY_MS = 60_000;
@@ -137,7 +104,7 @@ class PortDown extends Error {
   }
 }
 
-export class PylonPoller {
+export class PylonPoller implements PackPoller {
   readonly options: Required<PollerOptions>;
   private readonly link: PylonRequester;
   /** Pack numbers (1 = first pack) found by discovery or configured. */
