@@ -3,6 +3,7 @@
 // "stack mode=… packs=… addresses=…"; the log goes to stderr.
 import { isPackModelName, PylonPackFaults, PylonPackModelName, PylonStackSimulator } from "../../sim/pylon/stack";
 import { startBusSim } from "../../sim/pylon/bus-sim";
+import { consoleSimOptions, serveConsole } from "./sim-pylon-console";
 import { defineCommand } from "./command-spec";
 import { CliError } from "./io";
 import { logLine, numberOption, portOption, runUntilSignal } from "./sim-args";
@@ -64,6 +65,9 @@ export const simPylonCommand = defineCommand({
     master: { type: "boolean", help: "a simulated inverter polls the stack (0x44, 0x42 per pack); --tcp/--pty serve a listen-only bus tap of both directions", default: "off" },
     interval: { type: "string", value: "S", help: "with --master: seconds between the inverter's poll cycles", default: "2" },
     ver: { type: "string", value: "0x25|0x20", help: "with --master: VER byte of the inverter's requests and the packs' replies", default: "0x25" },
+    console: { type: "boolean", help: "serve the master pack's text console (pylon>) instead of the binary protocol", default: "off" },
+    firmware: { type: "string", value: "us3000c|us2000|pytes", help: "with --console: the console's tables, prompt and line ends", default: "us3000c" },
+    wake: { type: "boolean", help: "with --console: start asleep until the wake-up frame arrives", default: "off" },
   },
   notes: [
     'stdout starts with "listening tcp HOST:PORT" or "pty PATH", then "stack mode=… packs=… addresses=…";',
@@ -73,6 +77,7 @@ export const simPylonCommand = defineCommand({
     "lxp-pylon sim pylon --tcp 8899 --packs US3000,US2000,US3000",
     "lxp-pylon sim pylon --pty --packs 3",
     "lxp-pylon sim pylon --master --tcp 8899 --packs 3 --interval 1",
+    "lxp-pylon sim pylon --console --firmware pytes --wake --tcp 0",
   ],
   async run({ values }) {
     if (values.pty && values.tcp !== undefined) throw new CliError("give one of --tcp PORT or --pty", 2);
@@ -101,7 +106,10 @@ export const simPylonCommand = defineCommand({
       if (!pack) throw new CliError(`fault silent=${n}: the stack has ${stack.packs.length} packs`, 2);
       pack.faults.silent = true;
     }
+    if (values.master && values.console) throw new CliError("give one of --master or --console", 2);
     if (values.master) return serveMaster(stack, values, ver);
+    const consoleOptions = consoleSimOptions(values);
+    if (consoleOptions) return serveConsole(stack, consoleOptions, values);
     let dropTimer: NodeJS.Timeout | undefined;
     try {
       if (values.pty) {

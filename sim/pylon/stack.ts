@@ -216,6 +216,11 @@ export class PylonStackSimulator {
     for (const pack of this.packs) pack.advance(seconds, this.elapsed, this.current);
   }
 
+  /** Brings the packs up to the present (the console simulator reads them directly). */
+  refresh(): void {
+    this.catchUp();
+  }
+
   /** Brings the packs up to the present: the shared battery's, or the wall clock's. */
   private catchUp(): void {
     if (this.battery) this.followBattery(this.battery);

@@ -2,6 +2,9 @@
 // one-request-at-a-time PylonPortLink and the registry of links per device. No Node-RED imports.
 export * from "./link-error";
 export * from "./console-types";
+export * from "./console-link";
+export { ConsoleOutputReader, trailingPrompt, type OutputStep } from "./console-output";
+export * from "./console-wakeup";
 export * from "./link-options";
 export * from "./list-ports";
 export { describeGatewayFailure } from "./gateway-errors";

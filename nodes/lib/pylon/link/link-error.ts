@@ -6,7 +6,10 @@ export type PylonLinkErrorCode =
   | "timeout" // no reply within the request timeout, after all retries
   | "closed" // the link was closed before the request finished
   | "not_connected" // port not open / gateway not connected, or the write failed
-  | "invalid_request"; // not a `~…\r` frame
+  | "invalid_request" // not a `~…\r` frame, or not a console command line
+  | "queue_full" // the console link's queue holds its maximum of commands
+  | "cut_off" // console output ended by a prompt before its `$$` line, after all retries
+  | "too_long"; // console output beyond the byte or page bound
 
 export class PylonLinkError extends PylonError<PylonLinkErrorCode> {
   constructor(code: PylonLinkErrorCode, message: string, options?: { cause?: unknown }) {

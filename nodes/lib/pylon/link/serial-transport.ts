@@ -49,6 +49,8 @@ export class SerialTransport extends EventEmitter<PylonTransportEvents> implemen
   readonly baudRate: PylonBaudRate;
 
   private readonly binding: SerialBinding | undefined;
+  /** The speed in use: `baudRate` until setBaudRate() changes it. */
+  private speed: number;
   private readonly backoff: Backoff;
   private currentState: TransportState = "idle";
   private stream: SerialPortStream | undefined;
@@ -67,6 +69,7 @@ export class SerialTransport extends EventEmitter<PylonTransportEvents> implemen
     if (!options || typeof options !== "object") throw new Error("SerialTransport needs an options object");
     this.path = requireDevicePath(options.path);
     this.baudRate = requireBaudRate(options.baudRate);
+    this.speed = this.baudRate;
     this.binding = options.binding;
     const reconnectMs = optionalMs(options.reconnectMs, "reconnectMs", 2_000, 1);
     // Opening a missing or locked device costs nothing, so a steady interval finds a replugged
@@ -82,6 +85,38 @@ export class SerialTransport extends EventEmitter<PylonTransportEvents> implemen
   /** Reopens scheduled since the port was last open. */
   get reconnectAttempts(): number {
     return this.backoff.attempts;
+  }
+
+  /** The speed the port runs at now (the console wake-up changes it). */
+  get currentBaudRate(): number {
+    return this.speed;
+  }
+
+  /**
+   * Changes the speed of the open port (serialport's update(), which keeps the binary mode and the
+   * other settings) and of every later reopen. Rejects with "not_connected" when the change fails.
+   */
+  setBaudRate(rate: number): Promise<void> {
+    let speed: number;
+    try {
+      speed = requireBaudRate(rate);
+    } catch (err) {
+      return Promise.reject(new PylonLinkError("invalid_request", (err as Error).message));
+    }
+    if (speed === this.speed) return Promise.resolve();
+    this.speed = speed;
+    const stream = this.stream;
+    if (this.currentState !== "connected" || !stream || !stream.isOpen) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      try {
+        stream.update({ baudRate: speed }, (err) => {
+          if (err) reject(new PylonLinkError("not_connected", `cannot set ${this.path} to ${speed} baud: ${err.message}`, { cause: err }));
+          else resolve();
+        });
+      } catch (err) {
+        reject(new PylonLinkError("not_connected", `cannot set ${this.path} to ${speed} baud: ${(err as Error).message}`, { cause: err }));
+      }
+    });
   }
 
   start(): void {
@@ -124,14 +159,14 @@ export class SerialTransport extends EventEmitter<PylonTransportEvents> implemen
   private open(): void {
     this.retryTimer = undefined;
     if (this.closing) return;
-    this.setState({ state: "connecting", detail: `${this.path} @ ${this.baudRate}` });
+    this.setState({ state: "connecting", detail: `${this.path} @ ${this.speed}` });
     if (this.closing) return;
 
     let stream: SerialPortStream;
     try {
       const SerialPortStream = loadSerialStream();
       const binding = this.binding ?? loadDefaultBinding();
-      stream = new SerialPortStream({ binding, path: this.path, baudRate: this.baudRate, autoOpen: false });
+      stream = new SerialPortStream({ binding, path: this.path, baudRate: this.speed, autoOpen: false });
     } catch (err) {
       // serialport's modules cannot be loaded (a broken native install)
       const message = err instanceof Error ? err.message : String(err);
@@ -167,7 +202,7 @@ export class SerialTransport extends EventEmitter<PylonTransportEvents> implemen
       return;
     }
     this.backoff.reset();
-    this.setState({ state: "connected", detail: `${this.path} @ ${this.baudRate}` });
+    this.setState({ state: "connected", detail: `${this.path} @ ${this.speed}` });
   }
 
   private onStreamError(stream: SerialPortStream, err: Error): void {

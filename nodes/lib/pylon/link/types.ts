@@ -17,6 +17,11 @@ export interface PylonTransport extends EventEmitter<PylonTransportEvents> {
   start(): void;
   /** Resolves once the bytes are handed to the port; rejects (code "not_connected") when it is not open. */
   write(buf: Buffer): Promise<void>;
+  /**
+   * Serial only: changes the speed of the open port (the console wake-up goes 115200 → 1200 →
+   * 115200); the next open uses it too. Absent on a TCP gateway, whose speed is its own setting.
+   */
+  setBaudRate?(rate: number): Promise<void>;
   /** Stops retries; resolves once the port or socket is really released. Idempotent. */
   close(): Promise<void>;
 }
