@@ -83,6 +83,7 @@ export const simPylonCommand = defineCommand({
     if (values.pty && values.tcp !== undefined) throw new CliError("give one of --tcp PORT or --pty", 2);
     const mode = values.mode ?? "rs485";
     if (mode !== "rs485" && mode !== "rs232") throw new CliError(`--mode must be rs485 or rs232, got "${mode}"`, 2);
+    if (values.master && values.console) throw new CliError("give one of --master or --console", 2);
     if (values.master && mode !== "rs485") throw new CliError("--master polls an rs485 bus: leave --mode at rs485", 2);
     const ver = masterVer(values.ver);
     const faults = parsePylonFaults(values.faults);
@@ -106,7 +107,6 @@ export const simPylonCommand = defineCommand({
       if (!pack) throw new CliError(`fault silent=${n}: the stack has ${stack.packs.length} packs`, 2);
       pack.faults.silent = true;
     }
-    if (values.master && values.console) throw new CliError("give one of --master or --console", 2);
     if (values.master) return serveMaster(stack, values, ver);
     const consoleOptions = consoleSimOptions(values);
     if (consoleOptions) return serveConsole(stack, consoleOptions, values);
