@@ -14,7 +14,7 @@ import { parsePylonPollConfig } from "./lib/pylon/poll/poll-config";
 import type { PackPoller } from "./lib/pylon/poll/pack-poller";
 import type { PollResult } from "./lib/pylon/poll/poller";
 import type { StateChange } from "./lib/common/transport";
-import { PylonPassiveLink, type PylonPortLink } from "./lib/pylon/link";
+import { PylonPassiveLink, type PylonConsoleLink, type PylonPortLink } from "./lib/pylon/link";
 import { listenPassively } from "./lib/pylon/poll/passive-node";
 import type { PylonPollDef, PylonPortNode } from "./types";
 
@@ -63,7 +63,7 @@ export = function register(RED: NodeAPI): void {
       listenPassively(this, anyLink, portNode, config, t);
       return;
     }
-    const link = anyLink as PylonPortLink | undefined;
+    const link = anyLink as PylonPortLink | PylonConsoleLink | undefined;
     const pollers = portNode?.pollers;
     if (!link || !portNode?.mode || !pollers) return; // mode and pollers are set with the link
     let poller: PackPoller;

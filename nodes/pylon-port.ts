@@ -5,7 +5,7 @@ import { ownLink } from "./lib/common/config-node";
 import { nodeRedTranslate } from "./lib/common/i18n";
 import { serveLinkStats } from "./lib/common/admin-stats";
 import { currentConfig } from "./lib/common/config-schema";
-import { acquireLink, acquirePassiveLink, linkSnapshots, listSerialPorts, PylonDeviceInUseError, type PylonPortLink, releaseLink, SerialTransport, type SerialBinding } from "./lib/pylon/link";
+import { acquireConsoleLink, acquireLink, acquirePassiveLink, linkSnapshots, listSerialPorts, PylonDeviceInUseError, type PylonConsoleLink, type PylonPortLink, releaseLink, SerialTransport, type SerialBinding } from "./lib/pylon/link";
 import { PollerPool } from "./lib/pylon/poll/poller-pool";
 import { raisedWarning } from "./lib/pylon/link/limits";
 import { parsePylonPortConfig, portLabel } from "./lib/pylon/link/port-config";
@@ -29,7 +29,9 @@ export = function register(RED: NodeAPI): void {
       }
       try {
         // Passive: listens to the inverter's polls and never writes (pylon-protocol.md §12).
-        this.link = mode === "passive" ? acquirePassiveLink(link, holder, protocol) : acquireLink(link, holder);
+        // Console: the text shell of the console port (§7.2).
+        this.link =
+          mode === "passive" ? acquirePassiveLink(link, holder, protocol) : mode === "console" ? acquireConsoleLink(link, holder) : acquireLink(link, holder);
       } catch (err) {
         // The status is short; the error (configError) names the node, its id and what differs.
         if (err instanceof PylonDeviceInUseError) {
@@ -37,7 +39,7 @@ export = function register(RED: NodeAPI): void {
         }
         throw err;
       }
-      if (mode !== "passive") this.pollers = new PollerPool(this.link as PylonPortLink, { mode, protocol });
+      if (mode !== "passive") this.pollers = new PollerPool(this.link as PylonPortLink | PylonConsoleLink, mode === "console" ? { mode } : { mode, protocol });
       this.mode = mode;
       this.protocol = protocol;
       this.label = portLabel(config.name, link);

@@ -1,10 +1,12 @@
 // `lxp-pylon poll pylon`: one JSON line per poll cycle, the message pylon-poll would send.
 // Uses the same PylonPortLink and PylonPoller as the nodes, and their settings' defaults and limits
 // (the pylon-port and pylon-poll schemas in resources/config-schemas.js).
-import { PortHealth, type PortHealthUpdate, PylonPortLink } from "../../nodes/lib/pylon/link";
+import { CONSOLE_DEFAULT_TIMEOUT_MS, PortHealth, type PortHealthUpdate, PylonConsoleLink, PylonPortLink } from "../../nodes/lib/pylon/link";
 import { BadFrameBursts } from "../../nodes/lib/pylon/link/bad-frames";
 import { PYLON_LIMITS } from "../../nodes/lib/pylon/link/limits";
 import { PylonPoller } from "../../nodes/lib/pylon/poll/poller";
+import { ConsolePoller } from "../../nodes/lib/pylon/poll/console-poller";
+import type { PackPoller } from "../../nodes/lib/pylon/poll/pack-poller";
 import type { PylonAddressMode } from "../../nodes/lib/pylon/codec";
 import { parsePacks } from "../../nodes/lib/pylon/poll/poll-config";
 import { parsePylonPortConfig, portLabel } from "../../nodes/lib/pylon/link/port-config";
@@ -47,8 +49,8 @@ export const pollPylonCommand = defineCommand({
     tcp: { type: "string", value: "HOST:PORT", help: "RS485-to-TCP gateway in raw mode (ser2net, USR, Waveshare, Elfin)" },
     mode: {
       type: "string",
-      value: "rs485|rs232",
-      help: "rs485: the packs answer at addresses 2, 3, …; rs232: the console port's binary protocol (address 1)",
+      value: "rs485|rs232|console",
+      help: "rs485: the packs answer at addresses 2, 3, …; rs232: the console port's binary protocol (address 1); console: its text shell (pwr, bat N; woken at 1200 baud if asleep)",
       default: defaultText("pylon-port", "mode"),
     },
     packs: { type: "string", value: "auto|N", help: `how many packs to poll (${PACKS.min}-${PACKS.max}); auto asks the stack`, default: defaultText("pylon-poll", "packs") },
@@ -71,7 +73,7 @@ export const pollPylonCommand = defineCommand({
       type: "string",
       value: "MS",
       help: `reply timeout per request: ${PYLON_LIMITS.timeout.min}-${PYLON_LIMITS.timeout.max}`,
-      default: dependentDefault("timeout", "serial", (transport) => `--${transport}`),
+      default: `${dependentDefault("timeout", "serial", (transport) => `--${transport}`)}; ${CONSOLE_DEFAULT_TIMEOUT_MS} with --mode console (a whole paged output)`,
     },
     gap: {
       type: "string",
@@ -95,12 +97,13 @@ export const pollPylonCommand = defineCommand({
     "lxp-pylon poll pylon --serial /dev/ttyUSB0 --once",
     "lxp-pylon poll pylon --tcp 192.168.1.60:8899 --packs 3 --interval 10",
     "lxp-pylon poll pylon --serial /dev/ttyUSB0 --mode rs232 --once",
+    "lxp-pylon poll pylon --serial /dev/ttyUSB0 --mode console --once",
   ],
   async run({ values }) {
     if (!values.serial === !values.tcp) throw new CliError("give exactly one of --serial PATH or --tcp HOST:PORT", 2);
-    let link: PylonPortLink;
+    let link: PylonPortLink | PylonConsoleLink;
     let intervalS: number;
-    let poller: PylonPoller;
+    let poller: PackPoller;
     let topic: string;
     try {
       // The nodes raise a value below its minimum (with a warning); here it is a usage error.
@@ -122,14 +125,16 @@ export const pollPylonCommand = defineCommand({
       const below = config.raised[0];
       if (below) throw new Error(`--${below.name}: ${below.message}`);
       if (config.mode === "passive") throw new Error("--mode passive sends nothing: use `lxp-pylon sniff pylon` to listen to an inverter's polls");
-      link = new PylonPortLink(config.link);
-      poller = new PylonPoller(link, {
-        mode: config.mode as PylonAddressMode,
-        protocol: config.protocol,
-        packs,
-        chargeManagement: values["charge-management"],
-        system: values.system,
-      });
+      const asked = { packs, chargeManagement: values["charge-management"], system: values.system };
+      if (config.mode === "console") {
+        const consoleLink = new PylonConsoleLink(config.link);
+        link = consoleLink;
+        poller = new ConsolePoller(consoleLink, asked);
+      } else {
+        const binaryLink = new PylonPortLink(config.link);
+        link = binaryLink;
+        poller = new PylonPoller(binaryLink, { ...asked, mode: config.mode as PylonAddressMode, protocol: config.protocol });
+      }
       topic = `pylon/${portLabel(undefined, config.link)}`;
     } catch (err) {
       throw new CliError((err as Error).message, 2);

@@ -2,8 +2,8 @@
 // interrupted. stdout starts with "listening tcp H:P" or "pty PATH", then
 // "stack mode=… packs=… addresses=…"; the log goes to stderr.
 import { isPackModelName, PylonPackFaults, PylonPackModelName, PylonStackSimulator } from "../../sim/pylon/stack";
-import { consoleSimOptions, serveConsole } from "./sim-pylon-console";
 import { startBusSim } from "../../sim/pylon/bus-sim";
+import { consoleSimOptions, serveConsole } from "./sim-pylon-console";
 import { defineCommand } from "./command-spec";
 import { CliError } from "./io";
 import { logLine, numberOption, portOption, runUntilSignal } from "./sim-args";
@@ -62,12 +62,12 @@ export const simPylonCommand = defineCommand({
     latency: { type: "string", value: "MS", help: "delay before each reply", default: "0" },
     speed: { type: "string", value: "X", help: "simulated seconds per real second", default: "1" },
     seed: { type: "string", value: "N", help: "random seed; the same seed gives the same values", default: "from the clock" },
-    console: { type: "boolean", help: "serve the master pack's text console (pylon>) instead of the binary protocol", default: "off" },
-    firmware: { type: "string", value: "us3000c|us2000|pytes", help: "with --console: the console's tables, prompt and line ends", default: "us3000c" },
-    wake: { type: "boolean", help: "with --console: start asleep until the wake-up frame arrives", default: "off" },
     master: { type: "boolean", help: "a simulated inverter polls the stack (0x44, 0x42 per pack); --tcp/--pty serve a listen-only bus tap of both directions", default: "off" },
     interval: { type: "string", value: "S", help: "with --master: seconds between the inverter's poll cycles", default: "2" },
     ver: { type: "string", value: "0x25|0x20", help: "with --master: VER byte of the inverter's requests and the packs' replies", default: "0x25" },
+    console: { type: "boolean", help: "serve the master pack's text console (pylon>) instead of the binary protocol", default: "off" },
+    firmware: { type: "string", value: "us3000c|us2000|pytes", help: "with --console: the console's tables, prompt and line ends", default: "us3000c" },
+    wake: { type: "boolean", help: "with --console: start asleep until the wake-up frame arrives", default: "off" },
   },
   notes: [
     'stdout starts with "listening tcp HOST:PORT" or "pty PATH", then "stack mode=… packs=… addresses=…";',
@@ -76,13 +76,14 @@ export const simPylonCommand = defineCommand({
   examples: [
     "lxp-pylon sim pylon --tcp 8899 --packs US3000,US2000,US3000",
     "lxp-pylon sim pylon --pty --packs 3",
-    "lxp-pylon sim pylon --console --firmware pytes --wake --tcp 0",
     "lxp-pylon sim pylon --master --tcp 8899 --packs 3 --interval 1",
+    "lxp-pylon sim pylon --console --firmware pytes --wake --tcp 0",
   ],
   async run({ values }) {
     if (values.pty && values.tcp !== undefined) throw new CliError("give one of --tcp PORT or --pty", 2);
     const mode = values.mode ?? "rs485";
     if (mode !== "rs485" && mode !== "rs232") throw new CliError(`--mode must be rs485 or rs232, got "${mode}"`, 2);
+    if (values.master && values.console) throw new CliError("give one of --master or --console", 2);
     if (values.master && mode !== "rs485") throw new CliError("--master polls an rs485 bus: leave --mode at rs485", 2);
     const ver = masterVer(values.ver);
     const faults = parsePylonFaults(values.faults);
@@ -106,10 +107,10 @@ export const simPylonCommand = defineCommand({
       if (!pack) throw new CliError(`fault silent=${n}: the stack has ${stack.packs.length} packs`, 2);
       pack.faults.silent = true;
     }
+    if (values.master) return serveMaster(stack, values, ver);
     const consoleOptions = consoleSimOptions(values);
     if (consoleOptions && values.master) throw new CliError("give one of --console or --master", 2);
     if (consoleOptions) return serveConsole(stack, consoleOptions, values);
-    if (values.master) return serveMaster(stack, values, ver);
     let dropTimer: NodeJS.Timeout | undefined;
     try {
       if (values.pty) {

@@ -7,6 +7,7 @@ import { realpathSync } from "node:fs";
 import { PylonError } from "../codec";
 import { resolveLinkOptions, type PylonLinkTarget, type PylonPortLinkOptions } from "./link-options";
 import type { PylonProtocol } from "../codec";
+import { PylonConsoleLink, type ConsoleLinkStats } from "./console-link";
 import { PylonPassiveLink, type PassiveLinkStats } from "./passive-link";
 import { PylonPortLink, type PylonLinkStats } from "./port-link";
 import type { TransportState } from "./types";
@@ -17,11 +18,11 @@ export interface LinkHolder {
   name?: string;
 }
 
-/** What a link does on its bus: polls it, or only listens to another master's polls. */
-export type PylonLinkUse = "polling" | "listening";
+/** What a link does on its bus: polls it, talks to the console's text shell, or only listens to another master's polls. */
+export type PylonLinkUse = "polling" | "console" | "listening";
 
 /** Any link the registry holds. */
-export type AnyPylonLink = PylonPortLink | PylonPassiveLink;
+export type AnyPylonLink = PylonPortLink | PylonConsoleLink | PylonPassiveLink;
 
 /** The settings that must agree for two holders to share a link, as the link applies them. */
 interface SharedSettings {
@@ -125,6 +126,11 @@ export function acquireLink(options: PylonPortLinkOptions, holder: LinkHolder): 
   return acquire(options, holder, "polling", (openAfter) => new PylonPortLink({ ...options, openAfter })) as PylonPortLink;
 }
 
+/** A link to the console port's text shell (pylon-protocol.md §7.2), shared by holders with the same settings. */
+export function acquireConsoleLink(options: PylonPortLinkOptions, holder: LinkHolder): PylonConsoleLink {
+  return acquire(options, holder, "console", (openAfter) => new PylonConsoleLink({ ...options, openAfter })) as PylonConsoleLink;
+}
+
 /**
  * A listen-only link for `options`' device (pylon-protocol.md §12), shared by holders that listen
  * with the same protocol; refused like acquireLink() when the device is held otherwise.
@@ -198,7 +204,7 @@ export interface PylonLinkSnapshot {
    * A copy. Polling: requests, replies, timeouts, bad frames, retries, echoes, late replies, ignored
    * bytes, last reply time. Listening: the pairer's counters (§12), bytes read, last reply time.
    */
-  stats: PylonLinkStats | PassiveLinkStats;
+  stats: PylonLinkStats | ConsoleLinkStats | PassiveLinkStats;
 }
 
 /** Every link of the registry now, for the admin endpoint and tests. */
@@ -215,7 +221,7 @@ export function linkSnapshots(): PylonLinkSnapshot[] {
       users: link.userCount,
       inFlight: link.pending > link.queued,
       queued: link.queued,
-      use: link instanceof PylonPassiveLink ? "listening" : "polling",
+      use: link instanceof PylonPassiveLink ? "listening" : link instanceof PylonConsoleLink ? "console" : "polling",
       stats: { ...link.stats },
     };
   });
