@@ -109,7 +109,6 @@ export const simPylonCommand = defineCommand({
     }
     if (values.master) return serveMaster(stack, values, ver);
     const consoleOptions = consoleSimOptions(values);
-    if (consoleOptions && values.master) throw new CliError("give one of --console or --master", 2);
     if (consoleOptions) return serveConsole(stack, consoleOptions, values);
     let dropTimer: NodeJS.Timeout | undefined;
     try {
