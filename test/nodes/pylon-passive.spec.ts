@@ -121,6 +121,25 @@ describe("pylon-poll on a passive pylon-port (listening to an inverter's polls)"
     assert.deepEqual(battery.writes, []);
   });
 
+  it("a second real capture (an Infinisolar inverter: 0x4F with VER 0x00, then 0x61 and 0x63): three messages, nothing written", async () => {
+    const infinisolar = [...readFileSync(join(FIXTURES_DIR, "pylon-bus", "powerforum-12901-infinisolar.log"), "utf8").matchAll(/(~[0-9A-F]+)/g)]
+      .map((m) => `${m[1]}\r`)
+      .join("");
+    await helper.load([pylonPortNode, pylonPollNode], flow({ transport: "serial", path: device }));
+    await waitFor(() => battery.port !== undefined, 4000, "the port opens");
+    const out = collect("out1");
+    for (let pos = 0; pos < infinisolar.length; pos += 5) battery.send(infinisolar.slice(pos, pos + 5));
+    await waitFor(() => out.length === 3, 8000, "three messages");
+    assert.deepEqual(out.map((m) => m.payload.request.command), ["0x4F", "0x61", "0x63"]);
+    assert.deepEqual(out[0].payload.packs, [{ address: 2, protocol_version: "2.0" }], "first reply: protocol 2.0 from ADR 2");
+    assert.equal(out[0].payload.request.raw, "~0002464F0000FD9A\r", "asked with VER 0x00");
+    const analog = out[1].payload.system.analog;
+    assert.deepEqual([analog.voltage, analog.current, analog.soc], [53.197, -1.14, 81]);
+    const limits = out[2].payload.system.charge_management;
+    assert.deepEqual([limits.charge_voltage_limit, limits.discharge_voltage_limit, limits.charge_current_limit], [57.6, 44.8, 95], "last reply");
+    assert.deepEqual(battery.writes, [], "not one byte written");
+  });
+
   it("a polling pylon-port on the device a passive one listens on is refused, naming it", async () => {
     const nodes = flow({ transport: "serial", path: device });
     nodes.push({ id: "p2", type: "pylon-port", mode: "rs485", transport: "serial", path: device, baud: "9600" });
