@@ -2,7 +2,8 @@
 // clones it once per node per frame), the PylonTech 0x42 decode against a plain JavaScript decoder,
 // the latency from a UDP datagram arriving to the message leaving lxp-in in the Node-RED runtime,
 // a PylonTech poll cycle over a pty, and the hardening figures of issue 10 (garbage floods, a silent
-// dongle's queue, huge topics). Prints results; asserts nothing.
+// dongle's queue, huge topics), passive listening and the console reader (issue 12). Prints results;
+// asserts nothing.
 // `npm run bench -- --soak [--minutes N]` runs the soak instead (as `npm run soak`).
 import RED from "node-red";
 import helper from "node-red-node-test-helper";
@@ -13,6 +14,7 @@ import { garbageFloodBench } from "./garbage-flood";
 import { longTopicBench } from "./long-topic";
 import { pylonCycleBench } from "./pylon-cycle";
 import { pylonDecodeBench } from "./pylon-decode";
+import { pylonListenConsoleBench } from "./pylon-listen-console";
 import { LXP_NODES, withRuntime } from "./runtime";
 import { silentDongleQueueBench } from "./silent-dongle-queue";
 import { runSoak, soakOptionsFromArgs } from "./soak/run-soak";
@@ -109,6 +111,7 @@ async function main(): Promise<void> {
   console.log(`stream parser (100 frames per chunk, no decode): ${Math.round(streamThroughput(2)).toLocaleString("en")} frames/s`);
   console.log(cloneCost(2));
   for (const line of pylonDecodeBench(2)) console.log(line);
+  for (const line of pylonListenConsoleBench(2)) console.log(line);
   await withRuntime(async () => {
     const lat = await runtimeLatency(2000);
     const pct = (p: number): string => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))].toFixed(0);
