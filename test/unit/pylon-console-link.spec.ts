@@ -186,6 +186,21 @@ describe("PylonConsoleLink", () => {
       assert.deepEqual([link.stats.timeouts, link.stats.retries, link.stats.replies], [1, 1, 1]);
     });
 
+    it("a command unanswered through every attempt probes the prompt without a state change while the console answers it", async () => {
+      // A slow `stat 1` on an awake console is not a reconnect: pylon-poll would reset its poller
+      // (and re-read every pack's identity each cycle) on one.
+      const { link, port, states } = make("serial", awakePack("\r\n", { "stat 1": () => undefined }));
+      await until(link, (s) => s.state === "connected");
+      const seen = states.length;
+      await rejectsWith(link.command("stat 1"), "timeout");
+      const exchange = await link.command("pwr"); // waits for the probe's prompt, then goes
+      assert.equal(exchange.attempts, 1);
+      assert.deepEqual(states.slice(seen), [], "no connecting/connected after the timeout");
+      assert.equal(link.state.state, "connected");
+      assert.equal(link.stats.wakeUps, 0, "the prompt answered: no wake-up frame");
+      assert.ok(port.writes.filter((w) => w.text === "\r").length >= 2, "the prompt was probed again");
+    });
+
     it("retries output cut off by a prompt before $$, and refuses it as cut_off when retries run out", async () => {
       const cut = `${withLineEnds(PWR, "\r\n").split("\r\n").slice(0, 5).join("\r\n")}\r\npylon>`;
       let cuts = 1;

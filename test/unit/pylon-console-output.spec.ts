@@ -43,6 +43,20 @@ describe("ConsoleOutputReader", () => {
     assert.deepEqual(last, { kind: "done", text: "pwr\r\n@\r\nPower Volt\r\n1     50777\r\n$$\r\n" });
   });
 
+  it("another command's late output is not taken for this one's: the reader waits for its own echo", () => {
+    // `bat 1` timed out; its output arrives after `bat 2` was written, then bat 2's own.
+    const reader = new ConsoleOutputReader("bat 2", LIMITS);
+    const late = feed(reader, "pylon>bat 1\r\n@\r\nBattery  Volt\r\n0        3301\r\n$$\r\n\rpylon>");
+    assert.ok(late.every((s) => s.kind === "more"), JSON.stringify(late.at(-1)));
+    const own = feed(reader, "bat 2\r\n@\r\nBattery  Volt\r\n0        3322\r\n$$\r\n\rpylon>");
+    const last = own[own.length - 1];
+    assert.equal(last.kind, "done");
+    if (last.kind !== "done") return;
+    assert.match(last.text, /^(pylon>)?bat 2\r\n@/);
+    assert.match(last.text, /3322/);
+    assert.doesNotMatch(last.text, /3301/);
+  });
+
   it("a prompt before $$ is cut_off; past maxPages or maxBytes is too_long", () => {
     const cut = feed(new ConsoleOutputReader("pwr", LIMITS), "pwr\r\n@\r\nPower Volt\r\npylon>");
     assert.equal(cut[cut.length - 1].kind, "cut_off");

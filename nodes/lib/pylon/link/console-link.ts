@@ -268,14 +268,19 @@ export class PylonConsoleLink extends EventEmitter<PylonPortLinkEvents> implemen
     this.promptWaiter?.resolve(false);
   }
 
-  private async wake(transport: PylonTransport): Promise<void> {
+  /**
+   * `again`: the console was awake and a command went unanswered. While only the prompt is probed
+   * the state stays "connected"; if the prompt answers at once nothing changes (the console was just
+   * slow), so users do not take it for a reconnect (pylon-poll resets its poller on one).
+   */
+  private async wake(transport: PylonTransport, again = false): Promise<void> {
     const generation = ++this.wakeGeneration;
     const current = () => generation === this.wakeGeneration && this.transport === transport && !this.closed;
     this.waking = true;
     this.draining = false;
     let result;
     try {
-      result = await wakeConsole(this.wakePort(transport, current), { promptMs: this.config.timeoutMs, switchMs: WAKE_SWITCH_MS });
+      result = await wakeConsole(this.wakePort(transport, current, again), { promptMs: this.config.timeoutMs, switchMs: WAKE_SWITCH_MS });
     } catch (err) {
       result = { awake: false as const, why: (err as Error).message };
     }
@@ -285,6 +290,10 @@ export class PylonConsoleLink extends EventEmitter<PylonPortLinkEvents> implemen
       this.awake = true;
       this.wakeBackoff.reset();
       const woke = result.woken ? ", woken at 1200 baud" : "";
+      if (again && !result.woken && this.lastState.state === "connected") {
+        this.wakeAll();
+        return;
+      }
       this.setState({ state: "connected", detail: `console ${this.prompt ?? "pylon"}> at ${this.speedText(transport)}${woke}` });
     } else {
       const retryInMs = this.wakeBackoff.next();
@@ -302,7 +311,8 @@ export class PylonConsoleLink extends EventEmitter<PylonPortLinkEvents> implemen
     return transport.kind === "serial" ? "115200 baud" : "the gateway's speed";
   }
 
-  private wakePort(transport: PylonTransport, current: () => boolean): WakePort {
+  private wakePort(transport: PylonTransport, current: () => boolean, again = false): WakePort {
+    let probing = again; // the first step only sends CR: not worth a "connecting" on an awake console
     return {
       kind: transport.kind,
       write: async (text) => {
@@ -331,6 +341,10 @@ export class PylonConsoleLink extends EventEmitter<PylonPortLinkEvents> implemen
       },
       sleep: (ms) => (current() ? this.sleep(ms) : Promise.resolve()),
       step: (detail) => {
+        if (probing) {
+          probing = false;
+          return;
+        }
         if (current()) this.setState({ state: "connecting", detail: `${this.description}: ${detail}` });
       },
     };
@@ -437,7 +451,7 @@ export class PylonConsoleLink extends EventEmitter<PylonPortLinkEvents> implemen
     const transport = this.transport;
     if (!transport || transport.state !== "connected" || this.closed || this.waking) return;
     this.stopWaking();
-    void this.wake(transport);
+    void this.wake(transport, true);
   }
 
   private async exchange(job: Job): Promise<Outcome> {

@@ -10,6 +10,8 @@ const PAGING = /Press \[Enter\] to be continued,\s*other key to exit[ \t]*$/i;
 const PAGING_SHORT = /Press \[Enter\] to be continued[^\r\n]*$/i;
 const END_LINE = /(?:^|[\r\n])[ \t]*\$\$[ \t]*(?:[\r\n]|$)/;
 const AT_LINE = /(?:^|[\r\n])[ \t]*@[ \t]*(?:[\r\n]|$)/;
+/** A line echoing some command (`pylon>bat 1`, `pwr`): the output after it answers that command. */
+const OTHER_ECHO = /(?:^|[\r\n])[ \t]*(?:[A-Za-z][\w.-]*>[ \t]*)?[a-z]+(?: \d{1,2})?[ \t]*(?=[\r\n])/;
 
 /** The name of the prompt `text` ends with ("pylon", "PYTES"), or undefined: what the wake-up waits for. */
 /** How much of the end of the output is searched for a prompt or a paging line. */
@@ -112,6 +114,9 @@ export class ConsoleOutputReader {
     }
     const at = AT_LINE.exec(withoutPrompt);
     if (!at) return undefined;
+    // Output after another command's echo is that command's (a late answer to a timed-out one):
+    // ours follows it, so keep reading. Only output with no echo at all is taken as ours.
+    if (OTHER_ECHO.test(withoutPrompt.slice(0, at.index))) return undefined;
     const start = at.index + (/^[\r\n]/.test(at[0]) ? 1 : 0);
     return `${this.command}\r\n${withoutPrompt.slice(start)}`;
   }
