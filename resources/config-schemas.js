@@ -13,7 +13,8 @@
  *   default      the value a new node gets in the editor, as the flow stores it (text for text
  *                inputs and selects, true/false for checkboxes). Blank means this value at deploy,
  *                unless `blankMeans` says otherwise.
- *   blankMeans   { by, values }: what a blank value means at deploy, by the value of field `by`.
+ *   blankMeans   { by, values, except? }: what a blank value means at deploy, by the value of field
+ *                `by`; `except` ({ by, values }) wins where its field has one of its values.
  *   what         how messages name the setting, with its unit: "reply timeout (ms)".
  *   min, max     the range of a number; `also` lists words accepted besides numbers ("auto").
  *   values       the choices of an enum (words, or numbers compared as numbers).
@@ -147,7 +148,8 @@
                 // A pack answers after about 70 ms (pylon-protocol.md §8).
                 {
                     key: "timeout", type: "number", default: "", what: "reply timeout (ms)", min: 100, max: 30000, belowMin: "raise",
-                    blankMeans: { by: "transport", values: { serial: 1000, tcp: 2000 } },
+                    // A console command's whole (paged) output gets more time than one binary reply.
+                    blankMeans: { by: "transport", values: { serial: 1000, tcp: 2000 }, except: { by: "mode", values: { console: 5000 } } },
                 },
                 // Other tools use 20–250 ms (pylon-protocol.md §8).
                 { key: "gap", type: "number", default: "50", what: "gap between requests (ms)", min: 10, max: 5000, belowMin: "raise" },

@@ -140,6 +140,15 @@ describe("pylon-poll on a passive pylon-port (listening to an inverter's polls)"
     assert.deepEqual(battery.writes, [], "not one byte written");
   });
 
+  it("two passive pylon-ports on one device share its link, whatever their hidden timeout, gap and retries", async () => {
+    const nodes = flow({ transport: "serial", path: device, timeout: "1000", gap: "50", retries: "1" });
+    nodes.push({ id: "p2", type: "pylon-port", mode: "passive", transport: "serial", path: device, timeout: "3000", gap: "250", retries: "3" });
+    await helper.load([pylonPortNode, pylonPollNode], nodes);
+    const [p1, p2] = [helper.getNode("p1") as any, helper.getNode("p2") as any];
+    assert.ok(p2.link, p2.configError);
+    assert.equal(p2.link, p1.link);
+  });
+
   it("a polling pylon-port on the device a passive one listens on is refused, naming it", async () => {
     const nodes = flow({ transport: "serial", path: device });
     nodes.push({ id: "p2", type: "pylon-port", mode: "rs485", transport: "serial", path: device, baud: "9600" });

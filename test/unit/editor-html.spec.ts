@@ -834,6 +834,11 @@ describe("editor HTML", () => {
       assert.throws(() => parsePylonPortConfig({ ...serial, protocol: "seplos", mode: "rs232" }), /RS485 port only/);
       assert.throws(() => parsePylonPortConfig({ ...serial, protocol: "seplos", mode: "console" }), /RS485 port only/);
       assert.equal(parsePylonPortConfig({ ...serial, protocol: "seplos", mode: "passive" }).mode, "passive");
+      // A blank timeout: 1000 ms serial, 5000 ms for a console's whole paged output, 9600 baud when listening.
+      assert.equal(parsePylonPortConfig({ ...serial, mode: "rs485" }).link.timeoutMs, 1000);
+      assert.equal(parsePylonPortConfig({ ...serial, mode: "console" }).link.timeoutMs, 5000);
+      assert.equal(parsePylonPortConfig({ ...serial, mode: "console", timeout: "800" }).link.timeoutMs, 800);
+      assert.equal((parsePylonPortConfig({ ...serial, mode: "passive" }).link as { baudRate?: number }).baudRate, 9600);
       assert.throws(() => parsePylonPortConfig({ ...serial, protocol: "pace" }), /protocol must be "pylontech" or "seplos"/);
       assert.equal(parsePylonPortConfig({ ...serial }).protocol, "pylontech");
       assert.equal(parsePylonPortConfig({ ...serial, protocol: "seplos" }).protocol, "seplos");

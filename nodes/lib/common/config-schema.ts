@@ -15,8 +15,12 @@ export interface ConfigField {
   readonly type: FieldType;
   /** The editor's value for a new node, as the flow stores it. */
   readonly default: string | boolean;
-  /** What a blank value means at deploy, by the value of another field. */
-  readonly blankMeans?: { readonly by: string; readonly values: Readonly<Record<string, number>> };
+  /** What a blank value means at deploy, by the value of another field; `except` wins where its field has one of its values. */
+  readonly blankMeans?: {
+    readonly by: string;
+    readonly values: Readonly<Record<string, number>>;
+    readonly except?: { readonly by: string; readonly values: Readonly<Record<string, number>> };
+  };
   readonly what?: string;
   readonly min?: number;
   readonly max?: number;
@@ -107,6 +111,9 @@ export function rangeOf(type: NodeType, key: string): ConfigField & { what: stri
 export function blankValue(type: NodeType, key: string, context: Record<string, string> = {}): number {
   const f = field(type, key);
   if (f.blankMeans) {
+    const except = f.blankMeans.except;
+    const special = except ? except.values[context[except.by]] : undefined;
+    if (special !== undefined) return special;
     const value = f.blankMeans.values[context[f.blankMeans.by]];
     if (value === undefined) throw new Error(`${type}.${key}: no default for ${f.blankMeans.by} "${context[f.blankMeans.by]}"`);
     return value;

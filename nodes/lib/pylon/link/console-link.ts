@@ -3,6 +3,7 @@
 // PylonPortLink (state events, users, stats, idle close, openAfter), so the nodes only pick the class.
 import { EventEmitter } from "node:events";
 import { performance } from "node:perf_hooks";
+import { blankValue } from "../../common/config-schema";
 import { Backoff } from "../../common/transport/backoff";
 import { optionalMs } from "../../common/transport/validate";
 import type { ConsoleCommandOptions, ConsoleExchange, ConsoleRequester } from "./console-types";
@@ -49,7 +50,7 @@ export const CONSOLE_MAX_OUTPUT_BYTES = 256 * 1024;
 /** "Press [Enter]" prompts answered per command (bat of 16 cells pages once or twice). */
 export const CONSOLE_MAX_PAGES = 32;
 /** Default time for one command's whole output, paging included. */
-export const CONSOLE_DEFAULT_TIMEOUT_MS = 5_000;
+export const CONSOLE_DEFAULT_TIMEOUT_MS = blankValue("pylon-port", "timeout", { mode: "console" });
 const WAKE_RETRY_MAX_MS = 60_000;
 const WAKE_SWITCH_MS = 300;
 /** Quiet time after a partial "Press [Enter]" line before it is answered anyway. */
@@ -105,6 +106,8 @@ export class PylonConsoleLink extends EventEmitter<PylonPortLinkEvents> implemen
   private promptWaiter: PromptWaiter | undefined;
   /** After an overlong output: input is dropped until the next prompt. */
   private draining = false;
+  /** While draining: the last characters read, so a prompt split across chunks is still seen. */
+  private drainTail = "";
   private lastExchangeEnd = -Infinity;
   private idleTimer: Timer | undefined;
   private lastState: StateChange = { state: "idle" };
@@ -374,7 +377,11 @@ export class PylonConsoleLink extends EventEmitter<PylonPortLinkEvents> implemen
     if (this.draining) {
       // the rest of an overlong output, up to its prompt
       this.stats.ignoredBytes += bytes;
-      if (trailingPrompt(text)) this.draining = false;
+      this.drainTail = (this.drainTail + text).slice(-256);
+      if (trailingPrompt(this.drainTail)) {
+        this.draining = false;
+        this.drainTail = "";
+      }
       return;
     }
     const attempt = this.attempt;
@@ -413,6 +420,7 @@ export class PylonConsoleLink extends EventEmitter<PylonPortLinkEvents> implemen
       case "too_long":
         this.stats.badFrames++;
         this.draining = true;
+        this.drainTail = "";
         attempt.finish({ ok: false, error: new PylonLinkError("too_long", `the output of "${attempt.reader.command}" has ${step.what}`), retryable: false });
         return;
     }

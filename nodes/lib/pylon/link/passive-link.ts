@@ -15,6 +15,8 @@ export interface PassiveLinkStats extends BusPairerCounters {
   lastReplyAt?: number;
   /** Always 0: kept so the status helpers of the polling link read the same shape. */
   retries: number;
+  /** Replies a user's handler threw on (each user is told of every reply all the same). */
+  listenerErrors: number;
 }
 
 export type PassiveLinkEvents = {
@@ -40,7 +42,7 @@ export class PylonPassiveLink extends EventEmitter<PassiveLinkEvents> {
   private readonly pairer: BusPairer;
   private readonly idleCloseMs: number;
   private readonly users = new Set<object>();
-  private readonly counts = { bytes: 0, lastReplyAt: undefined as number | undefined };
+  private readonly counts = { bytes: 0, lastReplyAt: undefined as number | undefined, listenerErrors: 0 };
   private transport: PylonTransport | undefined;
   private transportClosing: Promise<void> = Promise.resolve();
   private idleTimer: Timer | undefined;
@@ -67,7 +69,8 @@ export class PylonPassiveLink extends EventEmitter<PassiveLinkEvents> {
 
   /** The pairer's counters plus the bytes read and the last reply's time. */
   get stats(): PassiveLinkStats {
-    return { ...this.pairer.counters, bytes: this.counts.bytes, lastReplyAt: this.counts.lastReplyAt, retries: 0 };
+    const { bytes, lastReplyAt, listenerErrors } = this.counts;
+    return { ...this.pairer.counters, bytes, lastReplyAt, retries: 0, listenerErrors };
   }
 
   /** Requests seen on the bus still waiting for their reply. */
@@ -135,7 +138,14 @@ export class PylonPassiveLink extends EventEmitter<PassiveLinkEvents> {
     }
     for (const reply of replies) {
       this.counts.lastReplyAt = Date.now();
-      this.emit("reply", reply);
+      // Each user separately: one that throws must not reach the port's data handler or starve the others.
+      for (const listener of this.listeners("reply") as ((reply: PassiveReply) => void)[]) {
+        try {
+          listener(reply);
+        } catch {
+          this.counts.listenerErrors++;
+        }
+      }
     }
   }
 

@@ -7,7 +7,6 @@ import { isHost } from "../../common/host";
 import type { PylonPortLinkOptions } from "./link-options";
 import type { PylonAddressMode, PylonProtocol } from "../codec";
 import { limited, type RaisedValue } from "./limits";
-import { CONSOLE_DEFAULT_TIMEOUT_MS } from "./console-link";
 
 export interface PylonPortConfigInput {
   transport?: unknown;
@@ -56,13 +55,7 @@ export function parsePylonPortConfig(input: PylonPortConfigInput): PylonPortConf
   const transport = text(input.transport) || defaultText(TYPE, "transport");
   const raised: RaisedValue[] = [];
   const timing = {
-    // A console command's whole output (paged) gets more time than one binary reply.
-    timeoutMs: limited(
-      "timeout",
-      input.timeout,
-      mode === "console" ? CONSOLE_DEFAULT_TIMEOUT_MS : blankValue(TYPE, "timeout", { transport: transport === "tcp" ? "tcp" : "serial" }),
-      raised,
-    ),
+    timeoutMs: limited("timeout", input.timeout, blankValue(TYPE, "timeout", { transport: transport === "tcp" ? "tcp" : "serial", mode }), raised),
     gapMs: limited("gap", input.gap, blankValue(TYPE, "gap"), raised),
     retries: limited("retries", input.retries, blankValue(TYPE, "retries"), raised),
     reconnectMs: limited("reconnect", input.reconnect, blankValue(TYPE, "reconnect"), raised) * 1000,

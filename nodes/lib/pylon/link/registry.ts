@@ -96,7 +96,11 @@ export function deviceKey(target: PylonLinkTarget): string {
 function sharedSettings(options: PylonPortLinkOptions, use: string): SharedSettings {
   const { timeoutMs, gapMs, retries, idleCloseMs } = resolveLinkOptions(options);
   const reconnectMs = options.reconnectMs ?? 2_000;
-  const settings: SharedSettings = { use, timeoutMs, gapMs, retries, reconnectMs, idleCloseMs };
+  // A listening link has no timeout, gap or retries (the editor hides them): they never differ.
+  const listening = use.startsWith("listening");
+  const settings: SharedSettings = listening
+    ? { use, timeoutMs: 0, gapMs: 0, retries: 0, reconnectMs, idleCloseMs }
+    : { use, timeoutMs, gapMs, retries, reconnectMs, idleCloseMs };
   if (options.transport === "serial") settings.baudRate = options.baudRate ?? 115200;
   return settings;
 }

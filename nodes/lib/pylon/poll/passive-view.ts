@@ -23,7 +23,7 @@ export interface PassivePayload {
   request?: PassiveRequestInfo;
   /** 0x60–0x63 replies: the group's values. */
   system?: PylonSystem;
-  /** A snapshot: per pack address, Unix time (s) of the last reply that carried its values. */
+  /** A snapshot: per pack address, Unix time (s) of the last reply that carried values of it. */
   updated?: Record<string, number>;
 }
 
@@ -32,16 +32,19 @@ export const PASSIVE_STALE_MS = 300_000;
 
 /** Packs remembered at most (addresses 0–255 exist; a noisy bus cannot grow this). */
 const MAX_PACKS = 64;
+/** Commands remembered per pack (the codec decodes about 15). */
+const MAX_COMMANDS = 16;
 
 export class PassiveView {
-  private readonly latest = new Map<number, { values: PylonPack; at: number }>();
+  /** Per pack address, per command ("0x42"), the values that command's last reply carried. */
+  private readonly latest = new Map<number, Map<string, { values: PylonPack; at: number }>>();
 
   constructor(private readonly staleMs = PASSIVE_STALE_MS) {}
 
   /** The payload for one decoded reply; the reply's packs also update the snapshot. */
   take(passive: PassiveReply, now: number): PassivePayload {
     const { reply, request } = passive;
-    for (const pack of reply.packs) this.remember(pack, now);
+    for (const pack of reply.packs) this.remember(reply.command, pack, now);
     const payload: PassivePayload = {
       stack: summarizeStack(reply.packs, Math.floor(now / 1000)),
       packs: reply.packs,
@@ -52,18 +55,28 @@ export class PassiveView {
     return payload;
   }
 
-  /** The latest values of every pack heard of within the stale time, merged over commands, in address order. */
+  /**
+   * Every pack heard of within the stale time, in address order: the values of each command whose
+   * last reply is that recent, merged (0x42's values and 0x44's alarms in one object). A command
+   * the inverter stopped asking for drops out after the stale time, even if others keep coming.
+   */
   snapshot(now: number): PassivePayload {
-    const fresh = [...this.latest.entries()].filter(([, entry]) => now - entry.at <= this.staleMs).sort(([a], [b]) => a - b);
-    const packs = fresh.map(([, entry]) => structuredClone(entry.values));
-    const updated = Object.fromEntries(fresh.map(([address, entry]) => [String(address), Math.floor(entry.at / 1000)]));
+    const packs: PylonPack[] = [];
+    const updated: Record<string, number> = {};
+    for (const address of [...this.latest.keys()].sort((a, b) => a - b)) {
+      const fresh = [...(this.latest.get(address) ?? new Map()).values()].filter((entry) => now - entry.at <= this.staleMs);
+      if (fresh.length === 0) continue;
+      fresh.sort((a, b) => a.at - b.at); // the newest reply's keys win
+      packs.push(structuredClone(Object.assign({}, ...fresh.map((entry) => entry.values)) as PylonPack));
+      updated[String(address)] = Math.floor(Math.max(...fresh.map((entry) => entry.at)) / 1000);
+    }
     return { stack: summarizeStack(packs, Math.floor(now / 1000)), packs, errors: [], updated };
   }
 
   /** Packs heard of within the stale time. */
   packCount(now: number): number {
     let n = 0;
-    for (const entry of this.latest.values()) if (now - entry.at <= this.staleMs) n++;
+    for (const commands of this.latest.values()) if ([...commands.values()].some((entry) => now - entry.at <= this.staleMs)) n++;
     return n;
   }
 
@@ -72,16 +85,17 @@ export class PassiveView {
     this.latest.clear();
   }
 
-  private remember(pack: PylonPack, now: number): void {
-    const entry = this.latest.get(pack.address);
-    if (entry) {
-      entry.values = { ...entry.values, ...pack };
-      entry.at = now;
+  private remember(command: string, pack: PylonPack, now: number): void {
+    let commands = this.latest.get(pack.address);
+    if (commands) {
       this.latest.delete(pack.address); // re-insert: the map's order is least recently heard first
-      this.latest.set(pack.address, entry);
-      return;
+    } else {
+      if (this.latest.size >= MAX_PACKS) this.latest.delete(this.latest.keys().next().value as number);
+      commands = new Map();
     }
-    if (this.latest.size >= MAX_PACKS) this.latest.delete(this.latest.keys().next().value as number);
-    this.latest.set(pack.address, { values: { ...pack }, at: now });
+    this.latest.set(pack.address, commands);
+    if (!commands.has(command) && commands.size >= MAX_COMMANDS) commands.delete(commands.keys().next().value as string);
+    commands.delete(command);
+    commands.set(command, { values: { ...pack }, at: now });
   }
 }
