@@ -1,7 +1,6 @@
 // The console port's text shell (pylon-protocol.md §7.2) as a link: wakes the console, then sends
 // one command line at a time and resolves with its transcript. Same node-facing surface as
 // PylonPortLink (state events, users, stats, idle close, openAfter), so the nodes only pick the class.
-import { EventEmitter } from "node:events";
 import { performance } from "node:perf_hooks";
 import { blankValue } from "../../common/config-schema";
 import { Backoff } from "../../common/transport/backoff";
@@ -11,7 +10,6 @@ import { ConsoleOutputReader, type OutputStep, trailingPrompt } from "./console-
 import { wakeConsole, type WakePort } from "./console-wakeup";
 import { PylonLinkError } from "./link-error";
 import {
-  defaultTransport,
   describeTarget,
   type PylonPortLinkOptions,
   requireRetries,
@@ -19,6 +17,7 @@ import {
   resolveLinkOptions,
 } from "./link-options";
 import type { PylonPortLinkEvents } from "./port-link";
+import { SharedPortLink } from "./shared-port";
 import type { PylonTransport, StateChange } from "./types";
 
 export interface ConsoleLinkStats {
@@ -83,18 +82,12 @@ interface PromptWaiter {
   resolve: (seen: boolean) => void;
 }
 
-export class PylonConsoleLink extends EventEmitter<PylonPortLinkEvents> implements ConsoleRequester {
-  readonly options: PylonPortLinkOptions;
-  /** "/dev/ttyUSB0 @ 115200" or "192.168.1.7:8899". */
-  readonly description: string;
+export class PylonConsoleLink extends SharedPortLink<PylonPortLinkEvents> implements ConsoleRequester {
   readonly stats: ConsoleLinkStats = { requests: 0, replies: 0, timeouts: 0, badFrames: 0, retries: 0, ignoredBytes: 0, pages: 0, wakeUps: 0 };
 
   private readonly config: ResolvedLinkOptions;
   private readonly wakeBackoff: Backoff;
-  private readonly users = new Set<object>();
   private readonly queue: Job[] = [];
-  private transport: PylonTransport | undefined;
-  private transportClosing: Promise<void> = Promise.resolve();
   private active: Job | undefined;
   private attempt: Attempt | undefined;
   /** The console answered with a prompt since the transport last connected. */
@@ -109,29 +102,15 @@ export class PylonConsoleLink extends EventEmitter<PylonPortLinkEvents> implemen
   /** While draining: the last characters read, so a prompt split across chunks is still seen. */
   private drainTail = "";
   private lastExchangeEnd = -Infinity;
-  private idleTimer: Timer | undefined;
-  private lastState: StateChange = { state: "idle" };
   private readonly wakers = new Set<() => void>();
-  private closed: Promise<void> | undefined;
   private prompt: string | undefined;
 
   constructor(options: PylonPortLinkOptions) {
-    super();
-    this.config = resolveLinkOptions({ ...options, timeoutMs: options?.timeoutMs ?? CONSOLE_DEFAULT_TIMEOUT_MS });
-    this.options = options;
+    const config = resolveLinkOptions({ ...options, timeoutMs: options?.timeoutMs ?? CONSOLE_DEFAULT_TIMEOUT_MS });
+    super(options, `${describeTarget(options)} (console)`, config.idleCloseMs);
+    this.config = config;
     const reconnectMs = options.reconnectMs ?? 2_000;
     this.wakeBackoff = new Backoff(reconnectMs, Math.max(reconnectMs, WAKE_RETRY_MAX_MS));
-    if (options.openAfter) this.transportClosing = options.openAfter.then(noop, noop);
-    this.description = `${describeTarget(options)} (console)`;
-    this.setMaxListeners(0);
-  }
-
-  get state(): StateChange {
-    return this.lastState;
-  }
-
-  get userCount(): number {
-    return this.users.size;
   }
 
   get pending(): number {
@@ -157,23 +136,6 @@ export class PylonConsoleLink extends EventEmitter<PylonPortLinkEvents> implemen
   /** The prompt the console last showed ("pylon", "pylon_debug", "PYTES"), once awake. */
   get promptName(): string | undefined {
     return this.prompt;
-  }
-
-  register(user: object): void {
-    if (this.closed) return;
-    this.users.add(user);
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
-    if (!this.transport) this.open();
-  }
-
-  deregister(user: object): void {
-    this.users.delete(user);
-    if (this.users.size > 0 || !this.transport || this.idleTimer || this.closed) return;
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = undefined;
-      if (this.users.size === 0) void this.closeTransport();
-    }, this.config.idleCloseMs);
   }
 
   command(line: string, options: ConsoleCommandOptions = {}): Promise<ConsoleExchange> {
@@ -202,44 +164,23 @@ export class PylonConsoleLink extends EventEmitter<PylonPortLinkEvents> implemen
   /** Rejects every queued command, stops all timers and releases the port. Idempotent. */
   close(): Promise<void> {
     if (this.closed) return this.closed;
-    this.users.clear();
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
     const closedError = () => new PylonLinkError("closed", `the link to ${this.description} was closed`);
     for (const job of [...(this.active ? [this.active] : []), ...this.queue.splice(0)]) settle(job, closedError());
     this.attempt?.finish({ ok: false, error: closedError(), retryable: false });
-    this.closed = this.closeTransport().then(() => {
-      this.removeAllListeners();
-    });
+    const closed = this.shutdown();
     this.wakeAll();
-    return this.closed;
+    return closed;
   }
 
-  private open(): void {
-    const transport = (this.options.createTransport ?? defaultTransport)(this.options);
-    this.transport = transport;
+  protected attach(transport: PylonTransport): void {
     transport.on("state", (change) => this.onTransportState(transport, change));
     transport.on("data", (chunk) => this.onData(transport, chunk));
-    void this.transportClosing.then(() => {
-      if (this.transport === transport) transport.start();
-    });
   }
 
-  private closeTransport(): Promise<void> {
-    const transport = this.transport;
-    if (!transport) return this.transportClosing;
-    this.transport = undefined;
+  protected onTransportClosing(): void {
     this.stopWaking();
     this.attempt?.finish({ ok: false, error: notConnected(`${this.description} was closed`), retryable: false });
-    this.transportClosing = transport
-      .close()
-      .catch(() => undefined)
-      .then(() => {
-        transport.removeAllListeners();
-        if (!this.transport) this.setState({ state: "closed" });
-      });
     this.wakeAll();
-    return this.transportClosing;
   }
 
   private onTransportState(transport: PylonTransport, change: StateChange): void {
@@ -293,7 +234,7 @@ export class PylonConsoleLink extends EventEmitter<PylonPortLinkEvents> implemen
       this.awake = true;
       this.wakeBackoff.reset();
       const woke = result.woken ? ", woken at 1200 baud" : "";
-      if (again && !result.woken && this.lastState.state === "connected") {
+      if (again && !result.woken && this.state.state === "connected") {
         this.wakeAll();
         return;
       }
@@ -516,7 +457,7 @@ export class PylonConsoleLink extends EventEmitter<PylonPortLinkEvents> implemen
   private notReadyError(): PylonLinkError {
     if (this.closed) return new PylonLinkError("closed", `the link to ${this.description} was closed`);
     if (!this.transport) return notConnected(`${this.description} is not open (no user registered)`);
-    const { state, detail, error } = this.lastState;
+    const { state, detail, error } = this.state;
     const why = error?.message ?? detail;
     return notConnected(`${this.description} is ${state === "connected" ? "not ready" : state}${why ? `: ${why}` : ""}`);
   }
@@ -539,10 +480,6 @@ export class PylonConsoleLink extends EventEmitter<PylonPortLinkEvents> implemen
     for (const wake of [...this.wakers]) wake();
   }
 
-  private setState(change: StateChange): void {
-    this.lastState = change;
-    this.emit("state", change);
-  }
 }
 
 function noop(): void {}

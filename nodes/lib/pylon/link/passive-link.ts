@@ -2,10 +2,10 @@
 // the serial port or gateway, never writes a byte, and hands every reply it can pair with the
 // inverter's request to its users. The transport is opened and closed as PylonPortLink does
 // (first user opens, idle close, a redeployed link waits for the old one). No Node-RED imports.
-import { EventEmitter } from "node:events";
 import { BusPairer, type BusPairerCounters, type PassiveReply } from "../passive";
 import type { PylonProtocol } from "../codec";
-import { defaultTransport, describeTarget, type PylonPortLinkOptions, resolveLinkOptions } from "./link-options";
+import { describeTarget, type PylonPortLinkOptions, resolveLinkOptions } from "./link-options";
+import { SharedPortLink } from "./shared-port";
 import type { PylonTransport, StateChange } from "./types";
 
 export interface PassiveLinkStats extends BusPairerCounters {
@@ -30,41 +30,17 @@ export interface PassiveLinkOptions {
   protocol?: PylonProtocol;
 }
 
-type Timer = ReturnType<typeof setTimeout>;
-
-export class PylonPassiveLink extends EventEmitter<PassiveLinkEvents> {
-  readonly options: PylonPortLinkOptions;
-  readonly description: string;
+export class PylonPassiveLink extends SharedPortLink<PassiveLinkEvents> {
   /** Never anything queued: nothing is ever sent. */
   readonly queued = 0;
   readonly pending = 0;
 
   private readonly pairer: BusPairer;
-  private readonly idleCloseMs: number;
-  private readonly users = new Set<object>();
   private readonly counts = { bytes: 0, lastReplyAt: undefined as number | undefined, listenerErrors: 0 };
-  private transport: PylonTransport | undefined;
-  private transportClosing: Promise<void> = Promise.resolve();
-  private idleTimer: Timer | undefined;
-  private lastState: StateChange = { state: "idle" };
-  private closed: Promise<void> | undefined;
 
   constructor(options: PylonPortLinkOptions, passive: PassiveLinkOptions = {}) {
-    super();
-    this.idleCloseMs = resolveLinkOptions(options).idleCloseMs;
-    this.options = options;
+    super(options, describeTarget(options), resolveLinkOptions(options).idleCloseMs);
     this.pairer = new BusPairer({ protocol: passive.protocol });
-    if (options.openAfter) this.transportClosing = options.openAfter.then(noop, noop);
-    this.description = describeTarget(options);
-    this.setMaxListeners(0);
-  }
-
-  get state(): StateChange {
-    return this.lastState;
-  }
-
-  get userCount(): number {
-    return this.users.size;
   }
 
   /** The pairer's counters plus the bytes read and the last reply's time. */
@@ -83,47 +59,22 @@ export class PylonPassiveLink extends EventEmitter<PassiveLinkEvents> {
     return this.pairer.lastError;
   }
 
-  register(user: object): void {
-    if (this.closed) return;
-    this.users.add(user);
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
-    if (!this.transport) this.open();
-  }
-
-  deregister(user: object): void {
-    this.users.delete(user);
-    if (this.users.size > 0 || !this.transport || this.idleTimer || this.closed) return;
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = undefined;
-      if (this.users.size === 0) void this.closeTransport();
-    }, this.idleCloseMs);
-  }
-
   /** Stops listening and releases the port. Idempotent. */
   close(): Promise<void> {
-    if (this.closed) return this.closed;
-    this.users.clear();
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
-    this.closed = this.closeTransport().then(() => {
-      this.removeAllListeners();
-    });
-    return this.closed;
+    return this.shutdown();
   }
 
-  private open(): void {
-    const transport = (this.options.createTransport ?? defaultTransport)(this.options);
-    this.transport = transport;
+  protected attach(transport: PylonTransport): void {
     transport.on("state", (change) => {
       if (transport !== this.transport) return;
       if (change.state === "connected") this.pairer.reset(); // a reopened port starts mid-frame
       this.setState(change);
     });
     transport.on("data", (chunk) => this.onData(transport, chunk));
-    void this.transportClosing.then(() => {
-      if (this.transport === transport) transport.start();
-    });
+  }
+
+  protected onTransportClosing(): void {
+    this.pairer.reset();
   }
 
   private onData(transport: PylonTransport, chunk: Buffer): void {
@@ -148,26 +99,4 @@ export class PylonPassiveLink extends EventEmitter<PassiveLinkEvents> {
       }
     }
   }
-
-  private closeTransport(): Promise<void> {
-    const transport = this.transport;
-    if (!transport) return this.transportClosing;
-    this.transport = undefined;
-    this.pairer.reset();
-    this.transportClosing = transport
-      .close()
-      .catch(() => undefined)
-      .then(() => {
-        transport.removeAllListeners();
-        if (!this.transport) this.setState({ state: "closed" });
-      });
-    return this.transportClosing;
-  }
-
-  private setState(change: StateChange): void {
-    this.lastState = change;
-    this.emit("state", change);
-  }
 }
-
-function noop(): void {}

@@ -1,18 +1,17 @@
 // One PylonTech bus (serial port or TCP gateway) shared by every node that polls it: a FIFO of
 // requests with exactly one in flight, the reply being the next frame after the write (pylon-protocol.md §0, §8).
-import { EventEmitter } from "node:events";
 import { performance } from "node:perf_hooks";
 import { parseFrame, type PylonFrame, PylonFrameError, PylonFrameSplitter } from "../codec";
 import { optionalMs } from "../../common/transport/validate";
 import { PylonLinkError } from "./link-error";
 import {
-  defaultTransport,
   describeTarget,
   type PylonPortLinkOptions,
   requireRetries,
   type ResolvedLinkOptions,
   resolveLinkOptions,
 } from "./link-options";
+import { SharedPortLink } from "./shared-port";
 import type { PylonTransport, StateChange } from "./types";
 
 export interface PylonRequestOptions<T = never> {
@@ -123,43 +122,22 @@ const REQUEST_FRAME = /^~[0-9A-Fa-f]{16,}\r$/;
 /** The least wait after a corrupt frame for a good one behind it (the gap may be set lower in tests). */
 const MIN_CORRUPT_GRACE_MS = 10;
 
-export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
-  readonly options: PylonPortLinkOptions;
-  /** "/dev/ttyUSB0 @ 115200" or "192.168.1.7:8899". */
-  readonly description: string;
+export class PylonPortLink extends SharedPortLink<PylonPortLinkEvents> {
   readonly stats: PylonLinkStats = { requests: 0, replies: 0, timeouts: 0, badFrames: 0, retries: 0, echoes: 0, ignoredBytes: 0, lateReplies: 0 };
 
   private readonly config: ResolvedLinkOptions;
   private readonly splitter = new PylonFrameSplitter();
-  private readonly users = new Set<object>();
   private readonly queue: Job[] = [];
-  private transport: PylonTransport | undefined;
-  /** Settles once the last transport this link (or the link before it on the device) closed has released the device. */
-  private transportClosing: Promise<void> = Promise.resolve();
   private active: Job | undefined;
   private attempt: Attempt | undefined;
   private waiter: Waiter | undefined;
   /** performance.now() at the end of the last exchange that wrote to the bus. */
   private lastExchangeEnd = -Infinity;
-  private idleTimer: Timer | undefined;
-  private lastState: StateChange = { state: "idle" };
-  private closed: Promise<void> | undefined;
 
   constructor(options: PylonPortLinkOptions) {
-    super();
-    this.config = resolveLinkOptions(options);
-    this.options = options;
-    if (options.openAfter) this.transportClosing = options.openAfter.then(noop, noop);
-    this.description = describeTarget(options);
-    this.setMaxListeners(0); // one listener per user node; many nodes may share a bus
-  }
-
-  get state(): StateChange {
-    return this.lastState;
-  }
-
-  get userCount(): number {
-    return this.users.size;
+    const config = resolveLinkOptions(options);
+    super(options, describeTarget(options), config.idleCloseMs);
+    this.config = config;
   }
 
   /** Requests waiting or in flight. */
@@ -182,25 +160,6 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
 
   get retries(): number {
     return this.config.retries;
-  }
-
-  /** Adds a user; the first one opens the port. */
-  register(user: object): void {
-    if (this.closed) return;
-    this.users.add(user);
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
-    if (!this.transport) this.open();
-  }
-
-  /** Removes a user; after the last one the port closes (after a short grace period). */
-  deregister(user: object): void {
-    this.users.delete(user);
-    if (this.users.size > 0 || !this.transport || this.idleTimer || this.closed) return;
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = undefined;
-      if (this.users.size === 0) void this.closeTransport();
-    }, this.config.idleCloseMs);
   }
 
   /**
@@ -243,45 +202,22 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
   /** Rejects every queued request, stops all timers and releases the port. Idempotent. */
   close(): Promise<void> {
     if (this.closed) return this.closed;
-    this.users.clear();
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
     const closedError = () => new PylonLinkError("closed", `the link to ${this.description} was closed`);
     for (const job of [...(this.active ? [this.active] : []), ...this.queue.splice(0)]) settle(job, closedError());
     this.attempt?.finish({ ok: false, error: closedError(), retryable: false });
     this.waiter?.wake();
-    this.closed = this.closeTransport().then(() => {
-      this.removeAllListeners();
-    });
-    return this.closed;
+    return this.shutdown();
   }
 
-  private open(): void {
-    const transport = (this.options.createTransport ?? defaultTransport)(this.options);
-    this.transport = transport;
+  protected attach(transport: PylonTransport): void {
     transport.on("state", (change) => this.onTransportState(transport, change));
     transport.on("data", (chunk) => this.onData(transport, chunk));
-    // A port this link is still closing holds the device lock; open once it is released.
-    void this.transportClosing.then(() => {
-      if (this.transport === transport) transport.start();
-    });
   }
 
-  private closeTransport(): Promise<void> {
-    const transport = this.transport;
-    if (!transport) return this.transportClosing;
-    this.transport = undefined;
+  protected onTransportClosing(): void {
     this.attempt?.finish({ ok: false, error: notConnected(`${this.description} was closed`), retryable: false });
     this.waiter?.wake();
     this.splitter.reset();
-    this.transportClosing = transport
-      .close()
-      .catch(() => undefined)
-      .then(() => {
-        transport.removeAllListeners();
-        if (!this.transport) this.setState({ state: "closed" });
-      });
-    return this.transportClosing;
   }
 
   private onTransportState(transport: PylonTransport, change: StateChange): void {
@@ -461,7 +397,7 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
   private notConnectedError(): PylonLinkError {
     if (this.closed) return new PylonLinkError("closed", `the link to ${this.description} was closed`);
     if (!this.transport) return notConnected(`${this.description} is not open (no user registered)`);
-    const { state, detail, error } = this.lastState;
+    const { state, detail, error } = this.state;
     const why = error?.message ?? detail;
     return notConnected(`${this.description} is ${state === "connected" ? "not ready" : state}${why ? `: ${why}` : ""}`);
   }
@@ -483,13 +419,7 @@ export class PylonPortLink extends EventEmitter<PylonPortLinkEvents> {
     });
   }
 
-  private setState(change: StateChange): void {
-    this.lastState = change;
-    this.emit("state", change);
-  }
 }
-
-function noop(): void {}
 
 function notConnected(message: string): PylonLinkError {
   return new PylonLinkError("not_connected", message);
