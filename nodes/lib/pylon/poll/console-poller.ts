@@ -9,7 +9,8 @@ import { rangeOf } from "../../common/config-schema";
 import { errorCode } from "../../common/node-errors";
 import { consolePack, type ConsoleIdentity, type ConsolePylonPack } from "./console-mapping";
 import type { PackPoller } from "./pack-poller";
-import type { PollError, PollPayload, PollResult, PollTicket } from "./poll-result";
+import { CycleRunner } from "./cycle-runner";
+import type { PollError, PollPayload, PollResult } from "./poll-result";
 
 const PACK_COUNT = rangeOf("pylon-poll", "packs");
 
@@ -42,19 +43,17 @@ class PortDown extends Error {
   }
 }
 
-export class ConsolePoller implements PackPoller {
+export class ConsolePoller extends CycleRunner implements PackPoller {
   readonly options: Required<ConsolePollerOptions>;
   private packNumbers: number[] = [];
   private readonly identity = new Map<number, { at: number; values: ConsoleIdentity }>();
-  private current: PollTicket | undefined;
-  private last: { at: number; result: PollResult } | undefined;
-  private cycles = 0;
   private stopped = false;
 
   constructor(
     private readonly link: ConsoleRequester,
     options: ConsolePollerOptions,
   ) {
+    super();
     const packs = options.packs;
     if (packs !== "auto" && (!Number.isInteger(packs) || packs < PACK_COUNT.min || packs > PACK_COUNT.max)) {
       throw new Error(`packs must be "auto" or ${PACK_COUNT.min}..${PACK_COUNT.max}, got ${String(packs)}`);
@@ -74,46 +73,20 @@ export class ConsolePoller implements PackPoller {
     return this.packNumbers;
   }
 
-  get running(): PollTicket | undefined {
-    return this.current;
-  }
 
-  poll(now = Date.now(), options: { maxAgeMs?: number } = {}): Promise<PollResult> {
-    const recent = this.recent(now, options.maxAgeMs);
-    return recent ? Promise.resolve(recent) : this.start(now).result;
-  }
 
-  recent(now: number, maxAgeMs: number | undefined): PollResult | undefined {
-    const last = this.last;
-    if (this.current || !last || maxAgeMs === undefined || now - last.at > maxAgeMs) return undefined;
-    return last.result;
-  }
 
-  start(now = Date.now()): PollTicket {
-    if (this.current) return this.current;
-    const cycle = ++this.cycles;
-    const result = this.cycle(now, cycle)
-      .then((r) => {
-        this.last = r.portDown === undefined ? { at: now, result: r } : undefined;
-        return r;
-      })
-      .finally(() => {
-        this.current = undefined;
-      });
-    this.current = { cycle, result };
-    return this.current;
-  }
 
   reset(): void {
     this.identity.clear();
-    this.last = undefined;
+    this.forgetLast();
   }
 
   stop(): void {
     this.stopped = true;
   }
 
-  private async cycle(now: number, cycle: number): Promise<PollResult> {
+  protected async cycle(now: number, cycle: number): Promise<PollResult> {
     const started = performance.now();
     const errors: PollError[] = [];
     const packs: ConsolePylonPack[] = [];

@@ -20,7 +20,8 @@ import {
 } from "../codec";
 import { rangeOf } from "../../common/config-schema";
 import type { PackPoller } from "./pack-poller";
-import type { PollError, PollPayload, PollResult, PollTicket } from "./poll-result";
+import { CycleRunner } from "./cycle-runner";
+import type { PollError, PollPayload, PollResult } from "./poll-result";
 
 export type { PollError, PollPayload, PollResult, PollTicket } from "./poll-result";
 import { errorCode } from "../../common/node-errors";
@@ -104,7 +105,7 @@ class PortDown extends Error {
   }
 }
 
-export class PylonPoller implements PackPoller {
+export class PylonPoller extends CycleRunner implements PackPoller {
   readonly options: Required<PollerOptions>;
   private readonly link: PylonRequester;
   /** Pack numbers (1 = first pack) found by discovery or configured. */
@@ -116,14 +117,12 @@ export class PylonPoller implements PackPoller {
   private readonly systemRefused = new Set<number>();
   /** After the master stayed silent to a system command, none is asked before this time. */
   private systemSilentUntil = -Infinity;
-  private current: PollTicket | undefined;
-  private last: { at: number; result: PollResult } | undefined;
-  private cycles = 0;
   /** Bad frames of the running cycle. */
   private tally: { count: number; first?: PylonFrameError } = { count: 0 };
   private stopped = false;
 
   constructor(link: PylonRequester, options: PollerOptions) {
+    super();
     const packs = options.packs;
     if (packs !== "auto" && (!Number.isInteger(packs) || packs < PACK_COUNT.min || packs > PACK_COUNT.max)) {
       throw new Error(`packs must be "auto" or ${PACK_COUNT.min}..${PACK_COUNT.max}, got ${String(packs)}`);
@@ -172,46 +171,6 @@ export class PylonPoller implements PackPoller {
     return this.packNumbers;
   }
 
-  /**
-   * Runs one cycle; a call while a cycle runs joins it instead of starting another, and with
-   * `maxAgeMs` a result that recent is returned as it is (pollers sharing a bus).
-   */
-  poll(now = Date.now(), options: { maxAgeMs?: number } = {}): Promise<PollResult> {
-    const recent = this.recent(now, options.maxAgeMs);
-    return recent ? Promise.resolve(recent) : this.start(now).result;
-  }
-
-  /** The cycle running now, if any. */
-  get running(): PollTicket | undefined {
-    return this.current;
-  }
-
-  /**
-   * The last completed cycle when none runs and it started at most `maxAgeMs` before `now`; a
-   * port-down result is never handed on (a node sharing the poller asks for itself).
-   */
-  recent(now: number, maxAgeMs: number | undefined): PollResult | undefined {
-    const last = this.last;
-    if (this.current || !last || maxAgeMs === undefined || now - last.at > maxAgeMs) return undefined;
-    return last.result;
-  }
-
-  /** Joins the running cycle, or starts one. */
-  start(now = Date.now()): PollTicket {
-    if (this.current) return this.current;
-    const cycle = ++this.cycles;
-    const result = this.cycle(now, cycle)
-      .then((r) => {
-        this.last = r.portDown === undefined ? { at: now, result: r } : undefined;
-        return r;
-      })
-      .finally(() => {
-        this.current = undefined;
-      });
-    this.current = { cycle, result };
-    return this.current;
-  }
-
   /** Forgets discovery, identity and the last result, e.g. after the port reconnects. */
   reset(): void {
     this.discoveredAt = -Infinity;
@@ -219,7 +178,7 @@ export class PylonPoller implements PackPoller {
     this.systemBasic = undefined;
     this.systemRefused.clear();
     this.systemSilentUntil = -Infinity;
-    this.last = undefined;
+    this.forgetLast();
   }
 
   /** Ends the poller: a running cycle stops before its next request (a closed node must not hold the bus). */
@@ -227,7 +186,7 @@ export class PylonPoller implements PackPoller {
     this.stopped = true;
   }
 
-  private async cycle(now: number, cycle: number): Promise<PollResult> {
+  protected async cycle(now: number, cycle: number): Promise<PollResult> {
     const started = performance.now();
     this.tally = { count: 0 };
     const errors: PollError[] = [];
