@@ -13,7 +13,6 @@ import {
   describeTarget,
   type PylonPortLinkOptions,
   requireRetries,
-  type ResolvedLinkOptions,
   resolveLinkOptions,
 } from "./link-options";
 import type { PylonPortLinkEvents } from "./port-link";
@@ -85,7 +84,6 @@ interface PromptWaiter {
 export class PylonConsoleLink extends SharedPortLink<PylonPortLinkEvents> implements ConsoleRequester {
   readonly stats: ConsoleLinkStats = { requests: 0, replies: 0, timeouts: 0, badFrames: 0, retries: 0, ignoredBytes: 0, pages: 0, wakeUps: 0 };
 
-  private readonly config: ResolvedLinkOptions;
   private readonly wakeBackoff: Backoff;
   private readonly queue: Job[] = [];
   private active: Job | undefined;
@@ -107,8 +105,7 @@ export class PylonConsoleLink extends SharedPortLink<PylonPortLinkEvents> implem
 
   constructor(options: PylonPortLinkOptions) {
     const config = resolveLinkOptions({ ...options, timeoutMs: options?.timeoutMs ?? CONSOLE_DEFAULT_TIMEOUT_MS });
-    super(options, `${describeTarget(options)} (console)`, config.idleCloseMs);
-    this.config = config;
+    super(options, `${describeTarget(options)} (console)`, config);
     const reconnectMs = options.reconnectMs ?? 2_000;
     this.wakeBackoff = new Backoff(reconnectMs, Math.max(reconnectMs, WAKE_RETRY_MAX_MS));
   }
@@ -119,18 +116,6 @@ export class PylonConsoleLink extends SharedPortLink<PylonPortLinkEvents> implem
 
   get queued(): number {
     return this.queue.length;
-  }
-
-  get timeoutMs(): number {
-    return this.config.timeoutMs;
-  }
-
-  get gapMs(): number {
-    return this.config.gapMs;
-  }
-
-  get retries(): number {
-    return this.config.retries;
   }
 
   /** The prompt the console last showed ("pylon", "pylon_debug", "PYTES"), once awake. */

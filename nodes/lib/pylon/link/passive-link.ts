@@ -39,7 +39,7 @@ export class PylonPassiveLink extends SharedPortLink<PassiveLinkEvents> {
   private readonly counts = { bytes: 0, lastReplyAt: undefined as number | undefined, listenerErrors: 0 };
 
   constructor(options: PylonPortLinkOptions, passive: PassiveLinkOptions = {}) {
-    super(options, describeTarget(options), resolveLinkOptions(options).idleCloseMs);
+    super(options, describeTarget(options), resolveLinkOptions(options));
     this.pairer = new BusPairer({ protocol: passive.protocol });
   }
 

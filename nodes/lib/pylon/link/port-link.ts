@@ -8,7 +8,6 @@ import {
   describeTarget,
   type PylonPortLinkOptions,
   requireRetries,
-  type ResolvedLinkOptions,
   resolveLinkOptions,
 } from "./link-options";
 import { SharedPortLink } from "./shared-port";
@@ -125,7 +124,6 @@ const MIN_CORRUPT_GRACE_MS = 10;
 export class PylonPortLink extends SharedPortLink<PylonPortLinkEvents> {
   readonly stats: PylonLinkStats = { requests: 0, replies: 0, timeouts: 0, badFrames: 0, retries: 0, echoes: 0, ignoredBytes: 0, lateReplies: 0 };
 
-  private readonly config: ResolvedLinkOptions;
   private readonly splitter = new PylonFrameSplitter();
   private readonly queue: Job[] = [];
   private active: Job | undefined;
@@ -136,8 +134,7 @@ export class PylonPortLink extends SharedPortLink<PylonPortLinkEvents> {
 
   constructor(options: PylonPortLinkOptions) {
     const config = resolveLinkOptions(options);
-    super(options, describeTarget(options), config.idleCloseMs);
-    this.config = config;
+    super(options, describeTarget(options), config);
   }
 
   /** Requests waiting or in flight. */
@@ -148,18 +145,6 @@ export class PylonPortLink extends SharedPortLink<PylonPortLinkEvents> {
   /** Requests waiting behind the one in flight (the queue depth). */
   get queued(): number {
     return this.queue.length;
-  }
-
-  get timeoutMs(): number {
-    return this.config.timeoutMs;
-  }
-
-  get gapMs(): number {
-    return this.config.gapMs;
-  }
-
-  get retries(): number {
-    return this.config.retries;
   }
 
   /**

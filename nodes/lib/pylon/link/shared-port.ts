@@ -4,7 +4,7 @@
 // previous one has released it, and the state is kept for users that register later.
 // No Node-RED imports.
 import { EventEmitter } from "node:events";
-import { defaultTransport, type PylonPortLinkOptions } from "./link-options";
+import { defaultTransport, type PylonPortLinkOptions, type ResolvedLinkOptions } from "./link-options";
 import type { PylonTransport, StateChange } from "./types";
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -29,7 +29,8 @@ export abstract class SharedPortLink<Events extends SharedPortEvents & Record<ke
   protected constructor(
     options: PylonPortLinkOptions,
     description: string,
-    private readonly idleCloseMs: number,
+    /** The options as the link applies them (defaults filled in, checked). */
+    protected readonly config: ResolvedLinkOptions,
   ) {
     super();
     this.options = options;
@@ -44,6 +45,18 @@ export abstract class SharedPortLink<Events extends SharedPortEvents & Record<ke
 
   get userCount(): number {
     return this.users.size;
+  }
+
+  get timeoutMs(): number {
+    return this.config.timeoutMs;
+  }
+
+  get gapMs(): number {
+    return this.config.gapMs;
+  }
+
+  get retries(): number {
+    return this.config.retries;
   }
 
   /** Adds a user; the first one opens the port. */
@@ -62,7 +75,7 @@ export abstract class SharedPortLink<Events extends SharedPortEvents & Record<ke
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
       if (this.users.size === 0) void this.closeTransport();
-    }, this.idleCloseMs);
+    }, this.config.idleCloseMs);
   }
 
   /** Adds the link's listeners to a transport just made (before it starts). */
