@@ -7,12 +7,12 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MockBinding } from "@serialport/binding-mock";
 import helper from "node-red-node-test-helper";
 import pylonPortNode from "../../nodes/pylon-port";
 import pylonPollNode from "../../nodes/pylon-poll";
 import { FakeGateway, MockBattery } from "../unit/pylon-link-helpers";
 import { waitFor } from "../support/net";
+import { startWithBattery, stopWithBattery } from "../support/mock-battery-runtime";
 import { callsOf, collect, type FlowNode, lastStatus } from "../support/flow";
 import { FIXTURES_DIR } from "../support/vectors";
 import { startBusSim } from "../../sim/pylon/bus-sim";
@@ -53,16 +53,11 @@ describe("pylon-poll on a passive pylon-port (listening to an inverter's polls)"
     writeFileSync(device, "");
     battery = new MockBattery(device);
     battery.respond = () => undefined; // the packs answer the inverter, never us
-    helper.settings({ pylonPortSerialBinding: battery.binding } as any);
-    await helper.startServer();
+    await startWithBattery(battery);
   });
 
   afterEach(async () => {
-    await helper.unload();
-    battery.stop();
-    MockBinding.reset();
-    helper.settings({});
-    await new Promise<void>((resolve) => helper.stopServer(resolve));
+    await stopWithBattery(battery);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,7 +1,6 @@
 // The link's counters where pylon-poll shows them (its status) and where the admin endpoint reads
 // them (linkSnapshots), in the Node-RED runtime over @serialport/binding-mock with the simulated stack.
 import assert from "node:assert/strict";
-import { MockBinding } from "@serialport/binding-mock";
 import helper from "node-red-node-test-helper";
 import pylonPortNode from "../../nodes/pylon-port";
 import pylonPollNode from "../../nodes/pylon-poll";
@@ -10,6 +9,7 @@ import { clock } from "../../nodes/lib/common/status";
 import { PylonStackSimulator } from "../../sim/pylon/stack";
 import { corrupt, MockBattery } from "../unit/pylon-link-helpers";
 import { waitFor } from "../support/net";
+import { startWithBattery, stopWithBattery } from "../support/mock-battery-runtime";
 import { collect, lastStatus, testFlow } from "../support/flow";
 
 helper.init(require.resolve("node-red"));
@@ -29,17 +29,12 @@ describe("pylon-poll link counters", () => {
     sim = new PylonStackSimulator({ packs: ["US2000"], clock: "manual", seed: 9 });
     battery = new MockBattery(PATH);
     battery.respond = (request) => sim.reply(request)?.frame;
-    helper.settings({ pylonPortSerialBinding: battery.binding } as any);
-    await helper.startServer();
+    await startWithBattery(battery);
   });
 
   afterEach(async () => {
-    await helper.unload();
-    battery.stop();
-    MockBinding.reset();
-    helper.settings({});
+    await stopWithBattery(battery);
     await sim.close();
-    await new Promise<void>((resolve) => helper.stopServer(resolve));
   });
 
   async function cycle(out: any[]): Promise<any> {

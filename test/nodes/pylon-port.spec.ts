@@ -5,7 +5,6 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MockBinding } from "@serialport/binding-mock";
 import helper from "node-red-node-test-helper";
 import pylonPortNode from "../../nodes/pylon-port";
 import pylonPollNode from "../../nodes/pylon-poll";
@@ -13,6 +12,7 @@ import { linkHolders } from "../../nodes/lib/pylon/link/registry";
 import { PylonStackSimulator } from "../../sim/pylon/stack";
 import { MockBattery } from "../unit/pylon-link-helpers";
 import { waitFor } from "../support/net";
+import { startWithBattery, stopWithBattery } from "../support/mock-battery-runtime";
 import { callsOf, collect, type FlowNode, lastStatus } from "../support/flow";
 
 helper.init(require.resolve("node-red"));
@@ -46,17 +46,12 @@ describe("pylon-port nodes sharing a device", () => {
     sim = new PylonStackSimulator({ packs: ["US2000", "US3000", "US2000"], clock: "manual", seed: 5 });
     battery = new MockBattery(device);
     battery.respond = (request) => sim.reply(request)?.frame;
-    helper.settings({ pylonPortSerialBinding: battery.binding } as any);
-    await helper.startServer();
+    await startWithBattery(battery);
   });
 
   afterEach(async () => {
-    await helper.unload();
-    battery.stop();
-    MockBinding.reset();
-    helper.settings({});
+    await stopWithBattery(battery);
     await sim.close();
-    await new Promise<void>((resolve) => helper.stopServer(resolve));
     rmSync(dir, { recursive: true, force: true });
   });
 
